@@ -1,0 +1,122 @@
+package dev.concurrencylab.execution;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+import dev.concurrencylab.workload.CpuKernel;
+import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.MixedWorkload;
+import dev.concurrencylab.workload.SleepWorkload;
+
+/**
+ * A CompletableFuture pipeline: a wait is a timer that completes a future, an HTTP call
+ * is {@code HttpClient.sendAsync}, and computation runs on a bounded pool of one thread
+ * per core. No thread ever blocks on a task.
+ */
+@Component
+@Order(5)
+class AsyncRunner implements ModeRunner {
+
+	@Override
+	public String id() {
+		return "async";
+	}
+
+	@Override
+	public String description() {
+		return "CompletableFuture pipelines: waits are timers and HTTP calls are asynchronous, so no thread blocks; "
+				+ "computation runs on a pool of one thread per core.";
+	}
+
+	@Override
+	public List<String> suits() {
+		return List.of("sleep", "http", "mixed");
+	}
+
+	@Override
+	public int defaultConcurrency(int tasks, int cores) {
+		return tasks;
+	}
+
+	@Override
+	public int maxConcurrency(int tasks, int cores, LabProperties limits) {
+		return tasks;
+	}
+
+	@Override
+	public int computeParallelism(int concurrency, int cores) {
+		return Math.min(concurrency, cores);
+	}
+
+	@Override
+	public void run(Execution execution) throws InterruptedException {
+		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+				execution.platformThreads("async-timer"));
+		timer.setRemoveOnCancelPolicy(true);
+		ExecutorService cpu = Executors.newFixedThreadPool(
+				computeParallelism(execution.concurrency(), LabProperties.cores()),
+				execution.platformThreads("async-cpu"));
+		Pipeline pipeline = new Pipeline(execution, timer, cpu);
+		try {
+			new LaunchWindow(execution, pipeline::task).start();
+			execution.awaitTasks();
+		}
+		finally {
+			execution.shutdown(timer, cpu);
+		}
+	}
+
+	/** The futures of one task. */
+	private record Pipeline(Execution execution, ScheduledThreadPoolExecutor timer, ExecutorService cpu) {
+
+		CompletableFuture<Long> task(int task) {
+			return switch (this.execution.workload()) {
+				case SleepWorkload sleep -> {
+					CompletableFuture<Void> waits = delay(sleep.millis());
+					for (int step = 1; step < sleep.steps(); step++) {
+						waits = waits.thenCompose((done) -> delay(sleep.millis()));
+					}
+					yield waits.thenApply((done) -> (long) sleep.steps());
+				}
+				case CpuWorkload work -> compute(task, work.iterations());
+				case MixedWorkload mixed -> compute(task, mixed.iterations())
+					.thenCompose((result) -> delay(mixed.millis()).thenApply((done) -> result));
+				case HttpWorkload call -> this.execution.http().getAsync(call.millis());
+			};
+		}
+
+		private CompletableFuture<Void> delay(long millis) {
+			CompletableFuture<Void> done = new CompletableFuture<>();
+			this.timer.schedule(() -> done.complete(null), millis, TimeUnit.MILLISECONDS);
+			return done;
+		}
+
+		private CompletableFuture<Long> compute(int task, long iterations) {
+			return CompletableFuture.supplyAsync(() -> {
+				this.execution.onThread(task);
+				long cpuBefore = Execution.threadCpuNanos();
+				try {
+					return CpuKernel.compute(iterations);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new CompletionException(ex);
+				}
+				finally {
+					this.execution.addCpu(task, Execution.threadCpuNanos() - cpuBefore);
+				}
+			}, this.cpu);
+		}
+
+	}
+
+}

@@ -1,0 +1,395 @@
+package dev.concurrencylab.execution;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.concurrencylab.workload.DelayClient;
+import dev.concurrencylab.workload.Workload;
+
+/**
+ * One experiment while it runs: what to run, the task log every mode writes to, the
+ * progress counters, and the stop signal. A {@link ModeRunner} calls {@link #begin} when
+ * a task starts and {@link #succeeded}/{@link #failed} when it ends; everything the lab
+ * reports is derived from those calls.
+ *
+ * <p>
+ * Concurrency: the task hooks are called from any thread of the mode, each task's hooks
+ * in order. Counters are atomics; {@link #stopReason} is volatile and only ever set once.
+ */
+public final class Execution {
+
+	private static final Logger logger = LoggerFactory.getLogger(Execution.class);
+
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+	/** How long stopping waits for a mode's threads to end before it reports them. */
+	private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+	private final Workload workload;
+
+	private final int tasks;
+
+	private final int concurrency;
+
+	private final LabClock clock;
+
+	private final long originNanos;
+
+	private final long deadlineNanos;
+
+	private final long timeoutMillis;
+
+	private final String threadPrefix;
+
+	private final LabThreads threads;
+
+	private final DelayClient http;
+
+	private final TaskLog log;
+
+	/** Counted down once per task that finishes; the runner waits on it. */
+	private final CountDownLatch unfinished;
+
+	private final AtomicInteger succeeded = new AtomicInteger();
+
+	private final AtomicInteger failed = new AtomicInteger();
+
+	private final AtomicInteger cancelled = new AtomicInteger();
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger peakInFlight = new AtomicInteger();
+
+	private volatile StopReason stopReason;
+
+	private volatile long endNanos = -1;
+
+	public Execution(Workload workload, int tasks, int concurrency, long timeoutMillis, String threadPrefix,
+			LabClock clock, LabThreads threads, DelayClient http) {
+		this.workload = workload;
+		this.tasks = tasks;
+		this.concurrency = concurrency;
+		this.timeoutMillis = timeoutMillis;
+		this.threadPrefix = threadPrefix;
+		this.clock = clock;
+		this.threads = threads;
+		this.http = http;
+		this.log = new TaskLog(tasks);
+		this.unfinished = new CountDownLatch(tasks);
+		this.originNanos = clock.nanoTime();
+		this.deadlineNanos = this.originNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+	}
+
+	public Workload workload() {
+		return this.workload;
+	}
+
+	public int tasks() {
+		return this.tasks;
+	}
+
+	public int concurrency() {
+		return this.concurrency;
+	}
+
+	public TaskLog log() {
+		return this.log;
+	}
+
+	public LabThreads threads() {
+		return this.threads;
+	}
+
+	public DelayClient http() {
+		return this.http;
+	}
+
+	/** Blocking work with this experiment's HTTP client. */
+	public BlockingWork blockingWork() {
+		return new BlockingWork(this.http);
+	}
+
+	/** A platform thread factory named {@code lab-e<n>-<role>-<i>}. */
+	public ThreadFactory platformThreads(String role) {
+		return this.threads.platform(threadName(role));
+	}
+
+	/**
+	 * The name prefix for this experiment's threads of one role, e.g.
+	 * {@code lab-e3-platform-}.
+	 */
+	public String threadName(String role) {
+		return this.threadPrefix + role + "-";
+	}
+
+	/** Nanoseconds since this experiment's origin. */
+	public long elapsedNanos() {
+		long end = this.endNanos;
+		return ((end >= 0) ? end : this.clock.nanoTime()) - this.originNanos;
+	}
+
+	// ---- task hooks, called by the modes
+
+	/** Records when a task was handed to the mode's scheduler. */
+	public void queued(int task) {
+		this.log.queued(task, now());
+	}
+
+	/**
+	 * Starts a task on the calling thread. Returns false, and marks the task cancelled,
+	 * if the experiment is stopping: the caller must then not run it.
+	 */
+	public boolean begin(int task) {
+		if (this.stopReason != null || !this.log.start(task, now(), Thread.currentThread())) {
+			cancelTask(task);
+			return false;
+		}
+		int running = this.inFlight.incrementAndGet();
+		this.peakInFlight.accumulateAndGet(running, Math::max);
+		return true;
+	}
+
+	/** Records the calling thread as the one that runs (computes) the task. */
+	public void onThread(int task) {
+		this.log.onThread(task, Thread.currentThread());
+	}
+
+	/** Adds CPU time that a part of the task used on some thread. */
+	public void addCpu(int task, long cpuNanos) {
+		if (cpuNanos >= 0) {
+			this.log.addCpu(task, cpuNanos);
+		}
+	}
+
+	/** Ends a task with its result. */
+	public void succeeded(int task, long result) {
+		if (this.log.finish(task, TaskState.SUCCEEDED, now(), result, null)) {
+			this.succeeded.incrementAndGet();
+			ended();
+		}
+	}
+
+	/**
+	 * Ends a task with an error. An interruption or cancellation while the experiment is
+	 * stopping counts as cancelled, not failed.
+	 */
+	public void failed(int task, Throwable error) {
+		Throwable cause = unwrap(error);
+		if (this.stopReason != null && (cause instanceof InterruptedException || cause instanceof CancellationException
+				|| Thread.currentThread().isInterrupted())) {
+			cancelTask(task);
+			return;
+		}
+		if (this.log.finish(task, TaskState.FAILED, now(), 0, describe(cause))) {
+			this.failed.incrementAndGet();
+			ended();
+		}
+	}
+
+	/**
+	 * Runs one whole task on the calling thread: begin, the blocking work, the CPU time
+	 * of this thread (not measurable on a virtual thread), end.
+	 */
+	public void runBlocking(int task, BlockingWork work) {
+		if (!begin(task)) {
+			return;
+		}
+		long cpuBefore = threadCpuNanos();
+		try {
+			long result = work.run(this.workload);
+			recordCpu(task, cpuBefore);
+			succeeded(task, result);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			failed(task, ex);
+		}
+		catch (Exception | StackOverflowError ex) {
+			failed(task, ex);
+		}
+	}
+
+	/** Records the CPU time this thread used since {@code cpuBefore}. */
+	public void recordCpu(int task, long cpuBefore) {
+		if (cpuBefore >= 0) {
+			long cpuAfter = threadCpuNanos();
+			if (cpuAfter >= 0) {
+				this.log.setCpu(task, cpuAfter - cpuBefore);
+			}
+		}
+	}
+
+	/** CPU nanoseconds of the calling thread, or -1 on a virtual thread. */
+	public static long threadCpuNanos() {
+		return Thread.currentThread().isVirtual() ? -1 : THREADS.getCurrentThreadCpuTime();
+	}
+
+	// ---- waiting and stopping, called by the runner
+
+	/**
+	 * Waits until every task has finished or the deadline passes. Returns false if the
+	 * deadline passed.
+	 * @throws InterruptedException when the experiment is cancelled
+	 */
+	public boolean awaitTasks() throws InterruptedException {
+		long remaining = this.deadlineNanos - this.clock.nanoTime();
+		if (this.unfinished.await(remaining, TimeUnit.NANOSECONDS)) {
+			return true;
+		}
+		stop(StopReason.DEADLINE);
+		return false;
+	}
+
+	/**
+	 * Takes a permit for one more task in flight, waiting at most until the deadline.
+	 * Returns false if the deadline passed or the experiment is stopping.
+	 */
+	public boolean acquire(Semaphore permits) throws InterruptedException {
+		long remaining = this.deadlineNanos - this.clock.nanoTime();
+		if (this.stopReason == null && permits.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
+			return true;
+		}
+		stop(StopReason.DEADLINE);
+		return false;
+	}
+
+	/** Whether the experiment is stopping: tasks not yet begun must not start. */
+	public boolean stopping() {
+		return this.stopReason != null;
+	}
+
+	/** Asks every task that has not begun not to start. The first reason wins. */
+	public void stop(StopReason reason) {
+		synchronized (this) {
+			if (this.stopReason == null) {
+				this.stopReason = reason;
+			}
+		}
+	}
+
+	public StopReason stopReason() {
+		return this.stopReason;
+	}
+
+	/**
+	 * Stops a mode's executors: queued tasks are dropped, running ones interrupted, and
+	 * the call waits for their threads to end. Interrupts that arrive while waiting are
+	 * remembered and restored, so an owner can never leave threads behind.
+	 */
+	public void shutdown(ExecutorService... executors) {
+		for (ExecutorService executor : executors) {
+			executor.shutdownNow();
+		}
+		boolean interrupted = false;
+		for (ExecutorService executor : executors) {
+			while (true) {
+				try {
+					if (!executor.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+						logger.warn("{} threads of {} did not end within {}", this.threadPrefix, executor, STOP_GRACE);
+					}
+					break;
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Called once by the owner after the runner returned: every task that did not finish
+	 * is marked cancelled, and the clock stops.
+	 */
+	public void finish() {
+		this.endNanos = this.clock.nanoTime();
+		for (int task = 0; task < this.tasks; task++) {
+			if (!this.log.state(task).isFinished()) {
+				cancelTask(task);
+			}
+		}
+	}
+
+	// ---- progress
+
+	/** Counters as they are now. */
+	public Progress progress() {
+		return new Progress(this.succeeded.get() + this.failed.get(), this.failed.get(), this.cancelled.get(),
+				this.inFlight.get(), this.peakInFlight.get());
+	}
+
+	/**
+	 * Counters of an experiment.
+	 *
+	 * @param completed tasks that finished, with a result or an error
+	 * @param failed tasks that finished with an error
+	 * @param cancelled tasks stopped or never started because the experiment stopped
+	 * @param inFlight tasks running now
+	 * @param peakInFlight most tasks running at once so far
+	 */
+	public record Progress(int completed, int failed, int cancelled, int inFlight, int peakInFlight) {
+	}
+
+	private void cancelTask(int task) {
+		TaskState was = this.log.cancel(task, now(), cancelReason());
+		if (was == null) {
+			return;
+		}
+		if (was == TaskState.RUNNING) {
+			this.inFlight.decrementAndGet();
+		}
+		this.cancelled.incrementAndGet();
+		this.unfinished.countDown();
+	}
+
+	private String cancelReason() {
+		StopReason reason = this.stopReason;
+		if (reason == StopReason.DEADLINE) {
+			return "the experiment's deadline of " + this.timeoutMillis + " ms passed before this task finished";
+		}
+		if (reason == StopReason.SHUTDOWN) {
+			return "the service shut down before this task finished";
+		}
+		return "the experiment was cancelled before this task finished";
+	}
+
+	private void ended() {
+		this.inFlight.decrementAndGet();
+		this.unfinished.countDown();
+	}
+
+	private long now() {
+		return this.clock.nanoTime() - this.originNanos;
+	}
+
+	private static Throwable unwrap(Throwable error) {
+		Throwable cause = error;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	private static String describe(Throwable error) {
+		String message = error.getMessage();
+		String kind = error.getClass().getSimpleName();
+		return (message == null || message.isBlank()) ? kind : kind + ": " + message;
+	}
+
+}

@@ -1,0 +1,29 @@
+package dev.concurrencylab.execution;
+
+import java.util.concurrent.ExecutorService;
+
+/** Runs every task of an execution as one blocking job on an executor the caller made. */
+final class ExecutorRuns {
+
+	private ExecutorRuns() {
+	}
+
+	/**
+	 * Submits every task, waits for them (or the deadline, or cancellation), and always
+	 * shuts the executor down before returning: it owns {@code executor} from here on.
+	 */
+	static void runAll(Execution execution, ExecutorService executor, BlockingWork work) throws InterruptedException {
+		try {
+			for (int task = 0; task < execution.tasks(); task++) {
+				int index = task;
+				execution.queued(index);
+				executor.execute(() -> execution.runBlocking(index, work));
+			}
+			execution.awaitTasks();
+		}
+		finally {
+			execution.shutdown(executor);
+		}
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.concurrencylab.execution;
+
+import java.util.List;
+
+/**
+ * One execution model. Each mode is one implementation, registered as a Spring component
+ * and ordered with {@code @Order}; the rest of the lab knows modes only through this
+ * interface.
+ */
+public interface ModeRunner {
+
+	/** The mode's id in requests, e.g. {@code virtual-threads}. */
+	String id();
+
+	/** One sentence on what runs a task. */
+	String description();
+
+	/** The workload types this mode suits. */
+	List<String> suits();
+
+	/** Concurrency when a request names none. */
+	int defaultConcurrency(int tasks, int cores);
+
+	/** The largest concurrency a request may ask for. */
+	int maxConcurrency(int tasks, int cores, LabProperties limits);
+
+	/**
+	 * How many tasks can compute at the same time with this concurrency, before the
+	 * machine's capacity is applied. Modes that serialise computation answer 1.
+	 */
+	default int computeParallelism(int concurrency, int cores) {
+		return concurrency;
+	}
+
+	/**
+	 * Runs every task of the execution and returns when all have finished, or when the
+	 * deadline passed ({@link Execution#awaitTasks()} answered false). Before returning,
+	 * normally or not, it must have ended every thread, timer and process it started.
+	 * @throws InterruptedException when the experiment is cancelled
+	 */
+	void run(Execution execution) throws InterruptedException;
+
+}

@@ -1,0 +1,127 @@
+package dev.concurrencylab.execution;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+import dev.concurrencylab.workload.CpuKernel;
+import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.MixedWorkload;
+import dev.concurrencylab.workload.SleepWorkload;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Project Reactor: {@code Flux.range(0, tasks).flatMap(task, concurrency)}; a wait is
+ * {@code Mono.delay} on a timer scheduler, an HTTP call a Mono over the asynchronous
+ * client, and computation is subscribed on a scheduler of one thread per core. The
+ * schedulers wrap executors this runner owns, so their threads are named and ended with
+ * the experiment.
+ */
+@Component
+@Order(6)
+class ReactiveRunner implements ModeRunner {
+
+	@Override
+	public String id() {
+		return "reactive";
+	}
+
+	@Override
+	public String description() {
+		return "Project Reactor: Flux.flatMap with `concurrency` inner publishers; waits are Mono.delay timers, "
+				+ "computation is subscribed on a scheduler of one thread per core.";
+	}
+
+	@Override
+	public List<String> suits() {
+		return List.of("sleep", "http", "mixed");
+	}
+
+	@Override
+	public int defaultConcurrency(int tasks, int cores) {
+		return tasks;
+	}
+
+	@Override
+	public int maxConcurrency(int tasks, int cores, LabProperties limits) {
+		return tasks;
+	}
+
+	@Override
+	public int computeParallelism(int concurrency, int cores) {
+		return Math.min(concurrency, cores);
+	}
+
+	@Override
+	public void run(Execution execution) throws InterruptedException {
+		ScheduledThreadPoolExecutor timerThread = new ScheduledThreadPoolExecutor(1,
+				execution.platformThreads("reactive-timer"));
+		timerThread.setRemoveOnCancelPolicy(true);
+		ExecutorService cpuThreads = Executors.newFixedThreadPool(
+				computeParallelism(execution.concurrency(), LabProperties.cores()),
+				execution.platformThreads("reactive-cpu"));
+		Scheduler timer = Schedulers.fromExecutorService(timerThread, execution.threadName("reactive-timer"));
+		Scheduler cpu = Schedulers.fromExecutorService(cpuThreads, execution.threadName("reactive-cpu"));
+		Disposable subscription = Flux.range(0, execution.tasks())
+			.flatMap((task) -> task(execution, task, timer, cpu), execution.concurrency(), 1)
+			.subscribe();
+		try {
+			execution.awaitTasks();
+		}
+		finally {
+			subscription.dispose();
+			timer.dispose();
+			cpu.dispose();
+			execution.shutdown(timerThread, cpuThreads);
+		}
+	}
+
+	private Mono<Long> task(Execution execution, int task, Scheduler timer, Scheduler cpu) {
+		return Mono.defer(() -> {
+			if (!execution.begin(task)) {
+				return Mono.empty();
+			}
+			return work(execution, task, timer, cpu).doOnNext((result) -> execution.succeeded(task, result))
+				.onErrorResume((error) -> {
+					execution.failed(task, error);
+					return Mono.empty();
+				});
+		});
+	}
+
+	private Mono<Long> work(Execution execution, int task, Scheduler timer, Scheduler cpu) {
+		return switch (execution.workload()) {
+			case SleepWorkload sleep -> Flux.range(0, sleep.steps())
+				.concatMap((step) -> Mono.delay(Duration.ofMillis(sleep.millis()), timer))
+				.then(Mono.just((long) sleep.steps()));
+			case CpuWorkload work -> compute(execution, task, work.iterations(), cpu);
+			case MixedWorkload mixed -> compute(execution, task, mixed.iterations(), cpu)
+				.delayUntil((result) -> Mono.delay(Duration.ofMillis(mixed.millis()), timer));
+			case HttpWorkload call -> Mono.fromFuture(() -> execution.http().getAsync(call.millis()));
+		};
+	}
+
+	private Mono<Long> compute(Execution execution, int task, long iterations, Scheduler cpu) {
+		return Mono.fromCallable(() -> {
+			execution.onThread(task);
+			long cpuBefore = Execution.threadCpuNanos();
+			try {
+				return CpuKernel.compute(iterations);
+			}
+			finally {
+				execution.addCpu(task, Execution.threadCpuNanos() - cpuBefore);
+			}
+		}).subscribeOn(cpu);
+	}
+
+}

@@ -1,0 +1,34 @@
+package dev.concurrencylab.execution;
+
+/** Where one task is in its life. */
+public enum TaskState {
+
+	/** Not started yet. */
+	PENDING,
+	/** Started, not finished. */
+	RUNNING,
+	/** Finished with a result. */
+	SUCCEEDED,
+	/** Finished with an error. */
+	FAILED,
+	/**
+	 * Never started, or stopped, because the experiment was cancelled or ran out of time.
+	 */
+	CANCELLED;
+
+	private static final TaskState[] VALUES = values();
+
+	static TaskState of(byte code) {
+		return VALUES[code];
+	}
+
+	byte code() {
+		return (byte) ordinal();
+	}
+
+	/** Whether the task will not change any more. */
+	public boolean isFinished() {
+		return this.ordinal() >= SUCCEEDED.ordinal();
+	}
+
+}

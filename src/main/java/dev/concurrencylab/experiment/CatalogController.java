@@ -1,0 +1,121 @@
+package dev.concurrencylab.experiment;
+
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.concurrencylab.execution.LabProperties;
+import dev.concurrencylab.execution.ModeRunner;
+import dev.concurrencylab.execution.Modes;
+
+/** {@code /modes} and {@code /workloads}: what an experiment can ask for. */
+@RestController
+@Tag(name = "catalog", description = "The execution models and workloads an experiment can use")
+class CatalogController {
+
+	/** Task counts the concurrency rules are shown for. */
+	private static final List<Integer> EXAMPLE_TASKS = List.of(10, 10_000);
+
+	private final Modes modes;
+
+	private final LabProperties limits;
+
+	CatalogController(Modes modes, LabProperties limits) {
+		this.modes = modes;
+		this.limits = limits;
+	}
+
+	/**
+	 * One mode.
+	 *
+	 * @param id its id in requests
+	 * @param description what runs a task
+	 * @param suits the workload types it suits
+	 * @param concurrency default and maximum concurrency for some task counts on this
+	 * machine
+	 */
+	record ModeView(String id, String description, List<String> suits, List<ConcurrencyRule> concurrency) {
+	}
+
+	/**
+	 * Default and maximum concurrency for a task count.
+	 *
+	 * @param tasks the task count
+	 * @param defaultConcurrency used when a request names none
+	 * @param maxConcurrency the most a request may ask for
+	 */
+	record ConcurrencyRule(int tasks, int defaultConcurrency, int maxConcurrency) {
+	}
+
+	/**
+	 * One workload field.
+	 *
+	 * @param name the JSON name
+	 * @param required whether it must be sent
+	 * @param min smallest value
+	 * @param max largest value
+	 * @param defaultValue value when absent, or null
+	 * @param description what it means
+	 */
+	record FieldView(String name, boolean required, long min, long max, Long defaultValue, String description) {
+	}
+
+	/**
+	 * One workload type.
+	 *
+	 * @param type the value of {@code type}
+	 * @param description what a task does
+	 * @param fields its fields
+	 * @param example a request body using it
+	 */
+	record WorkloadView(String type, String description, List<FieldView> fields, Map<String, Object> example) {
+	}
+
+	@GetMapping(path = "/modes", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "List the execution models",
+			description = "Each mode with what runs a task, the workloads it suits, and its default and maximum "
+					+ "concurrency for 10 and 10,000 tasks on this machine.")
+	List<ModeView> modes() {
+		int cores = LabProperties.cores();
+		return this.modes.all().stream().map((mode) -> view(mode, cores)).toList();
+	}
+
+	@GetMapping(path = "/workloads", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "List the workload types", description = "Each type with its fields, bounds and an example.")
+	List<WorkloadView> workloads() {
+		FieldView millis = new FieldView("millis", true, 0, this.limits.maxMillis(), null, "milliseconds to wait");
+		FieldView iterations = new FieldView("iterations", true, 0, this.limits.maxIterations(), null,
+				"rounds of the deterministic CPU kernel (about 1–2 ns each)");
+		return List.of(
+				new WorkloadView("sleep",
+						"Wait `millis`, `steps` times (the stand-in for I/O). Blocking modes block "
+								+ "the thread; async, reactive and event-loop use timers.",
+						List.of(millis, new FieldView("steps", false, 1, this.limits.maxSteps(), 1L, "how many waits")),
+						Map.of("type", "sleep", "millis", 1000, "steps", 1)),
+				new WorkloadView("cpu",
+						"Compute `iterations` rounds of a deterministic integer kernel; the result is "
+								+ "its checksum, equal in every mode.",
+						List.of(iterations), Map.of("type", "cpu", "iterations", 50_000_000)),
+				new WorkloadView("mixed", "Compute `iterations`, then wait `millis`.", List.of(millis, iterations),
+						Map.of("type", "mixed", "millis", 100, "iterations", 5_000_000)),
+				new WorkloadView("http",
+						"A real HTTP GET over loopback to this service's own /delay endpoint, which "
+								+ "answers after `millis`. No user-supplied URL is ever contacted.",
+						List.of(millis), Map.of("type", "http", "millis", 100)));
+	}
+
+	private ModeView view(ModeRunner mode, int cores) {
+		List<ConcurrencyRule> rules = EXAMPLE_TASKS.stream()
+			.map((tasks) -> new ConcurrencyRule(tasks, mode.defaultConcurrency(tasks, cores),
+					mode.maxConcurrency(tasks, cores, this.limits)))
+			.toList();
+		return new ModeView(mode.id(), mode.description(), mode.suits(), rules);
+	}
+
+}

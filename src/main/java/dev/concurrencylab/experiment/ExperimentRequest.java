@@ -1,0 +1,31 @@
+package dev.concurrencylab.experiment;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import dev.concurrencylab.workload.Workload;
+
+/**
+ * The body of {@code POST /experiments}, as sent: absent fields are null and get their
+ * defaults in {@link ExperimentRequestValidator}.
+ *
+ * @param mode the execution model
+ * @param workload what each task does
+ * @param tasks how many tasks
+ * @param concurrency most tasks in flight
+ * @param timeoutMillis the experiment's deadline
+ * @param label a free text to recognise it by
+ */
+public record ExperimentRequest(
+		@Schema(description = "Execution model; see GET /modes", example = "virtual-threads",
+				requiredMode = Schema.RequiredMode.REQUIRED) String mode,
+		@Schema(description = "What each task does; see GET /workloads",
+				requiredMode = Schema.RequiredMode.REQUIRED) Workload workload,
+		@Schema(description = "Number of tasks, 1 to lab.max-tasks (1,000,000)", example = "1000",
+				defaultValue = "10") Integer tasks,
+		@Schema(description = "Most tasks in flight; the mode's default when absent (see GET /modes)",
+				example = "1000") Integer concurrency,
+		@Schema(description = "Deadline: tasks not finished by then are cancelled and the experiment FAILS",
+				example = "60000", defaultValue = "300000") Long timeoutMillis,
+		@Schema(description = "Free text, at most 100 characters; never used as a metric tag",
+				example = "1000 waits") String label) {
+}

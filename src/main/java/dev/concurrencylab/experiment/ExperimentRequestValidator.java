@@ -1,0 +1,115 @@
+package dev.concurrencylab.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+
+import dev.concurrencylab.execution.LabProperties;
+import dev.concurrencylab.execution.ModeRunner;
+import dev.concurrencylab.execution.Modes;
+import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.MixedWorkload;
+import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.Workload;
+
+/**
+ * Checks a request against the limits under {@code lab.*} and fills in the defaults.
+ * Every problem is reported at once, each with a sentence that says what is allowed.
+ */
+@Component
+class ExperimentRequestValidator {
+
+	private final LabProperties limits;
+
+	private final Modes modes;
+
+	ExperimentRequestValidator(LabProperties limits, Modes modes) {
+		this.limits = limits;
+		this.modes = modes;
+	}
+
+	ExperimentSpec validate(ExperimentRequest request) {
+		List<FieldProblem> problems = new ArrayList<>();
+		ModeRunner mode = null;
+		if (request.mode() == null) {
+			problems.add(new FieldProblem("mode", "is required; use one of " + this.modes.ids(), null));
+		}
+		else {
+			Optional<ModeRunner> found = this.modes.find(request.mode());
+			if (found.isEmpty()) {
+				problems.add(new FieldProblem("mode",
+						"'" + request.mode() + "' is not a mode; use one of " + this.modes.ids(), request.mode()));
+			}
+			mode = found.orElse(null);
+		}
+		if (request.workload() == null) {
+			problems.add(new FieldProblem("workload",
+					"is required, e.g. {\"type\": \"sleep\", \"millis\": 1000}; see GET /workloads", null));
+		}
+		else {
+			checkWorkload(request.workload(), problems);
+		}
+		int tasks = (request.tasks() != null) ? request.tasks() : this.limits.defaultTasks();
+		range(problems, "tasks", request.tasks(), 1, this.limits.maxTasks());
+		int concurrency = 0;
+		if (mode != null) {
+			int cores = LabProperties.cores();
+			int max = Math.max(1, mode.maxConcurrency(Math.max(1, tasks), cores, this.limits));
+			concurrency = (request.concurrency() != null) ? request.concurrency()
+					: Math.min(max, mode.defaultConcurrency(Math.max(1, tasks), cores));
+			if (request.concurrency() != null && (request.concurrency() < 1 || request.concurrency() > max)) {
+				problems.add(new FieldProblem("concurrency",
+						"must be between 1 and " + max + " for mode '" + mode.id() + "' with " + tasks + " tasks",
+						request.concurrency()));
+			}
+		}
+		long timeout = (request.timeoutMillis() != null) ? request.timeoutMillis() : this.limits.defaultTimeoutMillis();
+		range(problems, "timeoutMillis", request.timeoutMillis(), 1, this.limits.maxTimeoutMillis());
+		if (request.label() != null && request.label().length() > this.limits.maxLabelLength()) {
+			problems.add(new FieldProblem("label",
+					"must be at most " + this.limits.maxLabelLength() + " characters, was " + request.label().length(),
+					abbreviate(request.label())));
+		}
+		if (!problems.isEmpty()) {
+			throw new InvalidRequestException(problems);
+		}
+		return new ExperimentSpec(mode, request.workload(), tasks, concurrency, timeout, request.label());
+	}
+
+	private void checkWorkload(Workload workload, List<FieldProblem> problems) {
+		switch (workload) {
+			case SleepWorkload sleep -> {
+				millis(problems, sleep.millis());
+				range(problems, "workload.steps", (long) sleep.steps(), 1, this.limits.maxSteps());
+			}
+			case CpuWorkload cpu -> iterations(problems, cpu.iterations());
+			case MixedWorkload mixed -> {
+				millis(problems, mixed.millis());
+				iterations(problems, mixed.iterations());
+			}
+			case HttpWorkload http -> millis(problems, http.millis());
+		}
+	}
+
+	private void millis(List<FieldProblem> problems, long millis) {
+		range(problems, "workload.millis", millis, 0, this.limits.maxMillis());
+	}
+
+	private void iterations(List<FieldProblem> problems, long iterations) {
+		range(problems, "workload.iterations", iterations, 0, this.limits.maxIterations());
+	}
+
+	private static void range(List<FieldProblem> problems, String field, Number value, long min, long max) {
+		if (value != null && (value.longValue() < min || value.longValue() > max)) {
+			problems.add(new FieldProblem(field, "must be between " + min + " and " + max, value));
+		}
+	}
+
+	private static String abbreviate(String text) {
+		return (text.length() <= 40) ? text : text.substring(0, 40) + "…";
+	}
+
+}

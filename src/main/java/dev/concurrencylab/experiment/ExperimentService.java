@@ -1,0 +1,255 @@
+package dev.concurrencylab.experiment;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Service;
+
+import dev.concurrencylab.execution.Execution;
+import dev.concurrencylab.execution.LabClock;
+import dev.concurrencylab.execution.LabProperties;
+import dev.concurrencylab.execution.LabThreads;
+import dev.concurrencylab.execution.StopReason;
+import dev.concurrencylab.machine.Capacity;
+import dev.concurrencylab.machine.MachineService;
+import dev.concurrencylab.report.Ideal;
+import dev.concurrencylab.report.Summaries;
+import dev.concurrencylab.report.Summary;
+import dev.concurrencylab.workload.DelayClient;
+
+/**
+ * Starts, tracks, cancels and finishes experiments. Each experiment runs on its own
+ * conductor thread ({@code lab-experiment-<n>}), which owns everything the mode starts
+ * and ends it before the experiment counts as finished. On shutdown it refuses new
+ * experiments (503), cancels the running ones and waits for their conductors.
+ */
+@Service
+class ExperimentService implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(ExperimentService.class);
+
+	/** Longest the summary waits for the first capacity measurement after start-up. */
+	private static final Duration CAPACITY_WAIT = Duration.ofSeconds(30);
+
+	/** Longest shutdown waits for running experiments to stop. */
+	private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(30);
+
+	private final ExperimentRegistry registry;
+
+	private final MachineService machine;
+
+	private final LabProperties limits;
+
+	private final LabClock clock;
+
+	private final LabThreads threads;
+
+	private final DelayClient http;
+
+	/** One permit per experiment allowed to run at once. */
+	private final Semaphore slots;
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private volatile boolean running;
+
+	private volatile boolean stopping;
+
+	ExperimentService(ExperimentRegistry registry, MachineService machine, LabProperties limits, LabClock clock,
+			LabThreads threads, DelayClient http) {
+		this.registry = registry;
+		this.machine = machine;
+		this.limits = limits;
+		this.clock = clock;
+		this.threads = threads;
+		this.http = http;
+		this.slots = new Semaphore(limits.maxRunningExperiments());
+	}
+
+	/**
+	 * Starts an experiment in the background.
+	 * @throws TooManyExperimentsException when the most experiments allowed are running
+	 * @throws ServiceStoppingException when the service is shutting down
+	 */
+	Experiment start(ExperimentSpec spec) {
+		if (this.stopping) {
+			throw new ServiceStoppingException();
+		}
+		if (!this.slots.tryAcquire()) {
+			throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), 1);
+		}
+		Experiment experiment = new Experiment(UUID.randomUUID().toString(), this.sequence.incrementAndGet(), spec,
+				Instant.now());
+		try {
+			this.registry.add(experiment);
+			Thread conductor = this.threads.platformThread("lab-experiment-" + experiment.sequence(),
+					() -> conduct(experiment));
+			experiment.conductedBy(conductor);
+			conductor.start();
+		}
+		catch (RuntimeException | Error ex) {
+			this.slots.release();
+			throw ex;
+		}
+		return experiment;
+	}
+
+	Experiment get(String id) {
+		return this.registry.find(id).orElseThrow(() -> new ExperimentNotFoundException(id));
+	}
+
+	/**
+	 * Cancels a queued or running experiment: tasks not started never start, running ones
+	 * are interrupted.
+	 * @throws ExperimentFinishedException when it had already finished
+	 */
+	Experiment cancel(String id) {
+		Experiment experiment = get(id);
+		if (!experiment.stop(StopReason.CANCELLED)) {
+			throw new ExperimentFinishedException(id, experiment.status());
+		}
+		return experiment;
+	}
+
+	private void conduct(Experiment experiment) {
+		ExperimentSpec spec = experiment.spec();
+		long cpuBefore = processCpuNanos();
+		Execution execution = new Execution(spec.workload(), spec.tasks(), spec.concurrency(), spec.timeoutMillis(),
+				"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http);
+		experiment.running(execution, Instant.now());
+		String failure = null;
+		try {
+			spec.mode().run(execution);
+		}
+		catch (InterruptedException ex) {
+			// Cancelled: the stop reason is already set and the runner has ended its
+			// threads.
+		}
+		catch (RuntimeException | Error ex) {
+			logger.error("The {} runner failed in experiment {}", spec.mode().id(), experiment.id(), ex);
+			failure = "The " + spec.mode().id() + " mode failed unexpectedly (" + ex.getClass().getSimpleName()
+					+ "); unfinished tasks were cancelled.";
+		}
+		finally {
+			Thread.interrupted(); // a late cancel must not disturb the bookkeeping below
+			execution.finish();
+			finish(experiment, execution, cpuBefore, failure);
+		}
+	}
+
+	private void finish(Experiment experiment, Execution execution, long cpuBefore, String failure) {
+		try {
+			ExperimentSpec spec = experiment.spec();
+			Capacity capacity = awaitCapacity();
+			Ideal ideal = Ideal.of(spec.workload(), spec.tasks(), spec.concurrency(),
+					spec.mode().computeParallelism(spec.concurrency(), LabProperties.cores()), capacity);
+			Execution.Progress progress = execution.progress();
+			Summary summary = Summaries.of(execution.log(),
+					TimeUnit.MILLISECONDS.toNanos(spec.workload().waitMillisPerTask()), progress.peakInFlight(),
+					processCpuNanos() - cpuBefore, ideal);
+			StopReason stop = execution.stopReason();
+			ExperimentStatus status;
+			String error = failure;
+			if (stop == StopReason.CANCELLED || stop == StopReason.SHUTDOWN) {
+				status = ExperimentStatus.CANCELLED;
+				error = (stop == StopReason.SHUTDOWN) ? "The service shut down while the experiment ran."
+						: "Cancelled on request: " + summary.succeeded() + " tasks had succeeded, "
+								+ summary.cancelled() + " were cancelled.";
+			}
+			else if (stop == StopReason.DEADLINE) {
+				status = ExperimentStatus.FAILED;
+				error = "The deadline of " + spec.timeoutMillis() + " ms passed: " + summary.succeeded()
+						+ " tasks succeeded, " + summary.failed() + " failed and " + summary.cancelled()
+						+ " were cancelled.";
+			}
+			else if (failure != null || summary.failed() > 0) {
+				status = ExperimentStatus.FAILED;
+				error = (failure != null) ? failure
+						: summary.failed() + " of " + spec.tasks() + " tasks failed; their `error` fields say why.";
+			}
+			else {
+				status = ExperimentStatus.SUCCEEDED;
+			}
+			experiment.finished(status, summary, error, Instant.now());
+		}
+		catch (RuntimeException | Error ex) {
+			logger.error("Could not summarise experiment {}", experiment.id(), ex);
+			experiment.finished(ExperimentStatus.FAILED, null, "The experiment could not be summarised.",
+					Instant.now());
+		}
+		finally {
+			this.registry.finished(experiment);
+			this.slots.release();
+			experiment.done().complete(experiment);
+		}
+	}
+
+	private Capacity awaitCapacity() {
+		try {
+			return this.machine.awaitCapacity(CAPACITY_WAIT);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return this.machine.currentCapacity();
+		}
+	}
+
+	private static long processCpuNanos() {
+		return (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+				? os.getProcessCpuTime() : 0;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Refuses new experiments, cancels the running ones and waits for their conductors.
+	 */
+	@Override
+	public void stop() {
+		this.stopping = true;
+		for (Experiment experiment : this.registry.all()) {
+			experiment.stop(StopReason.SHUTDOWN);
+		}
+		long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+		for (Experiment experiment : this.registry.all()) {
+			Thread conductor = experiment.conductor();
+			long left = deadline - System.nanoTime();
+			if (conductor != null && left > 0) {
+				try {
+					conductor.join(Duration.ofNanos(left));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+		}
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Stops before the web server's graceful shutdown, so waiting requests get answers.
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE;
+	}
+
+}

@@ -1,0 +1,103 @@
+package dev.concurrencylab.experiment;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.concurrencylab.execution.Execution;
+import dev.concurrencylab.report.Summary;
+import dev.concurrencylab.workload.Workload;
+
+/**
+ * An experiment as {@code GET /experiments/{id}} shows it.
+ *
+ * @param id its id
+ * @param label the label sent, or null
+ * @param status QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED
+ * @param mode the mode's id
+ * @param workload the workload with its defaults
+ * @param tasks number of tasks
+ * @param concurrency most tasks in flight
+ * @param timeoutMillis the deadline
+ * @param createdAt when it was accepted
+ * @param startedAt when it started
+ * @param finishedAt when it finished
+ * @param progress counters now
+ * @param summary what it achieved; null until it finishes
+ * @param error why it failed or was cancelled, or null
+ * @param timings the first page of task timings
+ * @param timingsPage where that page sits among all timings
+ * @param links related resources
+ */
+public record ExperimentView(String id, String label, ExperimentStatus status, String mode, Workload workload,
+		int tasks, int concurrency, long timeoutMillis, Instant createdAt, Instant startedAt, Instant finishedAt,
+		Execution.Progress progress, Summary summary, String error, List<TaskTiming> timings, TimingsPage timingsPage,
+		Map<String, String> links) {
+
+	/** Timings shown with the experiment itself; the rest via {@code /tasks}. */
+	static final int FIRST_PAGE = 100;
+
+	static ExperimentView of(Experiment experiment) {
+		ExperimentSpec spec = experiment.spec();
+		Execution execution = experiment.execution();
+		String self = "/experiments/" + experiment.id();
+		TimingsPage page = TimingsPage.of(experiment, 0, FIRST_PAGE);
+		return new ExperimentView(experiment.id(), spec.label(), experiment.status(), spec.mode().id(), spec.workload(),
+				spec.tasks(), spec.concurrency(), spec.timeoutMillis(), experiment.createdAt(), experiment.startedAt(),
+				experiment.finishedAt(),
+				(execution != null) ? execution.progress() : new Execution.Progress(0, 0, 0, 0, 0),
+				experiment.summary(), experiment.error(), timings(experiment, 0, FIRST_PAGE), page,
+				Map.of("self", self, "tasks", self + "/tasks"));
+	}
+
+	/** Timings {@code [offset, offset + limit)} of an experiment. */
+	static List<TaskTiming> timings(Experiment experiment, int offset, int limit) {
+		Execution execution = experiment.execution();
+		if (execution == null) {
+			return List.of();
+		}
+		int end = (int) Math.min(execution.tasks(), (long) offset + limit);
+		List<TaskTiming> timings = new ArrayList<>(Math.max(0, end - offset));
+		for (int task = offset; task < end; task++) {
+			timings.add(TaskTiming.of(execution.log(), task));
+		}
+		return timings;
+	}
+
+	/**
+	 * Where a page of timings sits.
+	 *
+	 * @param offset first task of the page
+	 * @param limit most tasks in the page
+	 * @param total all tasks
+	 * @param next the next page, or null on the last
+	 */
+	public record TimingsPage(int offset, int limit, int total, String next) {
+
+		static TimingsPage of(Experiment experiment, int offset, int limit) {
+			int total = experiment.spec().tasks();
+			String next = ((long) offset + limit < total)
+					? "/experiments/" + experiment.id() + "/tasks?offset=" + (offset + limit) + "&limit=" + limit
+					: null;
+			return new TimingsPage(offset, limit, total, next);
+		}
+
+	}
+
+	/**
+	 * A page of task timings, as {@code GET /experiments/{id}/tasks} shows it.
+	 *
+	 * @param page where it sits
+	 * @param timings the timings
+	 */
+	public record TasksPage(TimingsPage page, List<TaskTiming> timings) {
+
+		static TasksPage of(Experiment experiment, int offset, int limit) {
+			return new TasksPage(TimingsPage.of(experiment, offset, limit),
+					ExperimentView.timings(experiment, offset, limit));
+		}
+
+	}
+
+}

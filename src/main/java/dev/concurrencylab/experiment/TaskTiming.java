@@ -1,0 +1,45 @@
+package dev.concurrencylab.experiment;
+
+import dev.concurrencylab.execution.TaskLog;
+import dev.concurrencylab.execution.TaskState;
+import dev.concurrencylab.report.Summaries;
+
+/**
+ * One task's timings, in milliseconds from the experiment's start.
+ *
+ * @param task the task's index
+ * @param status PENDING, RUNNING, SUCCEEDED, FAILED or CANCELLED
+ * @param queuedMillis when it was handed to the mode's scheduler
+ * @param startMillis when it started; null if it never did
+ * @param endMillis when it ended; null while it runs
+ * @param durationMillis end − start
+ * @param cpuMillis CPU time of its thread; null where not measurable (virtual threads,
+ * pure waits on timers)
+ * @param thread the thread that ran (or computed) it, {@code virtual-<id>} for virtual
+ * threads
+ * @param virtual whether that thread was virtual
+ * @param pid the process that ran it
+ * @param spawnMillis the worker process's start-up cost (process modes only)
+ * @param result the task's checksum, equal in every mode
+ * @param error why it failed or was cancelled
+ */
+public record TaskTiming(int task, TaskState status, double queuedMillis, Double startMillis, Double endMillis,
+		Double durationMillis, Double cpuMillis, String thread, Boolean virtual, Long pid, Double spawnMillis,
+		Long result, String error) {
+
+	static TaskTiming of(TaskLog log, int task) {
+		TaskState status = log.state(task);
+		boolean started = status != TaskState.PENDING && log.threadId(task) != 0;
+		boolean ended = status.isFinished();
+		Double start = started ? Summaries.millis(log.startNanos(task)) : null;
+		Double end = (ended && started) ? Summaries.millis(log.endNanos(task)) : null;
+		Double duration = (start != null && end != null) ? Summaries.millis(log.endNanos(task) - log.startNanos(task))
+				: null;
+		long cpu = log.cpuNanos(task);
+		return new TaskTiming(task, status, Summaries.millis(log.queuedNanos(task)), start, end, duration,
+				(cpu >= 0 && ended) ? Summaries.millis(cpu) : null, started ? log.threadName(task) : null,
+				started ? log.virtual(task) : null, started ? log.pid(task) : null, null,
+				(status == TaskState.SUCCEEDED) ? log.result(task) : null, log.error(task));
+	}
+
+}

@@ -1,0 +1,42 @@
+package dev.concurrencylab.machine;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /machine}: the machine and its measured parallel capacity. */
+@RestController
+@RequestMapping("/machine")
+@Tag(name = "machine", description = "The machine as the lab sees it, and its measured parallel capacity")
+class MachineController {
+
+	private final MachineService machine;
+
+	MachineController(MachineService machine) {
+		this.machine = machine;
+	}
+
+	@GetMapping
+	@Operation(summary = "Describe the machine",
+			description = "Cores, memory, JDK, OS and the latest measured parallel capacity: the same CPU kernel "
+					+ "timed on 1 thread and on `cores` threads in one run, capacity = cores × t1 ÷ tN. On shared "
+					+ "virtual machines it is often well below the core count. Measured once in the background at "
+					+ "start-up (`calibration` is `MEASURING` until then) and on demand.")
+	MachineInfo machine() {
+		return this.machine.info();
+	}
+
+	@PostMapping("/calibrate")
+	@Operation(summary = "Measure the parallel capacity again",
+			description = "Runs the calibration now (a few seconds of full CPU load) and answers the machine with the "
+					+ "new capacity. Experiments running at the same time disturb the measurement and are disturbed by it.")
+	MachineInfo calibrate() throws InterruptedException {
+		this.machine.calibrate();
+		return this.machine.info();
+	}
+
+}

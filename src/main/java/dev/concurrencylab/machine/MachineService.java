@@ -1,0 +1,139 @@
+package dev.concurrencylab.machine;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+import dev.concurrencylab.execution.LabClock;
+import dev.concurrencylab.execution.LabProperties;
+import dev.concurrencylab.workload.CpuKernel;
+
+/**
+ * The machine as the lab sees it. Measures the parallel capacity once in the background
+ * when the service is ready (never delaying readiness) and again on demand; the latest
+ * measurement feeds every ideal time.
+ */
+@Service
+public class MachineService {
+
+	private static final Logger logger = LoggerFactory.getLogger(MachineService.class);
+
+	/** Wall time one thread should compute in each timed run. */
+	private static final Duration RUN_TARGET = Duration.ofMillis(250);
+
+	private static final int TRIALS = 5;
+
+	private final LabClock clock;
+
+	/** One calibration at a time: two at once would measure each other. */
+	private final ReentrantLock calibrating = new ReentrantLock();
+
+	/** The latest measurement, or the one under way. */
+	private volatile CompletableFuture<Capacity> capacity = new CompletableFuture<>();
+
+	private volatile Thread background;
+
+	MachineService(LabClock clock) {
+		this.clock = clock;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void calibrateInBackground() {
+		this.background = Thread.ofPlatform().name("machine-calibration").daemon().start(() -> {
+			try {
+				calibrate();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+	}
+
+	/** Measures the capacity now, waiting for a calibration already under way. */
+	public Capacity calibrate() throws InterruptedException {
+		this.calibrating.lockInterruptibly();
+		try {
+			CompletableFuture<Capacity> pending = this.capacity;
+			long iterations = iterationsForTarget();
+			Capacity measured = new CapacityMeter(this.clock, LabProperties.cores(), iterations, TRIALS).measure();
+			logger.info("Parallel capacity {} of {} cores ({} ms alone, {} ms all at once)",
+					measured.parallelCapacity(), measured.threads(), measured.singleThreadMillis(),
+					measured.allThreadsMillis());
+			if (!pending.complete(measured)) {
+				this.capacity = CompletableFuture.completedFuture(measured);
+			}
+			return measured;
+		}
+		finally {
+			this.calibrating.unlock();
+		}
+	}
+
+	/** The latest capacity, or null while the first calibration runs. */
+	public Capacity currentCapacity() {
+		return this.capacity.getNow(null);
+	}
+
+	/**
+	 * The latest capacity, waiting for the first calibration if it is still running (it
+	 * takes a few seconds after start-up).
+	 */
+	public Capacity awaitCapacity(Duration timeout) throws InterruptedException {
+		try {
+			return this.capacity.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return null;
+		}
+	}
+
+	/** The machine now: cores, memory, JDK, OS and the latest capacity. */
+	public MachineInfo info() {
+		Runtime runtime = Runtime.getRuntime();
+		long physical = (ManagementFactory
+			.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+					? os.getTotalMemorySize() : -1;
+		Capacity current = currentCapacity();
+		return new MachineInfo(LabProperties.cores(),
+				new MachineInfo.Memory(runtime.maxMemory(), runtime.totalMemory(), physical),
+				new MachineInfo.Jdk(Runtime.version().toString(), System.getProperty("java.vendor"),
+						System.getProperty("java.vm.name")),
+				new MachineInfo.Os(System.getProperty("os.name"), System.getProperty("os.version"),
+						System.getProperty("os.arch")),
+				ProcessHandle.current().pid(), (current != null) ? "MEASURED" : "MEASURING", current);
+	}
+
+	@PreDestroy
+	void stop() throws InterruptedException {
+		Thread thread = this.background;
+		if (thread != null) {
+			thread.interrupt();
+			thread.join(TimeUnit.SECONDS.toMillis(5));
+		}
+	}
+
+	/**
+	 * Iterations that take about {@link #RUN_TARGET} on one thread, from a short probe.
+	 */
+	private long iterationsForTarget() throws InterruptedException {
+		long probe = 20_000_000;
+		CpuKernel.compute(probe);
+		long begin = this.clock.nanoTime();
+		CpuKernel.compute(probe);
+		long nanos = Math.max(1, this.clock.nanoTime() - begin);
+		return Math.max(probe, probe * RUN_TARGET.toNanos() / nanos);
+	}
+
+}

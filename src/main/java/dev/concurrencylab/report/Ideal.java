@@ -1,0 +1,54 @@
+package dev.concurrencylab.report;
+
+import dev.concurrencylab.machine.Capacity;
+import dev.concurrencylab.workload.Workload;
+
+/**
+ * What a perfect scheduler would achieve for a mode, a workload, a concurrency and this
+ * machine, and the formula that gave it.
+ *
+ * <p>
+ * With {@code n} tasks, each waiting {@code w} ms and computing {@code c} ms (c =
+ * iterations × the kernel's measured ns per iteration on one thread), {@code P} tasks in
+ * flight at most ({@code min(concurrency, n)}) and {@code Pc} of them able to compute at
+ * once ({@code max(1, min(the mode's compute parallelism, measured capacity))}):
+ * {@code ideal = max(⌈n ÷ P⌉ × (c + w), n × c ÷ Pc + w)}. The first term is the waves of
+ * in-flight tasks, the second the total computation spread over what can really run at
+ * once, plus the last task's wait. Pure waits reduce to {@code ⌈n ÷ P⌉ × w}, pure
+ * computation to {@code n × c ÷ Pc}.
+ *
+ * @param millis the ideal wall time in milliseconds
+ * @param formula the formula with this experiment's numbers
+ */
+public record Ideal(double millis, String formula) {
+
+	/**
+	 * The ideal for {@code tasks} tasks of {@code workload} with at most
+	 * {@code concurrency} in flight, of which at most {@code computeParallelism} can
+	 * compute at once before the capacity is applied.
+	 */
+	public static Ideal of(Workload workload, int tasks, int concurrency, int computeParallelism, Capacity capacity) {
+		double w = workload.waitMillisPerTask();
+		double c = (capacity != null) ? workload.iterationsPerTask() * capacity.nanosPerIteration() / 1e6 : 0;
+		int inFlight = Math.max(1, Math.min(concurrency, tasks));
+		double computing = (capacity != null) ? capacity.effectiveParallelism(computeParallelism)
+				: Math.max(1, Math.min(computeParallelism, 1));
+		long waves = (tasks + inFlight - 1) / inFlight;
+		double byWaves = waves * (c + w);
+		double byComputation = tasks * c / computing + ((c > 0) ? w : 0);
+		double millis = Math.max(byWaves, byComputation);
+		String formula;
+		if (c == 0) {
+			formula = String.format("waits: ⌈%d ÷ %d⌉ × %.3f ms", tasks, inFlight, w);
+		}
+		else if (byComputation >= byWaves) {
+			formula = String.format("computation: %d × %.3f ms ÷ %.2f%s", tasks, c, computing,
+					(w > 0) ? String.format(" + %.3f ms wait", w) : "");
+		}
+		else {
+			formula = String.format("waves: ⌈%d ÷ %d⌉ × (%.3f ms computing + %.3f ms waiting)", tasks, inFlight, c, w);
+		}
+		return new Ideal(Math.round(millis * 1000) / 1000.0, formula);
+	}
+
+}

@@ -1,0 +1,112 @@
+package dev.concurrencylab.report;
+
+import java.util.Arrays;
+
+import dev.concurrencylab.execution.TaskLog;
+import dev.concurrencylab.execution.TaskState;
+
+/** Derives an experiment's {@link Summary} from its task log. Pure. */
+public final class Summaries {
+
+	private Summaries() {
+	}
+
+	/**
+	 * Summarises a finished (or stopped) experiment.
+	 * @param log the task log; the wall time runs from its origin to its last task's end
+	 * @param waitNanosPerTask the wait each task's workload asks for
+	 * @param peakInFlight most tasks in flight at once
+	 * @param cpuNanos CPU time used during the run
+	 * @param ideal the ideal for this experiment
+	 */
+	public static Summary of(TaskLog log, long waitNanosPerTask, int peakInFlight, long cpuNanos, Ideal ideal) {
+		int size = log.size();
+		long[] durations = new long[size];
+		long[] threads = new long[size];
+		int ran = 0;
+		int succeeded = 0;
+		int failed = 0;
+		int cancelled = 0;
+		long queueSum = 0;
+		long queueMax = 0;
+		int started = 0;
+		long wallNanos = 0;
+		long work = 0;
+		for (int task = 0; task < size; task++) {
+			TaskState state = log.state(task);
+			wallNanos = Math.max(wallNanos, log.endNanos(task));
+			switch (state) {
+				case SUCCEEDED -> succeeded++;
+				case FAILED -> failed++;
+				case CANCELLED -> cancelled++;
+				default -> {
+				}
+			}
+			if (log.threadId(task) != 0) {
+				long queue = Math.max(0, log.startNanos(task) - log.queuedNanos(task));
+				queueSum += queue;
+				queueMax = Math.max(queueMax, queue);
+				threads[started++] = log.threadId(task);
+			}
+			if (state == TaskState.SUCCEEDED || state == TaskState.FAILED) {
+				long duration = log.endNanos(task) - log.startNanos(task);
+				durations[ran++] = duration;
+				work += ownWork(duration, log.cpuNanos(task), waitNanosPerTask);
+			}
+		}
+		Arrays.sort(durations, 0, ran);
+		long total = 0;
+		for (int i = 0; i < ran; i++) {
+			total += durations[i];
+		}
+		Summary.Distribution distribution = (ran == 0) ? null
+				: new Summary.Distribution(millis(durations[0]), millis((double) total / ran),
+						millis(percentile(durations, ran, 0.50)), millis(percentile(durations, ran, 0.90)),
+						millis(percentile(durations, ran, 0.99)), millis(durations[ran - 1]));
+		Summary.Queue queue = new Summary.Queue(millis((started == 0) ? 0 : (double) queueSum / started),
+				millis(queueMax));
+		double wall = Math.max(1, wallNanos);
+		double wallMillis = millis(wallNanos);
+		double efficiency = (wallMillis > 0) ? round(ideal.millis() / wallMillis, 3) : 0;
+		return new Summary(wallMillis, succeeded, failed, cancelled, distribution, queue, round(total / wall, 2),
+				peakInFlight, round((succeeded + failed) / (wall / 1e9), 1), distinct(threads, started), 1,
+				millis(cpuNanos), ideal.millis(), ideal.formula(), efficiency, millis(work), round(work / wall, 2));
+	}
+
+	/**
+	 * What a task would have taken alone: its duration, but where its thread's CPU time
+	 * is known at most that CPU time plus its nominal wait, so that time spent waiting
+	 * for a core (threads outnumbering cores) does not count as work.
+	 */
+	static long ownWork(long duration, long cpuNanos, long waitNanos) {
+		return (cpuNanos >= 0) ? Math.min(duration, cpuNanos + waitNanos) : duration;
+	}
+
+	/** Nearest-rank percentile of the first {@code count} sorted values. */
+	static long percentile(long[] sorted, int count, double quantile) {
+		int rank = (int) Math.ceil(quantile * count);
+		return sorted[Math.max(0, Math.min(count, rank) - 1)];
+	}
+
+	private static int distinct(long[] values, int count) {
+		Arrays.sort(values, 0, count);
+		int distinct = 0;
+		for (int i = 0; i < count; i++) {
+			if (i == 0 || values[i] != values[i - 1]) {
+				distinct++;
+			}
+		}
+		return distinct;
+	}
+
+	/** Milliseconds with microsecond precision. */
+	public static double millis(double nanos) {
+		return Math.round(nanos / 1000.0) / 1000.0;
+	}
+
+	private static double round(double value, int decimals) {
+		double scale = Math.pow(10, decimals);
+		return Math.round(value * scale) / scale;
+	}
+
+}

@@ -1,0 +1,25 @@
+package dev.concurrencylab.workload;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * What every task of an experiment does. The JSON field {@code type} selects the kind.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({ @JsonSubTypes.Type(value = SleepWorkload.class, name = SleepWorkload.TYPE),
+		@JsonSubTypes.Type(value = CpuWorkload.class, name = CpuWorkload.TYPE),
+		@JsonSubTypes.Type(value = MixedWorkload.class, name = MixedWorkload.TYPE),
+		@JsonSubTypes.Type(value = HttpWorkload.class, name = HttpWorkload.TYPE) })
+public sealed interface Workload permits SleepWorkload, CpuWorkload, MixedWorkload, HttpWorkload {
+
+	/** The JSON type id, also used as the {@code workload} metric tag. */
+	String typeId();
+
+	/** Milliseconds one task spends waiting (sleep, HTTP answer). */
+	long waitMillisPerTask();
+
+	/** Kernel iterations one task computes. */
+	long iterationsPerTask();
+
+}
