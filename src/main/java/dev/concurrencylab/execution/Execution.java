@@ -38,6 +38,9 @@ public final class Execution {
 	/** How long stopping waits for a mode's threads to end before it reports them. */
 	private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
+	/** How often a wait for the tasks looks at the stop signal. */
+	private static final long STOP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
 	private final Workload workload;
 
 	private final int tasks;
@@ -240,17 +243,25 @@ public final class Execution {
 	// ---- waiting and stopping, called by the runner
 
 	/**
-	 * Waits until every task has finished or the deadline passes. Returns false if the
-	 * deadline passed.
+	 * Waits until every task has finished, the experiment is asked to stop, or the
+	 * deadline passes. Returns false if the deadline passed.
 	 * @throws InterruptedException when the experiment is cancelled
 	 */
 	public boolean awaitTasks() throws InterruptedException {
-		long remaining = this.deadlineNanos - this.clock.nanoTime();
-		if (this.unfinished.await(remaining, TimeUnit.NANOSECONDS)) {
-			return true;
+		while (true) {
+			long remaining = this.deadlineNanos - this.clock.nanoTime();
+			if (remaining <= 0) {
+				stop(StopReason.DEADLINE);
+				return false;
+			}
+			// A stop without an interrupt (tasks held back, never begun) is noticed
+			// within a
+			// poll; an interrupt ends the wait at once.
+			if (this.unfinished.await(Math.min(remaining, STOP_POLL_NANOS), TimeUnit.NANOSECONDS)
+					|| this.stopReason != null) {
+				return true;
+			}
 		}
-		stop(StopReason.DEADLINE);
-		return false;
 	}
 
 	/**

@@ -7,6 +7,8 @@ import java.util.concurrent.RecursiveAction;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
+import dev.concurrencylab.LabProperties;
+
 /**
  * A dedicated {@link ForkJoinPool} of parallelism {@code concurrency}; the task range is
  * split in halves until single tasks remain, and idle workers steal halves from busy

@@ -2,6 +2,8 @@ package dev.concurrencylab.execution;
 
 import java.util.List;
 
+import dev.concurrencylab.LabProperties;
+
 /**
  * One execution model. Each mode is one implementation, registered as a Spring component
  * and ordered with {@code @Order}; the rest of the lab knows modes only through this
@@ -33,9 +35,10 @@ public interface ModeRunner {
 	}
 
 	/**
-	 * Runs every task of the execution and returns when all have finished, or when the
-	 * deadline passed ({@link Execution#awaitTasks()} answered false). Before returning,
-	 * normally or not, it must have ended every thread, timer and process it started.
+	 * Runs every task of the execution and returns when all have finished, when the
+	 * experiment is asked to stop, or when the deadline passed (as
+	 * {@link Execution#awaitTasks()} does). Before returning, normally or not, it must
+	 * have ended every thread, timer and process it started.
 	 * @throws InterruptedException when the experiment is cancelled
 	 */
 	void run(Execution execution) throws InterruptedException;

@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
+import dev.concurrencylab.LabProperties;
+
 /**
  * A fixed pool of {@code concurrency} platform threads, as
  * {@code Executors.newFixedThreadPool}.

@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
+import dev.concurrencylab.LabProperties;
+
 /** The baseline: one platform thread runs the tasks one after another. */
 @Component
 @Order(1)

@@ -8,6 +8,8 @@ import java.util.concurrent.Semaphore;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
+import dev.concurrencylab.LabProperties;
+
 /**
  * One virtual thread per task. When {@code concurrency} is below the task count a
  * semaphore holds the rest back before their threads exist, so a million queued tasks

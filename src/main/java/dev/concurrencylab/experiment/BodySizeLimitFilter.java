@@ -13,7 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import dev.concurrencylab.execution.LabProperties;
+import dev.concurrencylab.LabProperties;
 
 /**
  * Stops reading a request body past {@code lab.max-request-body} (64 KiB). The overflow

@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.concurrencylab.execution.LabProperties;
+import dev.concurrencylab.LabProperties;
 
 /** {@code /experiments}: start, watch and cancel experiments. */
 @RestController

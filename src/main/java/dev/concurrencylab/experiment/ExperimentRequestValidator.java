@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 
-import dev.concurrencylab.execution.LabProperties;
+import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.ModeRunner;
 import dev.concurrencylab.execution.Modes;
 import dev.concurrencylab.workload.CpuWorkload;

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Service;
 
 import dev.concurrencylab.execution.Execution;
 import dev.concurrencylab.execution.LabClock;
-import dev.concurrencylab.execution.LabProperties;
+import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.LabThreads;
 import dev.concurrencylab.execution.StopReason;
 import dev.concurrencylab.machine.Capacity;

@@ -17,7 +17,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 import dev.concurrencylab.execution.LabClock;
-import dev.concurrencylab.execution.LabProperties;
+import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 
 /**

@@ -31,8 +31,7 @@ public record Ideal(double millis, String formula) {
 		double w = workload.waitMillisPerTask();
 		double c = (capacity != null) ? workload.iterationsPerTask() * capacity.nanosPerIteration() / 1e6 : 0;
 		int inFlight = Math.max(1, Math.min(concurrency, tasks));
-		double computing = (capacity != null) ? capacity.effectiveParallelism(computeParallelism)
-				: Math.max(1, Math.min(computeParallelism, 1));
+		double computing = (capacity != null) ? capacity.effectiveParallelism(computeParallelism) : 1;
 		long waves = (tasks + inFlight - 1) / inFlight;
 		double byWaves = waves * (c + w);
 		double byComputation = tasks * c / computing + ((c > 0) ? w : 0);

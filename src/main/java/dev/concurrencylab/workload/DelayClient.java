@@ -35,7 +35,7 @@ public class DelayClient implements AutoCloseable {
 	/** http://127.0.0.1:{port}/delay?millis= once the server port is known. */
 	private volatile String base;
 
-	DelayClient(Environment environment) {
+	public DelayClient(Environment environment) {
 		this.environment = environment;
 	}
 

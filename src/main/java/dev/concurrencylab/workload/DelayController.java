@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-import dev.concurrencylab.execution.LabProperties;
+import dev.concurrencylab.LabProperties;
 
 /**
  * The built-in endpoint the {@code http} workload calls: it answers after {@code millis}

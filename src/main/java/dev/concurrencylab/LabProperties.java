@@ -1,4 +1,4 @@
-package dev.concurrencylab.execution;
+package dev.concurrencylab;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;

@@ -1,0 +1,105 @@
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bare-JDK floor: the same waits the lab runs, with no Spring, no timing capture
+ * and no task log - the physical limit for this JVM on this machine.
+ *
+ * <pre>
+ * java Floor.java KIND TASKS MILLIS [REPEATS] [WARMUPS] [POOL]
+ * </pre>
+ *
+ * KIND is one of
+ * <ul>
+ * <li>{@code virtual}: a virtual-thread-per-task executor, each task Thread.sleep(MILLIS);</li>
+ * <li>{@code scheduled}: one ScheduledThreadPoolExecutor thread completing a CompletableFuture
+ * per task after MILLIS (what the lab's async and reactive modes do);</li>
+ * <li>{@code delayed}: CompletableFuture.delayedExecutor(MILLIS) per task;</li>
+ * <li>{@code platform}: a fixed pool of POOL platform threads (default 200), each task
+ * Thread.sleep(MILLIS).</li>
+ * </ul>
+ * Untimed warm-up rounds (default 1, with waits of at most 10 ms) come first. Each timed
+ * round prints one JSON line: {"kind", "tasks", "millis", "round", "wallMillis"}.
+ */
+public class Floor {
+
+	public static void main(String[] args) throws Exception {
+		if (args.length < 3) {
+			System.err.println("usage: java Floor.java virtual|scheduled|delayed|platform TASKS MILLIS [REPEATS] [WARMUPS] [POOL]");
+			System.exit(2);
+		}
+		String kind = args[0];
+		int tasks = Integer.parseInt(args[1]);
+		long millis = Long.parseLong(args[2]);
+		int repeats = (args.length > 3) ? Integer.parseInt(args[3]) : 1;
+		int warmups = (args.length > 4) ? Integer.parseInt(args[4]) : 1;
+		int pool = (args.length > 5) ? Integer.parseInt(args[5]) : 200;
+		for (int i = 0; i < warmups; i++) {
+			run(kind, tasks, Math.min(millis, 10), pool);
+		}
+		for (int round = 0; round < repeats; round++) {
+			long t0 = System.nanoTime();
+			run(kind, tasks, millis, pool);
+			double wall = (System.nanoTime() - t0) / 1e6;
+			System.out.printf(java.util.Locale.ROOT,
+					"{\"kind\": \"%s\", \"tasks\": %d, \"millis\": %d, \"round\": %d, \"wallMillis\": %.3f}%n", kind,
+					tasks, millis, round, wall);
+			System.out.flush();
+		}
+	}
+
+	static void run(String kind, int tasks, long millis, int pool) throws Exception {
+		switch (kind) {
+			case "virtual" -> {
+				try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+					for (int i = 0; i < tasks; i++) {
+						executor.submit(() -> {
+							Thread.sleep(millis);
+							return null;
+						});
+					}
+				}
+			}
+			case "platform" -> {
+				try (ExecutorService executor = Executors.newFixedThreadPool(pool)) {
+					for (int i = 0; i < tasks; i++) {
+						executor.submit(() -> {
+							Thread.sleep(millis);
+							return null;
+						});
+					}
+				}
+			}
+			case "scheduled" -> {
+				ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+				try {
+					List<CompletableFuture<Void>> all = new ArrayList<>(tasks);
+					for (int i = 0; i < tasks; i++) {
+						CompletableFuture<Void> done = new CompletableFuture<>();
+						timer.schedule(() -> done.complete(null), millis, TimeUnit.MILLISECONDS);
+						all.add(done);
+					}
+					CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+				}
+				finally {
+					timer.shutdownNow();
+				}
+			}
+			case "delayed" -> {
+				List<CompletableFuture<Void>> all = new ArrayList<>(tasks);
+				for (int i = 0; i < tasks; i++) {
+					all.add(CompletableFuture.runAsync(() -> {
+					}, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS)));
+				}
+				CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+			}
+			default -> throw new IllegalArgumentException("unknown kind " + kind);
+		}
+	}
+
+}

@@ -1,0 +1,1021 @@
+#!/usr/bin/env python3
+"""Concurrency Lab benchmark harness (python3, standard library only).
+
+Runs the scenarios of ../../shared/spec/PERFORMANCE.md against a running service
+(or one it starts itself with --start), repeats each one, and reports every result as
+a ratio measured in the same run: against the ideal, against `sequential`, against a
+bare-JDK floor (bench/floor/Floor.java) and against the Python peers (asyncio,
+threads). Prints a Markdown table and writes bench/results/<UTC timestamp>.md/.json.
+
+    python3 bench/run.py --start                 # start the service, run everything
+    python3 bench/run.py --start --quick         # smoke run: small sizes, 1 repeat
+    python3 bench/run.py --only b,f,g            # against a service already on :8080
+
+Scenarios (letters for --only):
+  a  harness overhead: 100,000 tasks x sleep 0 ms, virtual-threads     wall <= 1000 ms
+  b  10,000 tasks x sleep 1 s, WAIT_MODES                              wall/ideal <= 1.10
+  c  10,000 tasks x sleep 100 ms, platform-threads pool 200            wall/ideal <= 1.05
+  d  1,000 tasks x http 100 ms, HTTP_MODES                             wall/ideal <= 1.50
+  e  8 tasks x ~0.5 s of cpu, sequential + CPU_MODES                   speedup >= 0.92 x C
+  f  bare-JDK floor for b (and c): plain Java, same waits              lab/floor <= 1.10
+  g  Python peers for b: asyncio.gather and threads                    Java/Python (info)
+
+To add a mode, append it to WAIT_MODES / HTTP_MODES / CPU_MODES (and, for the CPU
+scenario, give it a target in CPU_TARGETS; for the floor and the Python peer, map it
+in FLOOR_FOR_MODE / PEER_FOR_MODE). Modes the service does not offer (GET /modes)
+are reported as SKIP, so the lists may run ahead of the service.
+"""
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(BENCH_DIR)
+RESULTS_DIR = os.path.join(BENCH_DIR, "results")
+FLOOR_SOURCE = os.path.join(BENCH_DIR, "floor", "Floor.java")
+DEFAULT_JDK = "/usr/lib/jvm/temurin-25-jdk-amd64"
+
+# ----------------------------------------------------------------- what to run
+# Modes per scenario. Later modes (event-loop, gil-threads, processes, process-pool)
+# only need to be listed here; until the service offers them they show as SKIP.
+WAIT_MODES = ["virtual-threads", "async", "reactive", "event-loop"]
+HTTP_MODES = ["virtual-threads", "async"]
+CPU_MODES = ["platform-threads", "fork-join", "virtual-threads", "async", "reactive",
+             "process-pool", "processes", "gil-threads", "event-loop"]
+# Modes that run tasks in other OS processes (their warm-up stays tiny).
+PROCESS_MODES = {"processes", "process-pool"}
+# Concurrency per CPU mode (None = the service's default). platform-threads gets 8
+# so that all 8 tasks may run at once, as the brief asks.
+CPU_CONCURRENCY = {"platform-threads": 8, "gil-threads": 8}
+# CPU targets on speedup = sequential wall / mode wall, as (low, high) factors of the
+# measured capacity C, or absolute bounds when "absolute" is set.
+CPU_TARGETS = {
+    "default": {"min_c": 0.92},
+    "process-pool": {"min_c": 0.85},
+    "processes": {"min_c": 0.75},
+    "gil-threads": {"absolute": (0.9, 1.1)},
+    "event-loop": {"absolute": (0.9, 1.1)},
+}
+# The bare-JDK program doing what a mode does (Floor.java KIND).
+FLOOR_FOR_MODE = {
+    "virtual-threads": "virtual",     # virtual-thread-per-task executor, Thread.sleep
+    "async": "scheduled",             # one ScheduledThreadPoolExecutor completing futures
+    "reactive": "scheduled",          # Mono.delay on one timer thread: same thing
+    "event-loop": "scheduled",
+    "platform-threads": "platform",   # fixed pool of 200 platform threads, Thread.sleep
+}
+# The Python equivalent of a mode (g).
+PEER_FOR_MODE = {
+    "virtual-threads": "threads",
+    "platform-threads": "threads",
+    "gil-threads": "threads",
+    "async": "asyncio",
+    "reactive": "asyncio",
+    "event-loop": "asyncio",
+}
+
+FULL = {
+    "a_tasks": 100_000,
+    "b_tasks": 10_000, "b_millis": 1000,
+    "c_tasks": 10_000, "c_millis": 100, "c_pool": 200,
+    "d_tasks": 1_000, "d_millis": 100,
+    "e_tasks": 8, "e_task_seconds": 0.5,
+}
+QUICK = {
+    "a_tasks": 10_000,
+    "b_tasks": 1_000, "b_millis": 1000,
+    "c_tasks": 1_000, "c_millis": 100, "c_pool": 200,
+    "d_tasks": 100, "d_millis": 100,
+    "e_tasks": 8, "e_task_seconds": 0.1,
+}
+TARGETS = {
+    "a_wall_ms": 1000.0,
+    "b_ratio": 1.10,
+    "c_ratio": 1.05,
+    "d_ratio": 1.50,
+    "floor_ratio": 1.10,
+}
+
+FINISHED = {"SUCCEEDED", "FAILED", "CANCELLED"}
+WAIT_MILLIS = 600_000
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------- HTTP client
+class LabError(Exception):
+    pass
+
+
+class ServiceGone(Exception):
+    """The service stopped answering in the middle of the run: no point going on."""
+
+
+class Lab:
+    """The service's REST API, just what the bench needs."""
+
+    def __init__(self, url):
+        self.url = url.rstrip("/")
+        self.retries_429 = 0
+        self.service = None  # the Service when the bench started it
+
+    def call(self, method, path, body=None, timeout=30.0):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("Accept", "application/json")
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                raw = resp.read()
+                return resp.status, dict(resp.headers), (json.loads(raw) if raw else None)
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            try:
+                payload = json.loads(raw) if raw else None
+            except ValueError:
+                payload = raw.decode(errors="replace")[:500]
+            return e.code, dict(e.headers), payload
+
+    def get(self, path, timeout=30.0):
+        status, _, payload = self.call("GET", path, timeout=timeout)
+        if status != 200:
+            raise LabError(f"GET {path}: HTTP {status}: {payload}")
+        return payload
+
+    def alive(self):
+        """Whether the service still answers; a started service that exited never does."""
+        if self.service is not None and not self.service.alive():
+            return False
+        for _ in range(3):
+            if self.health():
+                return True
+            time.sleep(1)
+        return False
+
+    def health(self):
+        try:
+            status, _, payload = self.call("GET", "/actuator/health", timeout=5)
+            return status == 200 and isinstance(payload, dict) and payload.get("status") == "UP"
+        except (OSError, ValueError):
+            return False
+
+    def experiment(self, spec, max_seconds=900):
+        """POST an experiment and wait for its end: 201 = finished, 202 = poll, 429 = back off."""
+        deadline = time.monotonic() + max_seconds
+        while True:
+            status, headers, payload = self.call(
+                "POST", f"/experiments?waitMillis={WAIT_MILLIS}", spec,
+                timeout=WAIT_MILLIS / 1000 + 60)
+            if status == 429:
+                self.retries_429 += 1
+                retry = headers.get("Retry-After") or headers.get("retry-after") or "1"
+                try:
+                    pause = max(0.2, float(retry))
+                except ValueError:
+                    pause = 1.0
+                log(f"    429 (too many experiments running): sleeping Retry-After {pause:g} s")
+                if time.monotonic() + pause > deadline:
+                    raise LabError("still 429 after waiting; giving up")
+                time.sleep(pause)
+                continue
+            if status not in (201, 202):
+                detail = payload.get("detail") if isinstance(payload, dict) else payload
+                raise LabError(f"POST /experiments: HTTP {status}: {detail}")
+            break
+        while payload.get("status") not in FINISHED:
+            if time.monotonic() > deadline:
+                raise LabError(f"experiment {payload.get('id')} still {payload.get('status')} after {max_seconds} s")
+            time.sleep(1.0)
+            payload = self.get(f"/experiments/{payload['id']}")
+        return payload
+
+
+# ----------------------------------------------------------------- the service
+class Service:
+    """Starts the service with the Maven wrapper in its own process group; stops it all."""
+
+    def __init__(self, project, port, log_path, optimized_launch=False):
+        self.project = project
+        self.optimized_launch = optimized_launch
+        self.port = port
+        self.log_path = log_path
+        self.proc = None
+        self.log_file = None
+
+    def start(self):
+        mvnw = os.path.join(self.project, "mvnw")
+        if not os.path.exists(mvnw):
+            raise SystemExit(f"no mvnw in {self.project} (use --project)")
+        cmd = ["./mvnw", "-q", "-B", "spring-boot:run",
+               f"-Dspring-boot.run.arguments=--server.port={self.port}",
+               "-Dspring-boot.run.jvmArguments=-Xmx2g"]
+        if not self.optimized_launch:
+            # spring-boot:run's default optimizedLaunch=true adds -XX:TieredStopAtLevel=1
+            # (C1 only): quicker start, much slower steady state. Benchmark the real JIT.
+            cmd.append("-Dspring-boot.run.optimizedLaunch=false")
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        self.log_file = open(self.log_path, "wb")
+        log(f"starting the service: (cd {self.project} && {' '.join(cmd)})  log: {self.log_path}")
+        self.proc = subprocess.Popen(cmd, cwd=self.project, stdout=self.log_file,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def tail(self, lines=30):
+        try:
+            with open(self.log_path, "rb") as f:
+                return b"\n".join(f.read().splitlines()[-lines:]).decode(errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc is None:
+            return
+        pgid = self.proc.pid  # start_new_session: the group id is the leader's pid
+        if self.proc.poll() is None or _group_alive(pgid):
+            log(f"stopping the service (process group {pgid})")
+            _signal_group(pgid, signal.SIGTERM)
+            end = time.monotonic() + 30
+            while time.monotonic() < end and _group_alive(pgid):
+                try:
+                    self.proc.wait(timeout=0.5)
+                except subprocess.TimeoutExpired:
+                    pass
+            if _group_alive(pgid):
+                log("  still alive after 30 s: SIGKILL")
+                _signal_group(pgid, signal.SIGKILL)
+                try:
+                    self.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    pass
+        if self.log_file:
+            self.log_file.close()
+        self.proc = None
+
+
+def _signal_group(pgid, sig):
+    try:
+        os.killpg(pgid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _group_alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def wait_ready(lab, service, timeout):
+    log(f"waiting for {lab.url}/actuator/health UP (up to {timeout:.0f} s)")
+    t0 = time.monotonic()
+    while not lab.health():
+        if service is not None and not service.alive():
+            raise SystemExit("the service exited before it was ready; log tail:\n" + service.tail())
+        if time.monotonic() - t0 > timeout:
+            raise SystemExit(f"no /actuator/health UP after {timeout:.0f} s"
+                             + ("; log tail:\n" + service.tail() if service else ""))
+        time.sleep(1)
+    log(f"  UP after {time.monotonic() - t0:.1f} s; waiting for GET /machine calibration MEASURED")
+    t1 = time.monotonic()
+    while True:
+        machine = lab.get("/machine")
+        if machine.get("calibration") == "MEASURED" and machine.get("capacity"):
+            log(f"  calibration MEASURED after {time.monotonic() - t1:.1f} s more")
+            return machine
+        if time.monotonic() - t1 > 300:
+            raise SystemExit("GET /machine still not MEASURED after 300 s")
+        time.sleep(1)
+
+
+# ----------------------------------------------------------------- floor (f)
+class Floor:
+    """Compiles bench/floor/Floor.java once into a temporary directory, runs it per sample."""
+
+    def __init__(self, jdk, heap="2g"):
+        self.java = os.path.join(jdk, "bin", "java")
+        self.javac = os.path.join(jdk, "bin", "javac")
+        self.heap = heap
+        self.dir = None
+
+    def compile(self):
+        if self.dir is None:
+            self.dir = tempfile.mkdtemp(prefix="lab-floor-")
+            subprocess.run([self.javac, "-d", self.dir, FLOOR_SOURCE], check=True)
+        return self.dir
+
+    def run(self, kind, tasks, millis, pool=200):
+        self.compile()
+        cmd = [self.java, f"-Xmx{self.heap}", "-cp", self.dir, "Floor", kind, str(tasks),
+               str(millis), "1", "1", str(pool)]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+        if r.returncode != 0:
+            raise LabError(f"Floor {kind} exited {r.returncode}: {r.stderr.strip()[-500:]}")
+        last = [line for line in r.stdout.splitlines() if line.startswith("{")][-1]
+        return json.loads(last)["wallMillis"]
+
+    def version(self):
+        r = subprocess.run([self.java, "-version"], capture_output=True, text=True)
+        return (r.stderr or r.stdout).splitlines()[0] if (r.stderr or r.stdout) else "?"
+
+    def cleanup(self):
+        if self.dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+
+
+# ----------------------------------------------------------------- Python peer (g)
+class PythonPeer:
+    """asyncio.gather of N x asyncio.sleep and N threads x time.sleep, in this process.
+
+    Reuses ../shared/bench/python_peer.py when it can be found, else the same few lines."""
+
+    def __init__(self, candidates):
+        self.source = None
+        self.module = None
+        for path in candidates:
+            if path and os.path.isfile(path):
+                spec = importlib.util.spec_from_file_location("python_peer", path)
+                module = importlib.util.module_from_spec(spec)
+                try:
+                    spec.loader.exec_module(module)
+                except Exception as e:  # a broken peer file must not stop the bench
+                    log(f"cannot import {path}: {e}; using the built-in equivalents")
+                    continue
+                if hasattr(module, "_gather") and hasattr(module, "run_threads"):
+                    self.module, self.source = module, path
+                    break
+        if self.module is None:
+            self.source = "built-in (python_peer.py not found)"
+
+    def asyncio_ms(self, n, millis):
+        import asyncio
+        if self.module is not None:
+            coro = self.module._gather(n, millis / 1000)
+        else:
+            async def gather():
+                await asyncio.gather(*(asyncio.sleep(millis / 1000) for _ in range(n)))
+            coro = gather()
+        t0 = time.perf_counter()
+        asyncio.run(coro)
+        return (time.perf_counter() - t0) * 1000
+
+    def threads_ms(self, n, millis):
+        if self.module is not None:
+            t0 = time.perf_counter()
+            self.module.run_threads(n, self.module.sleeper, lambda i: (millis / 1000,))
+            return (time.perf_counter() - t0) * 1000
+        threads = [threading.Thread(target=time.sleep, args=(millis / 1000,), daemon=True)
+                   for _ in range(n)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return (time.perf_counter() - t0) * 1000
+
+
+# ----------------------------------------------------------------- measurements
+class Results:
+    """Samples by key, in the order taken: key -> list of dicts (wall, ideal, error, ...)."""
+
+    def __init__(self):
+        self.samples = {}
+
+    def add(self, key, sample):
+        self.samples.setdefault(key, []).append(sample)
+
+    def walls(self, key):
+        return [s["wall"] for s in self.samples.get(key, []) if s.get("wall") is not None]
+
+    def ratios(self, key):
+        return [s["wall"] / s["ideal"] for s in self.samples.get(key, [])
+                if s.get("wall") is not None and s.get("ideal")]
+
+    def errors(self, key):
+        return [s["error"] for s in self.samples.get(key, []) if s.get("error")]
+
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+
+
+def lab_sample(lab, label, spec):
+    """Runs one experiment; returns a sample dict (never raises for a lab-side failure)."""
+    t0 = time.monotonic()
+    try:
+        result = lab.experiment(spec)
+    except (LabError, OSError) as e:
+        log(f"    {label}: ERROR {e}")
+        if isinstance(e, OSError) and not lab.alive():
+            raise ServiceGone(f"the service stopped answering during {label} ({e})")
+        return {"wall": None, "ideal": None, "error": str(e)}
+    summary = result.get("summary") or {}
+    sample = {
+        "wall": summary.get("wallMillis"),
+        "ideal": summary.get("idealMillis"),
+        "cpuMillis": summary.get("cpuMillis"),
+        "idealFormula": summary.get("idealFormula"),
+        "efficiency": summary.get("efficiency"),
+        "peakInFlight": summary.get("peakInFlight"),
+        "threadsUsed": summary.get("threadsUsed"),
+        "succeeded": summary.get("succeeded"),
+        "failed": summary.get("failed"),
+        "durationMillis": summary.get("durationMillis"),
+        "queueMillis": summary.get("queueMillis"),
+        "status": result.get("status"),
+        "concurrency": result.get("concurrency"),
+        "id": result.get("id"),
+        "roundTripMillis": round((time.monotonic() - t0) * 1000, 1),
+    }
+    if result.get("status") != "SUCCEEDED":
+        sample["error"] = f"status {result.get('status')}, failed {summary.get('failed')}"
+    ratio = (f" = {sample['wall'] / sample['ideal']:.3f} x ideal {sample['ideal']:.0f}"
+             if sample["wall"] is not None and sample["ideal"] else "")
+    wall = f"{sample['wall']:.1f} ms" if sample["wall"] is not None else "-"
+    log(f"    {label}: {result.get('status')} wall {wall}{ratio}, cpu {sample['cpuMillis']} ms"
+        + (f"  ({sample['error']})" if sample.get("error") else ""))
+    return sample
+
+
+def timed_sample(label, fn, ideal=None):
+    try:
+        wall = fn()
+    except Exception as e:
+        log(f"    {label}: ERROR {type(e).__name__}: {e}")
+        return {"wall": None, "ideal": ideal, "error": f"{type(e).__name__}: {e}"}
+    log(f"    {label}: wall {wall:.1f} ms" + (f" = {wall / ideal:.3f} x ideal" if ideal else ""))
+    return {"wall": wall, "ideal": ideal}
+
+
+def experiment_spec(mode, workload, tasks, concurrency=None, label=None):
+    spec = {"mode": mode, "workload": workload, "tasks": tasks}
+    if concurrency is not None:
+        spec["concurrency"] = concurrency
+    if label:
+        spec["label"] = label[:100]
+    return spec
+
+
+def sleep_wl(millis):
+    return {"type": "sleep", "millis": millis}
+
+
+def http_wl(millis):
+    return {"type": "http", "millis": millis}
+
+
+def cpu_wl(iterations):
+    return {"type": "cpu", "iterations": iterations}
+
+
+# ----------------------------------------------------------------- the bench
+class Bench:
+    def __init__(self, args, lab, machine):
+        self.args = args
+        self.lab = lab
+        self.machine = machine
+        self.size = QUICK if args.quick else FULL
+        self.results = Results()
+        self.rows = []
+        self.offered = self._offered_modes()
+        self.floor = Floor(args.jdk) if "f" in args.only else None
+        self.peer = None
+        if "g" in args.only:
+            project_parent = os.path.dirname(os.path.abspath(args.project))
+            self.peer = PythonPeer([
+                args.peer,
+                os.path.join(project_parent, "shared", "bench", "python_peer.py"),
+                os.path.join(os.path.dirname(REPO_ROOT), "shared", "bench", "python_peer.py"),
+            ])
+        self.capacity = None
+        self.calibrations = []
+
+    def _offered_modes(self):
+        try:
+            return {m["id"] for m in self.lab.get("/modes")}
+        except Exception as e:
+            log(f"GET /modes failed ({e}); assuming every listed mode exists")
+            return None
+
+    def offers(self, mode):
+        return self.offered is None or mode in self.offered
+
+    def rounds(self):
+        return range(self.args.repeats)
+
+    def row(self, **kw):
+        self.rows.append(kw)
+        return kw
+
+    def skip_rows(self, scenario, modes):
+        for mode in modes:
+            if not self.offers(mode):
+                self.row(scenario=scenario, mode=mode, verdict="SKIP", notes="mode not offered by GET /modes")
+
+    # -- warm-up: the service's first experiments run cold (class loading, JIT)
+    def warmup(self):
+        modes = [m for m in dict.fromkeys(["sequential", "platform-threads", "fork-join"]
+                                           + WAIT_MODES + HTTP_MODES + CPU_MODES) if self.offers(m)]
+        log(f"warm-up (untimed): {', '.join(modes)}")
+        npi = self.machine["capacity"]["nanosPerIteration"]
+        for mode in modes:
+            specs = [experiment_spec(mode, cpu_wl(int(0.02e9 / npi)), 4)]
+            if mode not in PROCESS_MODES:  # a process per task: keep their warm-up tiny
+                specs += [experiment_spec(mode, sleep_wl(0), 2000 if mode != "sequential" else 200),
+                          experiment_spec(mode, sleep_wl(5), 1000 if mode != "sequential" else 20)]
+            if mode in HTTP_MODES:
+                specs.append(experiment_spec(mode, http_wl(10), 200))
+            for spec in specs:
+                try:
+                    self.lab.experiment(spec)
+                except (LabError, OSError) as e:
+                    log(f"  warm-up {mode} {spec['workload']}: {e}")
+
+    # -- a: harness overhead
+    def scenario_a(self):
+        n = self.size["a_tasks"]
+        mode = "virtual-threads"
+        log(f"\n[a] harness overhead: {n:,} tasks x sleep 0 ms, {mode}")
+        key = ("a", mode)
+        for r in self.rounds():
+            self.results.add(key, lab_sample(self.lab, f"round {r + 1} {mode}",
+                                             experiment_spec(mode, sleep_wl(0), n, label="bench a")))
+        walls = self.results.walls(key)
+        target = TARGETS["a_wall_ms"]
+        cpu = [s["cpuMillis"] for s in self.results.samples[key] if s.get("cpuMillis") is not None]
+        self.row(scenario=f"a overhead {n:,} x sleep 0", mode=mode, walls=walls,
+                 target=f"wall ≤ {target:.0f} ms", ratio=(med(walls) / target) if walls else None,
+                 ratios=[w / target for w in walls],
+                 verdict=verdict(med(walls), hi=target), errors=self.results.errors(key),
+                 notes=f"wall ÷ {target:.0f} ms; cpu {med(cpu):.0f} ms" if cpu else "")
+
+    # -- b (+ f floor + g Python peers, interleaved in the same rounds)
+    def scenario_bfg(self, do_b, do_f, do_g):
+        n, millis = self.size["b_tasks"], self.size["b_millis"]
+        modes = [m for m in WAIT_MODES if self.offers(m)]
+        floor_kinds = sorted({FLOOR_FOR_MODE[m] for m in modes if m in FLOOR_FOR_MODE}) if do_f else []
+        peers = sorted({PEER_FOR_MODE[m] for m in modes if m in PEER_FOR_MODE}) if do_g else []
+        log(f"\n[{'b' if do_b else ''}{'f' if do_f else ''}{'g' if do_g else ''}] "
+            f"{n:,} tasks x sleep {millis} ms: lab {modes if do_b else []}, floor {floor_kinds}, python {peers}")
+        if self.peer and do_g:
+            log(f"  python peer: {self.peer.source}")
+        for r in self.rounds():
+            log(f"  round {r + 1}/{self.args.repeats}")
+            if do_b:
+                for mode in modes:
+                    self.results.add(("b", mode), lab_sample(
+                        self.lab, mode, experiment_spec(mode, sleep_wl(millis), n, label="bench b")))
+            for kind in floor_kinds:
+                self.results.add(("f", kind), timed_sample(
+                    f"floor {kind}", lambda kind=kind: self.floor.run(kind, n, millis), ideal=millis))
+            for peer in peers:
+                fn = self.peer.asyncio_ms if peer == "asyncio" else self.peer.threads_ms
+                self.results.add(("g", peer), timed_sample(
+                    f"python {peer}", lambda fn=fn: fn(n, millis), ideal=millis))
+
+        scen = f"b {n:,} x sleep {millis} ms"
+        if do_b:
+            target = TARGETS["b_ratio"]
+            for mode in modes:
+                key = ("b", mode)
+                walls, ratios = self.results.walls(key), self.results.ratios(key)
+                notes = []
+                fk = FLOOR_FOR_MODE.get(mode)
+                if do_f and fk and self.results.walls(("f", fk)) and walls:
+                    notes.append(f"÷ floor({fk}) {med(walls) / med(self.results.walls(('f', fk))):.3f}")
+                pk = PEER_FOR_MODE.get(mode)
+                if do_g and pk and self.results.walls(("g", pk)) and walls:
+                    notes.append(f"Java ÷ Python {pk} {med(walls) / med(self.results.walls(('g', pk))):.3f}")
+                self.row(scenario=scen, mode=mode, walls=walls, ideal=ideal_of(self.results, key),
+                         target=f"≤ {target:.2f}", ratio=med(ratios), ratios=ratios,
+                         verdict=verdict(med(ratios), hi=target), errors=self.results.errors(key),
+                         notes="; ".join(notes))
+            self.skip_rows(scen, WAIT_MODES)
+        if do_f:
+            target = TARGETS["floor_ratio"]
+            for kind in floor_kinds:
+                fwalls = self.results.walls(("f", kind))
+                users = [m for m in modes if FLOOR_FOR_MODE.get(m) == kind]
+                for mode in users if do_b else [None]:
+                    lwalls = self.results.walls(("b", mode)) if mode else []
+                    ratio = med(lwalls) / med(fwalls) if lwalls and fwalls else None
+                    self.row(scenario=f"f floor for b ({n:,} x {millis} ms)",
+                             mode=f"{mode} ÷ floor({kind})" if mode else f"floor({kind})",
+                             walls=fwalls, ideal=millis, target=f"lab ÷ floor ≤ {target:.2f}" if mode else "-",
+                             ratio=ratio, ratios=pair_ratios(lwalls, fwalls),
+                             verdict=verdict(ratio, hi=target) if mode else "INFO",
+                             errors=self.results.errors(("f", kind)),
+                             notes=(f"floor ÷ ideal {med(fwalls) / millis:.3f}" if fwalls else ""))
+        if do_g:
+            for peer in peers:
+                pwalls = self.results.walls(("g", peer))
+                users = [m for m in modes if PEER_FOR_MODE.get(m) == peer]
+                notes = []
+                if do_b and pwalls:
+                    for m in users:
+                        lw = self.results.walls(("b", m))
+                        if lw:
+                            notes.append(f"Java {m} ÷ Python {med(lw) / med(pwalls):.3f}")
+                pratios = [w / millis for w in pwalls]
+                label = "asyncio.gather(asyncio.sleep)" if peer == "asyncio" else "threads × time.sleep"
+                self.row(scenario=f"g Python {platform.python_version()} ({n:,} x {millis} ms)", mode=label,
+                         walls=pwalls, ideal=millis, target="info", ratio=med(pratios), ratios=pratios,
+                         verdict="INFO", errors=self.results.errors(("g", peer)), notes="; ".join(notes))
+
+    # -- c: platform-threads, pool of 200 (+ floor when f is selected)
+    def scenario_c(self, do_f):
+        n, millis, pool = self.size["c_tasks"], self.size["c_millis"], self.size["c_pool"]
+        mode = "platform-threads"
+        scen = f"c {n:,} x sleep {millis} ms, pool {pool}"
+        if not self.offers(mode):
+            self.skip_rows(scen, [mode])
+            return
+        log(f"\n[c{'f' if do_f else ''}] {n:,} tasks x sleep {millis} ms, {mode} concurrency {pool}")
+        key, fkey = ("c", mode), ("f", "platform")
+        for r in self.rounds():
+            log(f"  round {r + 1}/{self.args.repeats}")
+            self.results.add(key, lab_sample(self.lab, mode, experiment_spec(
+                mode, sleep_wl(millis), n, concurrency=pool, label="bench c")))
+            if do_f:
+                self.results.add(fkey, timed_sample(
+                    "floor platform", lambda: self.floor.run("platform", n, millis, pool),
+                    ideal=-(-n // pool) * millis))
+        walls, ratios = self.results.walls(key), self.results.ratios(key)
+        target = TARGETS["c_ratio"]
+        expected_ideal = -(-n // pool) * millis
+        ideal = ideal_of(self.results, key)
+        notes = []
+        if ideal is not None and abs(ideal - expected_ideal) > 0.5:
+            notes.append(f"service idealMillis {ideal} ≠ expected {expected_ideal}")
+        fwalls = self.results.walls(fkey)
+        if do_f and fwalls and walls:
+            notes.append(f"÷ floor(platform) {med(walls) / med(fwalls):.3f}")
+        self.row(scenario=scen, mode=mode, walls=walls, ideal=ideal, target=f"≤ {target:.2f}",
+                 ratio=med(ratios), ratios=ratios, verdict=verdict(med(ratios), hi=target),
+                 errors=self.results.errors(key), notes="; ".join(notes))
+        if do_f:
+            ratio = med(walls) / med(fwalls) if walls and fwalls else None
+            self.row(scenario=f"f floor for c ({n:,} x {millis} ms, pool {pool})",
+                     mode=f"{mode} ÷ floor(platform)", walls=fwalls, ideal=expected_ideal,
+                     target=f"lab ÷ floor ≤ {TARGETS['floor_ratio']:.2f}", ratio=ratio,
+                     ratios=pair_ratios(walls, fwalls), verdict=verdict(ratio, hi=TARGETS["floor_ratio"]),
+                     errors=self.results.errors(fkey),
+                     notes=f"floor ÷ ideal {med(fwalls) / expected_ideal:.3f}" if fwalls else "")
+
+    # -- d: loopback HTTP
+    def scenario_d(self):
+        n, millis = self.size["d_tasks"], self.size["d_millis"]
+        modes = [m for m in HTTP_MODES if self.offers(m)]
+        scen = f"d {n:,} x http {millis} ms"
+        log(f"\n[d] {n:,} tasks x http {millis} ms: {modes}")
+        for r in self.rounds():
+            log(f"  round {r + 1}/{self.args.repeats}")
+            for mode in modes:
+                self.results.add(("d", mode), lab_sample(
+                    self.lab, mode, experiment_spec(mode, http_wl(millis), n, label="bench d")))
+        target = TARGETS["d_ratio"]
+        for mode in modes:
+            key = ("d", mode)
+            walls, ratios = self.results.walls(key), self.results.ratios(key)
+            self.row(scenario=scen, mode=mode, walls=walls, ideal=ideal_of(self.results, key),
+                     target=f"≤ {target:.2f}", ratio=med(ratios), ratios=ratios,
+                     verdict=verdict(med(ratios), hi=target), errors=self.results.errors(key))
+        self.skip_rows(scen, HTTP_MODES)
+
+    # -- e: computation, speedup against sequential, compared to the capacity C
+    def calibrate(self):
+        """POST /machine/calibrate; the capacity it measured (GET /machine when that fails)."""
+        t0 = time.monotonic()
+        try:
+            status, _, machine = self.lab.call("POST", "/machine/calibrate", timeout=600)
+        except OSError as e:
+            if not self.lab.alive():
+                raise ServiceGone(f"the service stopped answering during POST /machine/calibrate ({e})")
+            status, machine = None, None
+        if status != 200 or not (machine or {}).get("capacity"):
+            log(f"    calibrate answered HTTP {status}; using GET /machine")
+            machine = self.lab.get("/machine")
+        cap = machine["capacity"]
+        log(f"    calibration: C = {cap['parallelCapacity']:.3f} (t1 {cap['singleThreadMillis']} ms, "
+            f"tN {cap['allThreadsMillis']} ms) in {time.monotonic() - t0:.1f} s")
+        self.calibrations.append(cap)
+        return cap
+
+    # -- e: computation, speedup against sequential, compared to the capacity C
+    def scenario_e(self):
+        # The capacity is measured in the same run: before every round and once after
+        # them (a calibration disturbed by other load on a shared host would otherwise set
+        # C alone); C is the median of those measurements, all of them are reported.
+        self.calibrations = []
+        log("\n[e] computation")
+        cap = self.calibrate() if self.args.recalibrate else self.lab.get("/machine")["capacity"]
+        npi = cap["nanosPerIteration"]
+        n = self.size["e_tasks"]
+        iterations = int(round(self.size["e_task_seconds"] * 1e9 / npi))
+        log(f"  {n} tasks x cpu {iterations:,} iterations (~{self.size['e_task_seconds']:g} s at "
+            f"{npi:.3f} ns/iteration)")
+        scen = f"e {n} x cpu {self.size['e_task_seconds']:g} s"
+        if not self.offers("sequential"):
+            self.row(scenario=scen, mode="sequential", verdict="SKIP", notes="no sequential mode: no baseline")
+            return
+        modes = [m for m in CPU_MODES if self.offers(m)]
+        for r in self.rounds():
+            log(f"  round {r + 1}/{self.args.repeats}")
+            if r > 0 and self.args.recalibrate:
+                self.calibrate()
+            for mode in ["sequential"] + modes:
+                self.results.add(("e", mode), lab_sample(self.lab, mode, experiment_spec(
+                    mode, cpu_wl(iterations), n, concurrency=CPU_CONCURRENCY.get(mode), label="bench e")))
+        if self.args.recalibrate:
+            self.calibrate()
+        cs = [x["parallelCapacity"] for x in self.calibrations] or [cap["parallelCapacity"]]
+        c = med(cs)
+        self.capacity = dict(cap, parallelCapacity=c, calibrations=cs)
+        c_text = f"C = {c:.3f}" + (f" (median of {', '.join(f'{x:.2f}' for x in cs)})" if len(cs) > 1 else "")
+        if max(cs) - min(cs) > 0.25:
+            c_text += " UNSTABLE: the host's capacity changed during the run"
+        log(f"  capacity {c_text}")
+        seq_samples = self.results.samples.get(("e", "sequential"), [])
+        seq = self.results.walls(("e", "sequential"))
+        seq_ratios = self.results.ratios(("e", "sequential"))
+        self.row(scenario=scen, mode="sequential", walls=seq, ideal=ideal_of(self.results, ("e", "sequential")),
+                 target="baseline", ratio=med(seq_ratios), ratios=seq_ratios, verdict="INFO",
+                 errors=self.results.errors(("e", "sequential")),
+                 notes=f"{c_text}; wall ÷ ideal checks {npi:.3f} ns/iteration")
+        for mode in modes:
+            key = ("e", mode)
+            samples = self.results.samples.get(key, [])
+            # speedup per round: the sequential run of the same round ÷ this mode's run
+            speedups = [s0["wall"] / s1["wall"] for s0, s1 in zip(seq_samples, samples)
+                        if s0.get("wall") and s1.get("wall")]
+            sp = med(speedups)
+            t = CPU_TARGETS.get(mode, CPU_TARGETS["default"])
+            if "absolute" in t:
+                lo, hi = t["absolute"]
+                target_text = f"speedup {lo:g}–{hi:g}"
+            else:
+                lo, hi = t["min_c"] * c, None
+                target_text = f"speedup ≥ {t['min_c']:.2f} × C = {lo:.2f}"
+            self.row(scenario=scen, mode=mode + (f" ({CPU_CONCURRENCY[mode]})" if mode in CPU_CONCURRENCY else ""),
+                     walls=self.results.walls(key), ideal=ideal_of(self.results, key), target=target_text,
+                     ratio=sp, ratios=speedups, verdict=verdict(sp, lo=lo, hi=hi),
+                     errors=self.results.errors(key),
+                     notes=(f"speedup ÷ C {sp / c:.3f}; wall ÷ ideal {med(self.results.ratios(key)):.3f}"
+                            if sp and self.results.ratios(key) else ""))
+        self.skip_rows(scen, CPU_MODES)
+
+    def run(self):
+        only = self.args.only
+        if not self.args.no_warmup:
+            self.warmup()
+        if "a" in only:
+            self.scenario_a()
+        if only & {"b", "f", "g"}:
+            self.scenario_bfg("b" in only, "f" in only, "g" in only)
+        if "c" in only:
+            self.scenario_c("f" in only)
+        if "d" in only:
+            self.scenario_d()
+        if "e" in only:
+            self.scenario_e()
+
+
+def ideal_of(results, key):
+    ideals = [s["ideal"] for s in results.samples.get(key, []) if s.get("ideal") is not None]
+    return med(ideals)
+
+
+def pair_ratios(a, b):
+    return [x / y for x, y in zip(a, b) if y]
+
+
+def verdict(value, lo=None, hi=None):
+    if value is None:
+        return "ERROR"
+    if lo is not None and value < lo:
+        return "MISS"
+    if hi is not None and value > hi:
+        return "MISS"
+    return "PASS"
+
+
+# ----------------------------------------------------------------- report
+def fmt_ms(v):
+    return "-" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
+
+
+def fmt_ratio(v):
+    return "-" if v is None else f"{v:.3f}"
+
+
+def table(rows):
+    out = ["| scenario | mode | median ms | min–max ms | ideal / target | ratio (min–max) | verdict | notes |",
+           "|---|---|---:|---:|---|---:|---|---|"]
+    for r in rows:
+        walls = r.get("walls") or []
+        ratios = r.get("ratios") or []
+        ideal = r.get("ideal")
+        ideal_target = " · ".join(x for x in [
+            f"ideal {fmt_ms(ideal)} ms" if ideal is not None else "", r.get("target") or ""] if x)
+        rng = f"{fmt_ms(min(walls))}–{fmt_ms(max(walls))}" if walls else "-"
+        rr = fmt_ratio(r.get("ratio"))
+        if len(ratios) > 1:
+            rr += f" ({min(ratios):.3f}–{max(ratios):.3f})"
+        notes = r.get("notes") or ""
+        if r.get("errors"):
+            notes = (notes + "; " if notes else "") + f"{len(r['errors'])} error(s): {r['errors'][0]}"
+        out.append(f"| {r['scenario']} | {r['mode']} | {fmt_ms(med(walls))} | {rng} | {ideal_target or '-'} | "
+                   f"{rr} | {r.get('verdict', '-')} | {notes.replace('|', '/')} |")
+    return "\n".join(out)
+
+
+def machine_lines(machine, bench, args, floor_version):
+    cap = (bench.capacity if bench and bench.capacity else machine.get("capacity")) or {}
+    jdk = machine.get("jdk") or {}
+    mem = machine.get("memory") or {}
+    os_ = machine.get("os") or {}
+    lines = [
+        f"- service: {args.url} ({'started by the bench from ' + args.project if args.start else 'already running'})",
+        f"- cores: {machine.get('cores')} (python sees nproc {os.cpu_count()}, "
+        f"affinity {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'})",
+        f"- JDK: {jdk.get('version')} {jdk.get('vendor')} {jdk.get('vm')}; max heap "
+        f"{(mem.get('maxHeap') or 0) / 2**30:.2f} GiB",
+        f"- OS: {os_.get('name')} {os_.get('version')} {os_.get('arch')}",
+        f"- capacity C: {cap.get('parallelCapacity', float('nan')):.3f} "
+        f"(threads {cap.get('threads')}, t1 {cap.get('singleThreadMillis')} ms, tN {cap.get('allThreadsMillis')} ms, "
+        f"{cap.get('nanosPerIteration', float('nan')):.3f} ns/iteration, measured {cap.get('measuredAt')})",
+        f"- python: {platform.python_implementation()} {platform.python_version()}",
+    ]
+    if floor_version:
+        lines.append(f"- floor JDK: {floor_version}")
+    lines.append(f"- repeats: {args.repeats}{' (quick sizes)' if args.quick else ''}; scenarios: "
+                 f"{','.join(sorted(args.only))}")
+    return lines
+
+
+def report(args, machine, bench, started, finished, interrupted, abort_note=None):
+    os.makedirs(RESULTS_DIR, exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    floor_version = bench.floor.version() if bench and bench.floor else None
+    head = [f"# Concurrency Lab bench {started.isoformat(timespec='seconds')}", ""]
+    head += machine_lines(machine, bench, args, floor_version)
+    head.append(f"- duration: {(finished - started).total_seconds():.0f} s"
+                + ("; INTERRUPTED, partial results" if interrupted else ""))
+    if abort_note:
+        head.append(f"- {abort_note}")
+    if bench and bench.peer:
+        head.append(f"- python peer: {bench.peer.source}")
+    if bench and bench.lab.retries_429:
+        head.append(f"- 429 answers (waited Retry-After): {bench.lab.retries_429}")
+    body = table(bench.rows) if bench else "(no results)"
+    text = "\n".join(head) + "\n\n" + body + "\n\n" + LEGEND
+    md_path = os.path.join(RESULTS_DIR, f"{stamp}.md")
+    with open(md_path, "w") as f:
+        f.write(text)
+    data = {
+        "started": started.isoformat(), "finished": finished.isoformat(), "interrupted": interrupted,
+        "abort": abort_note,
+        "args": {k: (sorted(v) if isinstance(v, set) else v) for k, v in vars(args).items()},
+        "machine": machine, "capacityUsed": bench.capacity if bench else None,
+        "python": platform.python_version(), "floorJdk": floor_version,
+        "rows": bench.rows if bench else [],
+        "samples": [{"scenario": k[0], "what": k[1], "samples": v}
+                    for k, v in (bench.results.samples.items() if bench else [])],
+    }
+    json_path = os.path.join(RESULTS_DIR, f"{stamp}.json")
+    with open(json_path, "w") as f:
+        json.dump(data, f, indent=1, default=str)
+    print("\n" + text)
+    print(f"\nwritten: {md_path}\n         {json_path}")
+
+
+LEGEND = """ratio: wall ÷ idealMillis (b, c, d: 1.00 is perfect, lower is better); a: wall ÷ 1000 ms;
+e: speedup = sequential wall ÷ mode wall in the same round, to be ≥ 0.92 × C (C = measured parallel
+capacity); f: lab wall ÷ bare-JDK floor wall (medians); g: Python wall ÷ ideal, and in the notes
+Java ÷ Python (below 1 = Java faster). Verdicts are on the median; min–max shows the spread."""
+
+
+# ----------------------------------------------------------------- main
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=__doc__[__doc__.index("Scenarios"):])
+    p.add_argument("--url", default="http://127.0.0.1:8080", help="service URL (default %(default)s)")
+    p.add_argument("--start", action="store_true",
+                   help="start the service with ./mvnw spring-boot:run on the --url port, stop it at the end")
+    p.add_argument("--project", default=REPO_ROOT, help="project to start with --start (default %(default)s)")
+    p.add_argument("--repeats", type=int, default=None, help="repeats per scenario (default 3, 1 with --quick)")
+    p.add_argument("--only", default="abcdefg", help="scenarios to run, e.g. a,b,e (default all)")
+    p.add_argument("--quick", action="store_true", help="small sizes for a smoke run (1,000 tasks, ...)")
+    p.add_argument("--jdk", default=os.environ.get("LAB_FLOOR_JDK", DEFAULT_JDK),
+                   help="JDK for the bare floor program (default %(default)s)")
+    p.add_argument("--peer", default=None, help="path of python_peer.py (default ../shared/bench of the project)")
+    p.add_argument("--no-warmup", action="store_true", help="skip the untimed warm-up experiments")
+    p.add_argument("--no-recalibrate", dest="recalibrate", action="store_false",
+                   help="use the capacity GET /machine has instead of POST /machine/calibrate before e")
+    p.add_argument("--optimized-launch", action="store_true",
+                   help="with --start, keep spring-boot:run's optimizedLaunch (-XX:TieredStopAtLevel=1, C1 only); "
+                        "by default the bench passes -Dspring-boot.run.optimizedLaunch=false")
+    p.add_argument("--start-timeout", type=float, default=600, help="seconds to wait for the started service")
+    args = p.parse_args(argv)
+    args.only = {c for c in args.only.replace(",", "").strip().lower()}
+    bad = args.only - set("abcdefg")
+    if bad:
+        p.error(f"unknown scenario(s) {','.join(sorted(bad))}; choose from a–g")
+    if args.repeats is None:
+        args.repeats = 1 if args.quick else 3
+    if args.repeats < 1:
+        p.error("--repeats must be ≥ 1")
+    host = urllib.parse.urlparse(args.url)
+    args.port = host.port or 80
+    args.project = os.path.abspath(args.project)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = dt.datetime.now(dt.timezone.utc)
+    lab = Lab(args.url)
+    service = None
+    bench = None
+    machine = {}
+    interrupted = False
+    abort_note = None
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_term)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, on_term)
+    try:
+        if args.start:
+            if lab.health():
+                raise SystemExit(f"something already answers at {args.url}; choose another port for --start")
+            service = Service(args.project, args.port,
+                              os.path.join(RESULTS_DIR, f"service-{started.strftime('%Y%m%dT%H%M%SZ')}.log"),
+                              optimized_launch=args.optimized_launch)
+            service.start()
+            lab.service = service
+            machine = wait_ready(lab, service, args.start_timeout)
+        else:
+            machine = wait_ready(lab, None, 30)
+        bench = Bench(args, lab, machine)
+        print("\n".join(machine_lines(machine, None, args, None)), flush=True)
+        bench.run()
+    except KeyboardInterrupt as e:
+        interrupted = True
+        log(f"\ninterrupted ({e or 'Ctrl-C'}); stopping")
+    except ServiceGone as e:
+        interrupted = True
+        code = service.proc.poll() if service is not None and service.proc is not None else None
+        abort_note = (f"ABORTED: {e}" + (f"; the service process exited with code {code}"
+                                         + (" (SIGTERM from outside the bench)"
+                                            if code in (143, -15) or "exit code: 143" in service.tail() else "")
+                                         if code is not None else "")
+                      + (f"; log: {service.log_path}" if service is not None else ""))
+        log("\n" + abort_note)
+    except SystemExit:
+        raise
+    except Exception:
+        interrupted = True
+        traceback.print_exc()
+    finally:
+        try:
+            if service is not None:
+                service.stop()
+        finally:
+            if bench is not None and bench.floor is not None:
+                bench.floor.cleanup()
+    if bench is not None:
+        report(args, machine, bench, started, dt.datetime.now(dt.timezone.utc), interrupted, abort_note)
+    return 1 if interrupted else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

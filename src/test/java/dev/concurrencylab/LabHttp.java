@@ -1,0 +1,89 @@
+package dev.concurrencylab;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A real HTTP client for tests against the service on its random port, over loopback. */
+public final class LabHttp implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+	private final String base;
+
+	public LabHttp(int port) {
+		this.base = "http://127.0.0.1:" + port;
+	}
+
+	/** A response with its body parsed as JSON when it is JSON. */
+	public record Answer(int status, HttpResponse<String> raw, JsonNode json) {
+
+		public String header(String name) {
+			return this.raw.headers().firstValue(name).orElse(null);
+		}
+
+		public String body() {
+			return this.raw.body();
+		}
+
+	}
+
+	public Answer get(String path) {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path)).GET());
+	}
+
+	public Answer post(String path, String json) {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json)));
+	}
+
+	public Answer delete(String path) {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path)).DELETE());
+	}
+
+	/** Polls an experiment until it has finished, for at most a minute. */
+	public JsonNode awaitFinished(String location) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+		while (System.nanoTime() < deadline) {
+			JsonNode experiment = get(location).json();
+			String status = experiment.get("status").asString();
+			if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+				return experiment;
+			}
+			Thread.sleep(50);
+		}
+		throw new AssertionError(location + " did not finish within a minute");
+	}
+
+	private Answer send(HttpRequest.Builder request) {
+		try {
+			HttpResponse<String> response = this.client.send(request.timeout(Duration.ofMinutes(2)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			String type = response.headers().firstValue("Content-Type").orElse("");
+			JsonNode json = type.contains("json") && !response.body().isEmpty() ? JSON.readTree(response.body()) : null;
+			return new Answer(response.statusCode(), response, json);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.client.close();
+	}
+
+}

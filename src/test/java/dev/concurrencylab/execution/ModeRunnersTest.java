@@ -1,0 +1,192 @@
+package dev.concurrencylab.execution;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.mock.env.MockEnvironment;
+
+import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.workload.CpuKernel;
+import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.DelayClient;
+import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.MixedWorkload;
+import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.Workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Every in-process mode, run directly (no Spring, no HTTP): results, thread kinds,
+ * concurrency, deadline, cancellation, failures, and no thread left behind.
+ */
+class ModeRunnersTest {
+
+	private final LabThreads threads = new LabThreads();
+
+	static Stream<ModeRunner> runners() {
+		return Stream.of(new SequentialRunner(), new PlatformThreadsRunner(), new VirtualThreadsRunner(),
+				new ForkJoinRunner(), new AsyncRunner(), new ReactiveRunner());
+	}
+
+	@ParameterizedTest
+	@MethodSource("runners")
+	void cpuTasksShouldAllSucceedWithTheKernelsChecksum(ModeRunner runner) throws Exception {
+		Execution execution = run(runner, new CpuWorkload(2_000_000), 6, 6);
+
+		long expected = CpuKernel.compute(2_000_000);
+		assertThat(IntStream.range(0, 6).mapToObj(execution.log()::state)).allMatch((s) -> s == TaskState.SUCCEEDED);
+		assertThat(IntStream.range(0, 6).mapToLong(execution.log()::result)).containsOnly(expected);
+		assertNoThreadLeft();
+	}
+
+	@ParameterizedTest
+	@MethodSource("runners")
+	void tasksShouldRunOnTheThreadsTheModePromises(ModeRunner runner) throws Exception {
+		Execution execution = run(runner, new MixedWorkload(5, 100_000), 4, 4);
+
+		Set<String> names = new HashSet<>();
+		for (int task = 0; task < 4; task++) {
+			names.add(execution.log().threadName(task));
+			assertThat(execution.log().virtual(task)).isEqualTo(runner.id().equals("virtual-threads"));
+		}
+		switch (runner.id()) {
+			case "sequential" -> assertThat(names).containsExactly("lab-test-sequential-1");
+			case "platform-threads" -> assertThat(names).allMatch((n) -> n.startsWith("lab-test-platform-"));
+			case "virtual-threads" -> assertThat(names).hasSize(4).allMatch((n) -> n.startsWith("virtual-"));
+			case "fork-join" -> assertThat(names).allMatch((n) -> n.startsWith("lab-test-forkjoin-"));
+			case "async" -> assertThat(names).allMatch((n) -> n.startsWith("lab-test-async-cpu-"));
+			case "reactive" -> assertThat(names).allMatch((n) -> n.startsWith("lab-test-reactive-cpu-"));
+			default -> throw new IllegalStateException(runner.id());
+		}
+		assertNoThreadLeft();
+	}
+
+	@ParameterizedTest
+	@MethodSource("runners")
+	void noMoreThanConcurrencyTasksShouldBeInFlight(ModeRunner runner) throws Exception {
+		int concurrency = Math.min(3, runner.maxConcurrency(12, 2, limits()));
+		Execution execution = run(runner, new SleepWorkload(20, 2), 12, concurrency);
+
+		assertThat(execution.progress().completed()).isEqualTo(12);
+		assertThat(execution.progress().peakInFlight()).isBetween(1, concurrency);
+		assertThat(IntStream.range(0, 12).mapToLong(execution.log()::result)).containsOnly(2L);
+		assertNoThreadLeft();
+	}
+
+	@ParameterizedTest
+	@MethodSource("runners")
+	void theDeadlineShouldStopTheRunAndCancelUnfinishedTasks(ModeRunner runner) throws Exception {
+		Execution execution = execution(runner, new SleepWorkload(10_000, 1), 4, 2, 200);
+
+		runner.run(execution);
+		execution.finish();
+
+		assertThat(execution.stopReason()).isEqualTo(StopReason.DEADLINE);
+		assertThat(execution.progress().cancelled()).isEqualTo(4);
+		assertThat(execution.log().error(0)).contains("deadline of 200 ms");
+		assertNoThreadLeft();
+	}
+
+	@ParameterizedTest
+	@MethodSource("runners")
+	void interruptingTheRunnerShouldCancelEveryTask(ModeRunner runner) throws Exception {
+		Execution execution = execution(runner, new SleepWorkload(10_000, 1), 4, 2, 60_000);
+		AtomicReference<Throwable> outcome = new AtomicReference<>();
+		Thread conductor = Thread.ofPlatform().start(() -> {
+			try {
+				runner.run(execution);
+			}
+			catch (Throwable ex) {
+				outcome.set(ex);
+			}
+		});
+		awaitUntil(() -> execution.progress().inFlight() > 0);
+
+		execution.stop(StopReason.CANCELLED);
+		conductor.interrupt();
+		conductor.join(Duration.ofSeconds(20));
+		execution.finish();
+
+		assertThat(conductor.isAlive()).isFalse();
+		assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+		assertThat(execution.progress().cancelled()).isEqualTo(4);
+		assertThat(execution.progress().completed()).isZero();
+		assertNoThreadLeft();
+	}
+
+	@ParameterizedTest
+	@MethodSource("runners")
+	void aFailingTaskShouldFailWithAReadableErrorAndTheOthersGoOn(ModeRunner runner) throws Exception {
+		// No web server: every http task fails at once, with a sentence saying why.
+		DelayClient noServer = new DelayClient(new MockEnvironment());
+		try {
+			Execution execution = new Execution(new HttpWorkload(10), 3, 3, 60_000, "lab-test-", LabClock.SYSTEM,
+					this.threads, noServer);
+			runner.run(execution);
+			execution.finish();
+
+			assertThat(execution.progress().failed()).isEqualTo(3);
+			assertThat(execution.log().error(2)).contains("web server has not started");
+		}
+		finally {
+			noServer.close();
+		}
+		assertNoThreadLeft();
+	}
+
+	@ParameterizedTest
+	@MethodSource("runners")
+	void aCancelledTaskShouldNotStartAfterTheStop(ModeRunner runner) throws Exception {
+		Execution execution = execution(runner, new SleepWorkload(0, 1), 5, 1, 60_000);
+		execution.stop(StopReason.CANCELLED);
+
+		runner.run(execution);
+		execution.finish();
+
+		assertThat(execution.progress().cancelled()).isEqualTo(5);
+		assertThat(IntStream.range(0, 5).mapToObj(execution.log()::state)).containsOnly(TaskState.CANCELLED);
+		assertNoThreadLeft();
+	}
+
+	private Execution run(ModeRunner runner, Workload workload, int tasks, int concurrency) throws Exception {
+		Execution execution = execution(runner, workload, tasks, concurrency, 60_000);
+		runner.run(execution);
+		execution.finish();
+		return execution;
+	}
+
+	private Execution execution(ModeRunner runner, Workload workload, int tasks, int concurrency, long timeoutMillis) {
+		int allowed = Math.min(concurrency, runner.maxConcurrency(tasks, 2, limits()));
+		return new Execution(workload, tasks, allowed, timeoutMillis, "lab-test-", LabClock.SYSTEM, this.threads, null);
+	}
+
+	private static LabProperties limits() {
+		return new LabProperties(1_000_000, 10, 60_000, 100, 10_000_000_000L, 2000, 4, 600_000, 300_000, 600_000,
+				30_000, 4, 200, org.springframework.util.unit.DataSize.ofMegabytes(512), 100,
+				org.springframework.util.unit.DataSize.ofKilobytes(64));
+	}
+
+	/** Lab threads end after their executor reports termination; give them a moment. */
+	private void assertNoThreadLeft() throws InterruptedException {
+		awaitUntil(() -> this.threads.live() == 0);
+		assertThat(this.threads.live()).isZero();
+		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((t) -> t.getName().startsWith("lab-test-"));
+	}
+
+	static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+	}
+
+}

@@ -1,0 +1,48 @@
+package dev.concurrencylab.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.concurrencylab.LabHttp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With two experiments allowed at once, a third is refused with 429 and Retry-After. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "lab.max-running-experiments=2")
+class ExperimentAdmissionIntegrationTest {
+
+	private static final String LONG_WAIT = "{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":30000},\"tasks\":3}";
+
+	@LocalServerPort
+	private int port;
+
+	@Test
+	void aThirdRunningExperimentShouldBeRefusedWith429() throws InterruptedException {
+		try (LabHttp http = new LabHttp(this.port)) {
+			List<String> running = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				LabHttp.Answer answer = http.post("/experiments?waitMillis=0", LONG_WAIT);
+				assertThat(answer.status()).isEqualTo(202);
+				running.add(answer.header("Location"));
+			}
+
+			LabHttp.Answer refused = http.post("/experiments?waitMillis=0", LONG_WAIT);
+
+			assertThat(refused.status()).isEqualTo(429);
+			assertThat(refused.header("Retry-After")).isNotBlank();
+			assertThat(refused.json().get("detail").asString()).contains("2 experiments are running");
+			for (String location : running) {
+				assertThat(http.delete(location).status()).isEqualTo(202);
+				assertThat(http.awaitFinished(location).get("status").asString()).isEqualTo("CANCELLED");
+			}
+			assertThat(http.post("/experiments?waitMillis=0", LONG_WAIT.replace("30000", "1")).status()).isIn(201, 202);
+		}
+	}
+
+}

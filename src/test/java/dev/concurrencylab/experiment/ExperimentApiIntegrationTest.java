@@ -1,0 +1,243 @@
+package dev.concurrencylab.experiment;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.concurrencylab.LabHttp;
+import dev.concurrencylab.execution.LabThreads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole service on a random port, driven over real loopback HTTP: every mode with
+ * every workload, the 202 path, cancellation, and no lab thread left afterwards.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureMetrics
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExperimentApiIntegrationTest {
+
+	private static final List<String> MODES = List.of("sequential", "platform-threads", "virtual-threads", "fork-join",
+			"async", "reactive");
+
+	private static final Map<String, String> WORKLOADS = Map.of("sleep",
+			"{\"type\":\"sleep\",\"millis\":20,\"steps\":2}", "cpu", "{\"type\":\"cpu\",\"iterations\":3000000}",
+			"mixed", "{\"type\":\"mixed\",\"millis\":20,\"iterations\":1000000}", "http",
+			"{\"type\":\"http\",\"millis\":20}");
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private LabThreads threads;
+
+	private LabHttp http;
+
+	@BeforeAll
+	void client() {
+		this.http = new LabHttp(this.port);
+	}
+
+	@AfterAll
+	void closeClient() {
+		this.http.close();
+	}
+
+	@AfterEach
+	void noLabThreadOutlivesItsExperiment() throws InterruptedException {
+		long deadline = System.nanoTime() + 10_000_000_000L;
+		while (this.threads.live() > 0 && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(this.threads.live()).isZero();
+		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.getName().startsWith("lab-"));
+	}
+
+	@Test
+	void everyModeShouldRunEveryWorkloadWithTheSameResults() {
+		for (Map.Entry<String, String> workload : WORKLOADS.entrySet()) {
+			Set<Long> results = new HashSet<>();
+			for (String mode : MODES) {
+				LabHttp.Answer answer = this.http.post("/experiments",
+						"{\"mode\":\"" + mode + "\",\"workload\":" + workload.getValue() + ",\"tasks\":6}");
+				String what = mode + " × " + workload.getKey() + ": " + answer.body();
+				assertThat(answer.status()).as(what).isEqualTo(201);
+				JsonNode experiment = answer.json();
+				assertThat(experiment.get("status").asString()).as(what).isEqualTo("SUCCEEDED");
+				assertThat(answer.header("Location")).isEqualTo("/experiments/" + experiment.get("id").asString());
+				assertThat(experiment.get("timingsPage").get("total").asInt()).isEqualTo(6);
+				assertThat(experiment.get("summary").get("succeeded").asInt()).as(what).isEqualTo(6);
+				assertThat(experiment.get("summary").get("idealMillis").asDouble()).as(what).isPositive();
+				for (JsonNode timing : experiment.get("timings")) {
+					results.add(timing.get("result").asLong());
+					assertThat(timing.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+					assertThat(timing.get("endMillis").asDouble())
+						.isGreaterThanOrEqualTo(timing.get("startMillis").asDouble());
+				}
+			}
+			assertThat(results).as(workload.getKey() + " results across modes").hasSize(1);
+		}
+	}
+
+	@Test
+	void virtualThreadsShouldRunEachTaskOnItsOwnVirtualThread() {
+		JsonNode experiment = this.http
+			.post("/experiments",
+					"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":50},\"tasks\":200}")
+			.json();
+		Set<String> names = new HashSet<>();
+		for (JsonNode timing : experiment.get("timings")) {
+			assertThat(timing.get("virtual").asBoolean()).isTrue();
+			names.add(timing.get("thread").asString());
+		}
+		assertThat(names).hasSize(100);
+		assertThat(experiment.get("summary").get("threadsUsed").asInt()).isEqualTo(200);
+		assertThat(experiment.get("summary").get("peakInFlight").asInt()).isGreaterThan(1);
+	}
+
+	@Test
+	void anExperimentOutlastingTheWaitShouldAnswer202AndFinishLater() throws InterruptedException {
+		LabHttp.Answer answer = this.http.post("/experiments?waitMillis=0",
+				"{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":100},\"tasks\":6,"
+						+ "\"concurrency\":2}");
+
+		assertThat(answer.status()).isEqualTo(202);
+		assertThat(answer.json().get("status").asString()).isIn("QUEUED", "RUNNING");
+		JsonNode finished = this.http.awaitFinished(answer.header("Location"));
+		assertThat(finished.get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(finished.get("summary").get("peakInFlight").asInt()).isEqualTo(2);
+		assertThat(finished.get("summary").get("idealMillis").asDouble()).isEqualTo(300);
+	}
+
+	@Test
+	void taskPagesShouldCoverEveryTaskOnce() {
+		JsonNode experiment = this.http
+			.post("/experiments", "{\"mode\":\"async\",\"workload\":{\"type\":\"sleep\",\"millis\":1},\"tasks\":250}")
+			.json();
+		String next = experiment.get("timingsPage").get("next").asString();
+		assertThat(next).endsWith("/tasks?offset=100&limit=100");
+		Set<Integer> seen = new HashSet<>();
+		experiment.get("timings").forEach((t) -> seen.add(t.get("task").asInt()));
+		while (next != null) {
+			JsonNode page = this.http.get(next).json();
+			page.get("timings").forEach((t) -> seen.add(t.get("task").asInt()));
+			JsonNode link = page.get("page").get("next");
+			next = link.isNull() ? null : link.asString();
+		}
+		assertThat(seen).hasSize(250);
+	}
+
+	@Test
+	void cancellingARunningExperimentShouldStopItsTasks() throws InterruptedException {
+		List<String> locations = new ArrayList<>();
+		for (String mode : List.of("platform-threads", "virtual-threads", "async")) {
+			LabHttp.Answer answer = this.http.post("/experiments?waitMillis=0", "{\"mode\":\"" + mode
+					+ "\",\"workload\":{\"type\":\"sleep\",\"millis\":30000},\"tasks\":20,\"concurrency\":5}");
+			assertThat(answer.status()).isEqualTo(202);
+			locations.add(answer.header("Location"));
+		}
+		for (String location : locations) {
+			awaitRunning(location);
+			assertThat(this.http.delete(location).status()).isEqualTo(202);
+			JsonNode cancelled = this.http.awaitFinished(location);
+			assertThat(cancelled.get("status").asString()).isEqualTo("CANCELLED");
+			assertThat(cancelled.get("summary").get("cancelled").asInt()).isEqualTo(20);
+			assertThat(cancelled.get("timings").get(19).get("status").asString()).isEqualTo("CANCELLED");
+			assertThat(this.http.delete(location).status()).isEqualTo(409);
+		}
+	}
+
+	@Test
+	void theDeadlineShouldFailTheExperimentAndKeepFinishedTasks() throws InterruptedException {
+		LabHttp.Answer answer = this.http.post("/experiments",
+				"{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":200},\"tasks\":4,"
+						+ "\"concurrency\":1,\"timeoutMillis\":500}");
+		JsonNode experiment = answer.json();
+		assertThat(experiment.get("status").asString()).isEqualTo("FAILED");
+		assertThat(experiment.get("error").asString()).contains("deadline of 500 ms");
+		assertThat(experiment.get("summary").get("succeeded").asInt()).isBetween(1, 3);
+		assertThat(experiment.get("timings").get(0).get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(experiment.get("timings").get(3).get("status").asString()).isEqualTo("CANCELLED");
+	}
+
+	@Test
+	void machineShouldReportTheMeasuredCapacity() throws InterruptedException {
+		JsonNode machine = this.http.get("/machine").json();
+		long deadline = System.nanoTime() + 60_000_000_000L;
+		while (machine.get("calibration").asString().equals("MEASURING") && System.nanoTime() < deadline) {
+			Thread.sleep(200);
+			machine = this.http.get("/machine").json();
+		}
+		assertThat(machine.get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+		assertThat(machine.get("jdk").get("version").asString()).isEqualTo(Runtime.version().toString());
+		JsonNode capacity = machine.get("capacity");
+		assertThat(capacity.get("parallelCapacity").asDouble()).isPositive()
+			.isLessThanOrEqualTo(machine.get("cores").asInt() * 1.25);
+		assertThat(capacity.get("nanosPerIteration").asDouble()).isPositive();
+		assertThat(capacity.get("threads").asInt()).isEqualTo(machine.get("cores").asInt());
+	}
+
+	@Test
+	void catalogShouldListEveryModeAndWorkload() {
+		JsonNode modes = this.http.get("/modes").json();
+		List<String> ids = new ArrayList<>();
+		modes.forEach((mode) -> ids.add(mode.get("id").asString()));
+		assertThat(ids).containsExactlyElementsOf(MODES);
+		modes.forEach((mode) -> assertThat(mode.get("description").asString()).isNotBlank());
+		JsonNode workloads = this.http.get("/workloads").json();
+		List<String> types = new ArrayList<>();
+		workloads.forEach((workload) -> types.add(workload.get("type").asString()));
+		assertThat(types).containsExactly("sleep", "cpu", "mixed", "http");
+	}
+
+	@Test
+	void docsAndOnlyTheAgreedActuatorEndpointsShouldBeServed() {
+		JsonNode docs = this.http.get("/v3/api-docs").json();
+		assertThat(docs.get("paths").propertyNames()).contains("/experiments", "/experiments/{id}",
+				"/experiments/{id}/tasks", "/machine", "/machine/calibrate", "/modes", "/workloads", "/delay");
+		assertThat(this.http.get("/swagger-ui.html").status()).isEqualTo(200);
+		for (String exposed : List.of("health", "info", "metrics", "prometheus")) {
+			assertThat(this.http.get("/actuator/" + exposed).status()).as(exposed).isEqualTo(200);
+		}
+		for (String hidden : List.of("env", "beans", "threaddump", "heapdump", "shutdown")) {
+			assertThat(this.http.get("/actuator/" + hidden).status()).as(hidden).isEqualTo(404);
+		}
+	}
+
+	@Test
+	void errorsShouldBeProblemDetailsWithoutStackTraces() {
+		LabHttp.Answer unknown = this.http.get("/experiments/does-not-exist");
+		assertThat(unknown.status()).isEqualTo(404);
+		assertThat(unknown.header("Content-Type")).isEqualTo("application/problem+json");
+		LabHttp.Answer bad = this.http.post("/experiments", "{\"mode\":\"threads\"");
+		assertThat(bad.status()).isEqualTo(400);
+		for (LabHttp.Answer answer : List.of(unknown, bad, this.http.get("/no/such/path"))) {
+			assertThat(answer.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("trace");
+			assertThat(answer.json().get("detail").asString()).isNotBlank();
+		}
+	}
+
+	private void awaitRunning(String location) throws InterruptedException {
+		long deadline = System.nanoTime() + 10_000_000_000L;
+		while (System.nanoTime() < deadline
+				&& this.http.get(location).json().get("progress").get("inFlight").asInt() == 0) {
+			Thread.sleep(20);
+		}
+	}
+
+}
