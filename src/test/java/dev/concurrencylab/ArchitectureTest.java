@@ -38,4 +38,20 @@ class ArchitectureTest {
 		.dependOnClassesThat()
 		.resideInAnyPackage("..experiment..", "org.springframework.web..");
 
+	@ArchTest
+	static final ArchRule workerProcessesShouldRunWithoutSpring = noClasses().that()
+		.resideInAPackage("..worker..")
+		.and()
+		.doNotHaveSimpleName("WorkerLauncher")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("org.springframework..");
+
+	@ArchTest
+	static final ArchRule workersShouldOnlyKnowWorkloads = noClasses().that()
+		.resideInAPackage("..worker..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("..execution..", "..experiment..", "..report..", "..machine..");
+
 }

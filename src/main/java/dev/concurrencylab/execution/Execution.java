@@ -3,7 +3,6 @@ package dev.concurrencylab.execution;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.concurrencylab.workload.BlockingWork;
 import dev.concurrencylab.workload.DelayClient;
 import dev.concurrencylab.workload.Workload;
 
@@ -122,7 +122,13 @@ public final class Execution {
 
 	/** Blocking work with this experiment's HTTP client. */
 	public BlockingWork blockingWork() {
-		return new BlockingWork(this.http);
+		DelayClient client = this.http;
+		return new BlockingWork((millis) -> {
+			if (client == null) {
+				throw new IllegalStateException("this execution has no HTTP client for the delay endpoint");
+			}
+			return client.get(millis);
+		});
 	}
 
 	/** A platform thread factory named {@code lab-e<n>-<role>-<i>}. */
@@ -165,6 +171,19 @@ public final class Execution {
 		return true;
 	}
 
+	/** Gives the task log the pid and spawn columns; called once, before any task. */
+	public void enableProcesses() {
+		this.log.enableProcesses();
+	}
+
+	/**
+	 * Records that a running task's work starts now in worker {@code pid}, which took
+	 * {@code spawnNanos} to start for it (-1 when it was already running).
+	 */
+	public void onWorker(int task, long pid, long spawnNanos) {
+		this.log.worker(task, pid, spawnNanos, now());
+	}
+
 	/** Records the calling thread as the one that runs (computes) the task. */
 	public void onThread(int task) {
 		this.log.onThread(task, Thread.currentThread());
@@ -186,13 +205,12 @@ public final class Execution {
 	}
 
 	/**
-	 * Ends a task with an error. An interruption or cancellation while the experiment is
-	 * stopping counts as cancelled, not failed.
+	 * Ends a task with an error. A task that ends while the experiment is stopping counts
+	 * as cancelled, not failed: the stop ended it (an interrupt, a killed worker).
 	 */
 	public void failed(int task, Throwable error) {
 		Throwable cause = unwrap(error);
-		if (this.stopReason != null && (cause instanceof InterruptedException || cause instanceof CancellationException
-				|| Thread.currentThread().isInterrupted())) {
+		if (this.stopReason != null) {
 			cancelTask(task);
 			return;
 		}

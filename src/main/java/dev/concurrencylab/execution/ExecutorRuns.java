@@ -2,6 +2,8 @@ package dev.concurrencylab.execution;
 
 import java.util.concurrent.ExecutorService;
 
+import dev.concurrencylab.workload.BlockingWork;
+
 /** Runs every task of an execution as one blocking job on an executor the caller made. */
 final class ExecutorRuns {
 

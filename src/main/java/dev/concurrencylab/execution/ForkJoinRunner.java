@@ -8,6 +8,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.workload.BlockingWork;
 
 /**
  * A dedicated {@link ForkJoinPool} of parallelism {@code concurrency}; the task range is

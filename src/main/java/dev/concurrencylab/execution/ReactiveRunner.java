@@ -32,6 +32,9 @@ import reactor.core.scheduler.Schedulers;
 @Order(6)
 class ReactiveRunner implements ModeRunner {
 
+	/** Most inner publishers of one flatMap. */
+	static final int FLAT_LIMIT = 1024;
+
 	@Override
 	public String id() {
 		return "reactive";
@@ -73,9 +76,7 @@ class ReactiveRunner implements ModeRunner {
 				execution.platformThreads("reactive-cpu"));
 		Scheduler timer = Schedulers.fromExecutorService(timerThread, execution.threadName("reactive-timer"));
 		Scheduler cpu = Schedulers.fromExecutorService(cpuThreads, execution.threadName("reactive-cpu"));
-		Disposable subscription = Flux.range(0, execution.tasks())
-			.flatMap((task) -> task(execution, task, timer, cpu), execution.concurrency(), 1)
-			.subscribe();
+		Disposable subscription = tasks(execution, timer, cpu).subscribe();
 		try {
 			execution.awaitTasks();
 		}
@@ -87,7 +88,30 @@ class ReactiveRunner implements ModeRunner {
 		}
 	}
 
-	private Mono<Long> task(Execution execution, int task, Scheduler timer, Scheduler cpu) {
+	/**
+	 * All tasks, at most {@code concurrency} subscribed at once. Reactor's
+	 * {@code flatMap} does work proportional to its active inner publishers on every
+	 * completion, which is quadratic for 10,000 concurrent waits (measured: 1.4 s instead
+	 * of 1.0 s); above {@link #FLAT_LIMIT} the tasks are therefore merged in two levels
+	 * of about √concurrency each, which keeps the in-flight cap and makes each completion
+	 * cheap again.
+	 */
+	private Flux<Void> tasks(Execution execution, Scheduler timer, Scheduler cpu) {
+		int tasks = execution.tasks();
+		int concurrency = execution.concurrency();
+		if (concurrency <= FLAT_LIMIT) {
+			return Flux.range(0, tasks).flatMap((task) -> task(execution, task, timer, cpu), concurrency, 1);
+		}
+		int group = (int) Math.sqrt(concurrency);
+		int groups = (tasks + group - 1) / group;
+		return Flux.range(0, groups)
+			.flatMap(
+					(g) -> Flux.range(g * group, Math.min(group, tasks - g * group))
+						.flatMap((task) -> task(execution, task, timer, cpu), group, 1),
+					Math.max(1, concurrency / group), 1);
+	}
+
+	private Mono<Void> task(Execution execution, int task, Scheduler timer, Scheduler cpu) {
 		return Mono.defer(() -> {
 			if (!execution.begin(task)) {
 				return Mono.empty();
@@ -96,7 +120,8 @@ class ReactiveRunner implements ModeRunner {
 				.onErrorResume((error) -> {
 					execution.failed(task, error);
 					return Mono.empty();
-				});
+				})
+				.then();
 		});
 	}
 

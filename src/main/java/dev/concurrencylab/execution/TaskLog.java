@@ -48,7 +48,14 @@ public final class TaskLog {
 	/** Names of the platform threads seen; a virtual thread is named by its id. */
 	private final Map<Long, String> platformThreadNames = new ConcurrentHashMap<>();
 
-	private final long pid = ProcessHandle.current().pid();
+	private final long servicePid = ProcessHandle.current().pid();
+
+	/**
+	 * Worker pids and start-up costs, only for the process modes; set before any task.
+	 */
+	private volatile long[] workerPid;
+
+	private volatile long[] spawn;
 
 	TaskLog(int size) {
 		this.size = size;
@@ -69,7 +76,7 @@ public final class TaskLog {
 
 	/** Bytes this log holds, for the retention budget. */
 	public long retainedBytes() {
-		return (long) this.size * BYTES_PER_TASK;
+		return (long) this.size * (BYTES_PER_TASK + (processes() ? 2 * Long.BYTES : 0));
 	}
 
 	void queued(int task, long nanos) {
@@ -188,8 +195,34 @@ public final class TaskLog {
 		return (id != 0) ? !this.platformThreadNames.containsKey(id) : null;
 	}
 
+	/** Gives this log the columns of the process modes. */
+	void enableProcesses() {
+		this.workerPid = new long[this.size];
+		this.spawn = new long[this.size];
+		Arrays.fill(this.spawn, -1);
+	}
+
+	/** Whether tasks run in worker processes. */
+	public boolean processes() {
+		return this.workerPid != null;
+	}
+
+	void worker(int task, long pid, long spawnNanos, long nanos) {
+		this.workerPid[task] = pid;
+		this.spawn[task] = spawnNanos;
+		this.start[task] = nanos;
+	}
+
+	/** The process that ran the task: a worker's, or this service's. */
 	public long pid(int task) {
-		return this.pid;
+		long[] pids = this.workerPid;
+		return (pids != null && pids[task] != 0) ? pids[task] : this.servicePid;
+	}
+
+	/** The start-up cost of the worker the task paid for, or -1. */
+	public long spawnNanos(int task) {
+		long[] costs = this.spawn;
+		return (costs != null) ? costs[task] : -1;
 	}
 
 	public String error(int task) {

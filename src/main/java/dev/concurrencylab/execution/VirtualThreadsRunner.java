@@ -9,6 +9,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.workload.BlockingWork;
 
 /**
  * One virtual thread per task. When {@code concurrency} is below the task count a

@@ -38,7 +38,8 @@ public record TaskTiming(int task, TaskState status, double queuedMillis, Double
 		long cpu = log.cpuNanos(task);
 		return new TaskTiming(task, status, Summaries.millis(log.queuedNanos(task)), start, end, duration,
 				(cpu >= 0 && ended) ? Summaries.millis(cpu) : null, started ? log.threadName(task) : null,
-				started ? log.virtual(task) : null, started ? log.pid(task) : null, null,
+				started ? log.virtual(task) : null, started ? log.pid(task) : null,
+				(log.spawnNanos(task) >= 0) ? Summaries.millis(log.spawnNanos(task)) : null,
 				(status == TaskState.SUCCEEDED) ? log.result(task) : null, log.error(task));
 	}
 

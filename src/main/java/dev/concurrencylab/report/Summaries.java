@@ -23,6 +23,7 @@ public final class Summaries {
 		int size = log.size();
 		long[] durations = new long[size];
 		long[] threads = new long[size];
+		long[] pids = log.processes() ? new long[size] : null;
 		int ran = 0;
 		int succeeded = 0;
 		int failed = 0;
@@ -43,7 +44,12 @@ public final class Summaries {
 				}
 			}
 			if (log.threadId(task) != 0) {
-				long queue = Math.max(0, log.startNanos(task) - log.queuedNanos(task));
+				// A worker's start-up is reported apart (spawnMillis), not as queueing.
+				long queue = Math.max(0,
+						log.startNanos(task) - log.queuedNanos(task) - Math.max(0, log.spawnNanos(task)));
+				if (pids != null) {
+					pids[started] = log.pid(task);
+				}
 				queueSum += queue;
 				queueMax = Math.max(queueMax, queue);
 				threads[started++] = log.threadId(task);
@@ -69,8 +75,9 @@ public final class Summaries {
 		double wallMillis = millis(wallNanos);
 		double efficiency = (wallMillis > 0) ? round(ideal.millis() / wallMillis, 3) : 0;
 		return new Summary(wallMillis, succeeded, failed, cancelled, distribution, queue, round(total / wall, 2),
-				peakInFlight, round((succeeded + failed) / (wall / 1e9), 1), distinct(threads, started), 1,
-				millis(cpuNanos), ideal.millis(), ideal.formula(), efficiency, millis(work), round(work / wall, 2));
+				peakInFlight, round((succeeded + failed) / (wall / 1e9), 1), distinct(threads, started),
+				(pids != null) ? distinct(pids, started) : 1, millis(cpuNanos), ideal.millis(), ideal.formula(),
+				efficiency, millis(work), round(work / wall, 2));
 	}
 
 	/**

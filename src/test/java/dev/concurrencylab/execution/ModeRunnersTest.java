@@ -82,6 +82,16 @@ class ModeRunnersTest {
 		assertNoThreadLeft();
 	}
 
+	@org.junit.jupiter.api.Test
+	void reactiveShouldKeepTheCapAboveTheFlatMapLimit() throws Exception {
+		int concurrency = ReactiveRunner.FLAT_LIMIT + 500;
+		Execution execution = run(new ReactiveRunner(), new SleepWorkload(50, 1), 3 * concurrency, concurrency);
+
+		assertThat(execution.progress().completed()).isEqualTo(3 * concurrency);
+		assertThat(execution.progress().peakInFlight()).isBetween(concurrency / 2, concurrency);
+		assertNoThreadLeft();
+	}
+
 	@ParameterizedTest
 	@MethodSource("runners")
 	void theDeadlineShouldStopTheRunAndCancelUnfinishedTasks(ModeRunner runner) throws Exception {

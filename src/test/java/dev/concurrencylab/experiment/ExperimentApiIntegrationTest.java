@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExperimentApiIntegrationTest {
 
 	private static final List<String> MODES = List.of("sequential", "platform-threads", "virtual-threads", "fork-join",
-			"async", "reactive");
+			"async", "reactive", "processes", "process-pool");
 
 	private static final Map<String, String> WORKLOADS = Map.of("sleep",
 			"{\"type\":\"sleep\",\"millis\":20,\"steps\":2}", "cpu", "{\"type\":\"cpu\",\"iterations\":3000000}",
@@ -66,6 +66,10 @@ class ExperimentApiIntegrationTest {
 		}
 		assertThat(this.threads.live()).isZero();
 		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.getName().startsWith("lab-"));
+		while (ProcessHandle.current().descendants().findAny().isPresent() && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(ProcessHandle.current().descendants()).isEmpty();
 	}
 
 	@Test
@@ -85,7 +89,14 @@ class ExperimentApiIntegrationTest {
 				assertThat(experiment.get("summary").get("idealMillis").asDouble()).as(what).isPositive();
 				for (JsonNode timing : experiment.get("timings")) {
 					results.add(timing.get("result").asLong());
-					assertThat(timing.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+					boolean inWorker = mode.startsWith("process");
+					assertThat(timing.get("pid").asLong() == ProcessHandle.current().pid()).as(what)
+						.isNotEqualTo(inWorker);
+					if (!mode.equals("process-pool")) {
+						// A pool reports a worker's start-up on the first task it ran
+						// only.
+						assertThat(timing.get("spawnMillis").isNull()).as(what).isEqualTo(!mode.equals("processes"));
+					}
 					assertThat(timing.get("endMillis").asDouble())
 						.isGreaterThanOrEqualTo(timing.get("startMillis").asDouble());
 				}

@@ -16,6 +16,7 @@ import org.springframework.test.web.servlet.ResultActions;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.ModeRunner;
 import dev.concurrencylab.execution.Modes;
+import dev.concurrencylab.worker.WorkerLauncher;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
@@ -39,7 +40,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @WebMvcTest(controllers = ExperimentController.class)
 @EnableConfigurationProperties(LabProperties.class)
-@Import({ ExperimentRequestValidator.class, Modes.class, BodySizeLimitFilter.class })
+@Import({ ExperimentRequestValidator.class, Modes.class, BodySizeLimitFilter.class, WorkerLauncher.class })
 @ComponentScan(basePackageClasses = ModeRunner.class,
 		includeFilters = @ComponentScan.Filter(type = org.springframework.context.annotation.FilterType.ASSIGNABLE_TYPE,
 				classes = ModeRunner.class),

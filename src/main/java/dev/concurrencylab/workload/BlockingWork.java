@@ -1,23 +1,23 @@
-package dev.concurrencylab.execution;
-
-import dev.concurrencylab.workload.CpuKernel;
-import dev.concurrencylab.workload.CpuWorkload;
-import dev.concurrencylab.workload.DelayClient;
-import dev.concurrencylab.workload.HttpWorkload;
-import dev.concurrencylab.workload.MixedWorkload;
-import dev.concurrencylab.workload.SleepWorkload;
-import dev.concurrencylab.workload.Workload;
+package dev.concurrencylab.workload;
 
 /**
  * A task's work done by blocking the calling thread: waits sleep, HTTP calls block on the
- * answer. A mode that changes how computing or waiting behaves (the GIL model) overrides
- * one method.
+ * answer. Used by the blocking modes and by worker processes alike; a mode that changes
+ * how computing or waiting behaves (the GIL model) overrides one method.
  */
 public class BlockingWork {
 
-	private final DelayClient http;
+	/** A blocking call to the delay endpoint, answering the delay it reports. */
+	@FunctionalInterface
+	public interface DelayCall {
 
-	public BlockingWork(DelayClient http) {
+		long get(long millis) throws Exception;
+
+	}
+
+	private final DelayCall http;
+
+	public BlockingWork(DelayCall http) {
 		this.http = http;
 	}
 

@@ -1,0 +1,109 @@
+package dev.concurrencylab.worker;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import jakarta.annotation.PreDestroy;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+import dev.concurrencylab.LabProperties;
+
+/**
+ * Launches worker processes and caps how many are alive across all experiments
+ * ({@code lab.max-processes-per-core} × cores): beyond the cap a launch waits for a
+ * worker to exit rather than forking without bound. Kills every worker still alive when
+ * the service stops.
+ */
+@Component
+public class WorkerLauncher {
+
+	private final Semaphore slots;
+
+	private final int maxLive;
+
+	private final Supplier<WorkerCommand> command;
+
+	private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
+
+	@Autowired
+	WorkerLauncher(Environment environment, LabProperties limits) {
+		this(limits.maxProcessesPerCore() * LabProperties.cores(), () -> serviceCommand(environment));
+	}
+
+	/** A launcher of {@code command}, for at most {@code maxLive} live workers. */
+	public WorkerLauncher(int maxLive, Supplier<WorkerCommand> command) {
+		this.maxLive = maxLive;
+		this.slots = new Semaphore(maxLive);
+		this.command = command;
+	}
+
+	/**
+	 * Launches a worker once fewer than the cap are alive, and waits until it is ready.
+	 * @throws InterruptedException when interrupted while waiting for a slot
+	 * @throws WorkerException when the worker cannot start
+	 */
+	public WorkerProcess launch(ThreadFactory drainThreads, LongSupplier clock)
+			throws InterruptedException, WorkerException {
+		this.slots.acquire();
+		WorkerProcess worker;
+		try {
+			worker = WorkerProcess.launch(this.command.get(), drainThreads, clock);
+		}
+		catch (WorkerException | RuntimeException ex) {
+			this.slots.release();
+			throw ex;
+		}
+		this.live.add(worker);
+		worker.onExit(() -> {
+			this.live.remove(worker);
+			this.slots.release();
+		});
+		return worker;
+	}
+
+	/** Worker processes alive now. */
+	public int live() {
+		return this.live.size();
+	}
+
+	/** The most worker processes alive at once. */
+	public int maxLive() {
+		return this.maxLive;
+	}
+
+	/** Kills every live worker and waits until each is reaped. */
+	@PreDestroy
+	public void killAll() {
+		for (WorkerProcess worker : Set.copyOf(this.live)) {
+			worker.kill();
+		}
+		for (WorkerProcess worker : Set.copyOf(this.live)) {
+			worker.close();
+		}
+	}
+
+	private static WorkerCommand serviceCommand(Environment environment) {
+		String port = environment.getProperty("local.server.port");
+		if (port == null) {
+			throw new IllegalStateException("the web server has not started yet");
+		}
+		String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+		try {
+			URI classes = WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI();
+			return WorkerCommand.of(java, classes, Integer.parseInt(port));
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException("cannot tell where the worker's classes are", ex);
+		}
+	}
+
+}

@@ -1,0 +1,106 @@
+package dev.concurrencylab.worker;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+import dev.concurrencylab.workload.BlockingWork;
+
+/**
+ * A worker process: a plain Java main, no Spring. It says READY, then runs the tasks it
+ * is sent on stdin one at a time with the same {@link BlockingWork} (so the same kernel
+ * and the same results) as the in-process modes, and answers each on stdout. It exits on
+ * EXIT, on end of input, or when its parent (the service) dies, so it can never be
+ * orphaned.
+ */
+public final class WorkerMain {
+
+	private WorkerMain() {
+	}
+
+	/**
+	 * Runs the worker.
+	 * @param args {@code args[0]}: the base URL of the service's delay endpoint, e.g.
+	 * {@code http://127.0.0.1:8080/delay?millis=}
+	 */
+	public static void main(String[] args) throws IOException {
+		// Say READY first: everything heavier is loaded only when a task needs it, so the
+		// start-up cost the service measures is the JVM's own.
+		PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
+		out.println(WorkerProtocol.ready(ProcessHandle.current().pid()));
+		out.flush();
+		exitWithParent();
+		String delayBase = (args.length > 0) ? args[0] : null;
+		BlockingWork work = new BlockingWork((millis) -> LoopbackHttp.get(delayBase, millis));
+		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String line;
+		while ((line = in.readLine()) != null && !line.equals(WorkerProtocol.EXIT)) {
+			WorkerProtocol.Request request;
+			try {
+				request = WorkerProtocol.parseRun(line);
+			}
+			catch (RuntimeException ex) {
+				System.err.println("worker: unreadable request, exiting");
+				System.exit(2);
+				return;
+			}
+			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+			long cpuBefore = threads.getCurrentThreadCpuTime();
+			long start = System.nanoTime();
+			String reply;
+			try {
+				long result = work.run(request.workload());
+				reply = WorkerProtocol.done(request.task(), result, System.nanoTime() - start,
+						threads.getCurrentThreadCpuTime() - cpuBefore);
+			}
+			catch (Exception ex) {
+				String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+				reply = WorkerProtocol.fail(request.task(), message);
+			}
+			out.println(reply);
+			out.flush();
+		}
+		System.exit(0);
+	}
+
+	/** The worker's HTTP client, made on first use. */
+	private static final class LoopbackHttp {
+
+		private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+		static long get(String base, long millis) throws IOException, InterruptedException {
+			if (base == null) {
+				throw new IllegalStateException("this worker was started without the delay endpoint's address");
+			}
+			HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(base + millis)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException("the delay endpoint answered HTTP " + response.statusCode());
+			}
+			return Long.parseLong(response.body().trim());
+		}
+
+	}
+
+	/** Exits as soon as the process that started this one is gone. */
+	private static void exitWithParent() {
+		ProcessHandle.current().parent().ifPresent((parent) -> {
+			Thread watcher = new Thread(() -> {
+				parent.onExit().join();
+				Runtime.getRuntime().halt(3);
+			}, "worker-parent-watch");
+			watcher.setDaemon(true);
+			watcher.start();
+		});
+	}
+
+}

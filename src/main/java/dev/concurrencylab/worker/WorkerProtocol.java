@@ -1,0 +1,138 @@
+package dev.concurrencylab.worker;
+
+import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.MixedWorkload;
+import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.Workload;
+
+/**
+ * The line protocol between the service and a worker process: one tab-separated line per
+ * message on the worker's stdin and stdout, numbers only (no user text crosses it).
+ *
+ * <pre>
+ * worker → service  READY  pid
+ * service → worker  RUN    task  type  millis  steps  iterations
+ * worker → service  DONE   task  result  workNanos  cpuNanos
+ * worker → service  FAIL   task  message
+ * service → worker  EXIT
+ * </pre>
+ *
+ * Pure and free of Spring, so both sides share it.
+ */
+public final class WorkerProtocol {
+
+	static final String READY = "READY";
+
+	static final String RUN = "RUN";
+
+	static final String DONE = "DONE";
+
+	static final String FAIL = "FAIL";
+
+	static final String EXIT = "EXIT";
+
+	private WorkerProtocol() {
+	}
+
+	/** A task for a worker. */
+	record Request(int task, Workload workload) {
+	}
+
+	/**
+	 * A worker's answer to one task.
+	 *
+	 * @param task the task
+	 * @param result the result, if it succeeded
+	 * @param workNanos how long the work took inside the worker
+	 * @param cpuNanos the worker thread's CPU time for it
+	 * @param error why it failed, or null
+	 */
+	public record Reply(int task, long result, long workNanos, long cpuNanos, String error) {
+
+		public boolean succeeded() {
+			return this.error == null;
+		}
+
+	}
+
+	static String ready(long pid) {
+		return READY + "\t" + pid;
+	}
+
+	/** The pid in a READY line. */
+	static long parseReady(String line) {
+		String[] fields = split(line, 2);
+		if (!READY.equals(fields[0])) {
+			throw new IllegalArgumentException("expected READY");
+		}
+		return Long.parseLong(fields[1]);
+	}
+
+	static String run(int task, Workload workload) {
+		return switch (workload) {
+			case SleepWorkload sleep -> line(RUN, task, "sleep", sleep.millis(), sleep.steps(), 0);
+			case CpuWorkload cpu -> line(RUN, task, "cpu", 0, 0, cpu.iterations());
+			case MixedWorkload mixed -> line(RUN, task, "mixed", mixed.millis(), 0, mixed.iterations());
+			case HttpWorkload http -> line(RUN, task, "http", http.millis(), 0, 0);
+		};
+	}
+
+	static Request parseRun(String line) {
+		String[] fields = split(line, 6);
+		if (!RUN.equals(fields[0])) {
+			throw new IllegalArgumentException("expected RUN");
+		}
+		int task = Integer.parseInt(fields[1]);
+		long millis = Long.parseLong(fields[3]);
+		int steps = Integer.parseInt(fields[4]);
+		long iterations = Long.parseLong(fields[5]);
+		Workload workload = switch (fields[2]) {
+			case "sleep" -> new SleepWorkload(millis, steps);
+			case "cpu" -> new CpuWorkload(iterations);
+			case "mixed" -> new MixedWorkload(millis, iterations);
+			case "http" -> new HttpWorkload(millis);
+			default -> throw new IllegalArgumentException("unknown workload type");
+		};
+		return new Request(task, workload);
+	}
+
+	static String done(int task, long result, long workNanos, long cpuNanos) {
+		return DONE + "\t" + task + "\t" + result + "\t" + workNanos + "\t" + cpuNanos;
+	}
+
+	static String fail(int task, String message) {
+		return FAIL + "\t" + task + "\t" + message.replaceAll("[\\t\\r\\n]+", " ");
+	}
+
+	/**
+	 * Parses a DONE or FAIL line; anything else is an {@link IllegalArgumentException}.
+	 */
+	static Reply parseReply(String line) {
+		if (line.startsWith(DONE + "\t")) {
+			String[] fields = split(line, 5);
+			return new Reply(Integer.parseInt(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]),
+					Long.parseLong(fields[4]), null);
+		}
+		if (line.startsWith(FAIL + "\t")) {
+			String[] fields = line.split("\t", 3);
+			if (fields.length == 3) {
+				return new Reply(Integer.parseInt(fields[1]), 0, 0, -1, fields[2]);
+			}
+		}
+		throw new IllegalArgumentException("not a reply");
+	}
+
+	private static String line(String kind, int task, String type, long millis, int steps, long iterations) {
+		return kind + "\t" + task + "\t" + type + "\t" + millis + "\t" + steps + "\t" + iterations;
+	}
+
+	private static String[] split(String line, int expected) {
+		String[] fields = line.split("\t", -1);
+		if (fields.length != expected) {
+			throw new IllegalArgumentException("expected " + expected + " fields, got " + fields.length);
+		}
+		return fields;
+	}
+
+}

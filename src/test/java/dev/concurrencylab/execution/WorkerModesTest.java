@@ -1,0 +1,172 @@
+package dev.concurrencylab.execution;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.concurrencylab.worker.FaultyWorkerMain;
+import dev.concurrencylab.worker.WorkerCommand;
+import dev.concurrencylab.worker.WorkerLauncher;
+import dev.concurrencylab.workload.CpuKernel;
+import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.Workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The process modes with real worker processes: results, pids, faults, deadline and
+ * cancellation — and after each test, no child process of this JVM and no lab thread.
+ */
+class WorkerModesTest {
+
+	private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
+
+	private static final String CLASSPATH = System.getProperty("java.class.path");
+
+	private final LabThreads threads = new LabThreads();
+
+	private final WorkerLauncher launcher = new WorkerLauncher(8, () -> new WorkerCommand(List.of(JAVA,
+			"-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp", CLASSPATH, "dev.concurrencylab.worker.WorkerMain")));
+
+	private final WorkerLauncher faultyLauncher = new WorkerLauncher(8, () -> new WorkerCommand(
+			List.of(JAVA, "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp", CLASSPATH, FaultyWorkerMain.class.getName())));
+
+	@AfterEach
+	void nothingIsLeftBehind() throws InterruptedException {
+		ModeRunnersTest.awaitUntil(() -> ProcessHandle.current().descendants().findAny().isEmpty());
+		assertThat(ProcessHandle.current().descendants()).isEmpty();
+		ModeRunnersTest.awaitUntil(() -> this.threads.live() == 0);
+		assertThat(this.threads.live()).isZero();
+		assertThat(this.launcher.live() + this.faultyLauncher.live()).isZero();
+	}
+
+	@Test
+	void processesShouldRunEachTaskInItsOwnWorkerWithTheSameResult() throws Exception {
+		Execution execution = run(new ProcessesRunner(this.launcher), new CpuWorkload(2_000_000), 8, 2);
+
+		Set<Long> pids = pids(execution, 8);
+		assertThat(pids).hasSize(8).doesNotContain(ProcessHandle.current().pid());
+		assertThat(results(execution, 8)).containsOnly(CpuKernel.compute(2_000_000));
+		for (int task = 0; task < 8; task++) {
+			assertThat(execution.log().spawnNanos(task)).isPositive();
+			assertThat(execution.log().cpuNanos(task)).isPositive();
+		}
+	}
+
+	@Test
+	void processPoolShouldRunAllTasksOnExactlyConcurrencyWorkers() throws Exception {
+		Execution execution = run(new ProcessPoolRunner(this.launcher), new SleepWorkload(0, 1), 1000, 2);
+
+		assertThat(execution.progress().completed()).isEqualTo(1000);
+		assertThat(pids(execution, 1000)).hasSize(2).doesNotContain(ProcessHandle.current().pid());
+		long spawned = IntStream.range(0, 1000).filter((task) -> execution.log().spawnNanos(task) >= 0).count();
+		assertThat(spawned).isEqualTo(2);
+	}
+
+	@Test
+	void aPoolShouldFailOnlyTheTasksOfAWorkerThatBrokeAndReplaceIt() throws Exception {
+		// Task 1 gets garbage back, task 2's worker crashes; task 3 would hang, so 3
+		// tasks.
+		Execution execution = run(new ProcessPoolRunner(this.faultyLauncher), new SleepWorkload(0, 1), 3, 1);
+
+		assertThat(execution.log().state(0)).isEqualTo(TaskState.SUCCEEDED);
+		assertThat(execution.log().error(1)).contains("answered something unreadable").contains("garbage!!");
+		assertThat(execution.log().error(2)).contains("died while running task 2")
+			.contains("exit code 7")
+			.contains("boom: simulated crash");
+		// The garbage answer lost task 0's worker; a new one ran task 2 and crashed.
+		assertThat(execution.log().pid(1)).isEqualTo(execution.log().pid(0));
+		assertThat(execution.log().pid(2)).isNotEqualTo(execution.log().pid(0));
+		assertThat(execution.progress().failed()).isEqualTo(2);
+	}
+
+	@Test
+	void aHungWorkerShouldBeKilledAtTheDeadline() throws Exception {
+		Execution execution = execution(new SleepWorkload(0, 1), 5, 1, 3_000);
+		new ProcessPoolRunner(this.faultyLauncher).run(execution);
+		execution.finish();
+
+		assertThat(execution.stopReason()).isEqualTo(StopReason.DEADLINE);
+		assertThat(execution.log().state(0)).isEqualTo(TaskState.SUCCEEDED);
+		assertThat(execution.log().state(3)).isEqualTo(TaskState.CANCELLED);
+		assertThat(execution.log().error(3)).contains("deadline of 3000 ms");
+		assertThat(execution.log().state(4)).isEqualTo(TaskState.CANCELLED);
+	}
+
+	@Test
+	void killingAWorkerFromOutsideShouldFailOnlyItsTask() throws Exception {
+		Execution execution = execution(new SleepWorkload(1_000, 1), 4, 2, 60_000);
+		Thread conductor = Thread.ofPlatform().start(() -> {
+			try {
+				new ProcessesRunner(this.launcher).run(execution);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		ModeRunnersTest
+			.awaitUntil(() -> ProcessHandle.current().descendants().count() >= 2 && execution.progress().inFlight() == 2
+					&& execution.log().processes() && execution.log().pid(0) != ProcessHandle.current().pid());
+		long victim = execution.log().pid(0);
+		ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+		conductor.join(Duration.ofSeconds(30));
+		execution.finish();
+
+		assertThat(execution.log().state(0)).isEqualTo(TaskState.FAILED);
+		assertThat(execution.log().error(0)).contains("worker " + victim + " died while running task 0");
+		assertThat(execution.progress().completed()).isEqualTo(4);
+		assertThat(execution.progress().failed()).isEqualTo(1);
+	}
+
+	@Test
+	void cancellingShouldKillRunningWorkers() throws Exception {
+		for (ModeRunner runner : List.of(new ProcessesRunner(this.launcher), new ProcessPoolRunner(this.launcher))) {
+			Execution execution = execution(new SleepWorkload(60_000, 1), 4, 2, 120_000);
+			Thread conductor = Thread.ofPlatform().start(() -> {
+				try {
+					runner.run(execution);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			ModeRunnersTest.awaitUntil(
+					() -> ProcessHandle.current().descendants().count() >= 2 && execution.progress().inFlight() == 2);
+			execution.stop(StopReason.CANCELLED);
+			conductor.interrupt();
+			conductor.join(Duration.ofSeconds(30));
+			execution.finish();
+
+			assertThat(conductor.isAlive()).isFalse();
+			assertThat(execution.progress().cancelled()).as(runner.id()).isEqualTo(4);
+			assertThat(ProcessHandle.current().descendants()).as(runner.id()).isEmpty();
+		}
+	}
+
+	private Execution run(ModeRunner runner, Workload workload, int tasks, int concurrency) throws Exception {
+		Execution execution = execution(workload, tasks, concurrency, 120_000);
+		runner.run(execution);
+		execution.finish();
+		return execution;
+	}
+
+	private Execution execution(Workload workload, int tasks, int concurrency, long timeoutMillis) {
+		return new Execution(workload, tasks, concurrency, timeoutMillis, "lab-test-", LabClock.SYSTEM, this.threads,
+				null);
+	}
+
+	private static Set<Long> pids(Execution execution, int tasks) {
+		return IntStream.range(0, tasks).mapToObj(execution.log()::pid).collect(Collectors.toSet());
+	}
+
+	private static List<Long> results(Execution execution, int tasks) {
+		return IntStream.range(0, tasks).mapToObj(execution.log()::result).toList();
+	}
+
+}

@@ -1,0 +1,48 @@
+package dev.concurrencylab.worker;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WorkerCommandTest {
+
+	@Test
+	void fromAClassesFolderTheWorkerMainRunsOnThatFolder() {
+		WorkerCommand command = WorkerCommand.of("/jdk/bin/java", URI.create("file:/app/target/classes/"), 8080);
+
+		assertThat(command.arguments()).startsWith("/jdk/bin/java")
+			.containsSubsequence("-cp", "/app/target/classes", "dev.concurrencylab.worker.WorkerMain",
+					"http://127.0.0.1:8080/delay?millis=")
+			.containsAll(WorkerCommand.JVM_FLAGS)
+			.noneMatch((argument) -> argument.contains("PropertiesLauncher"));
+	}
+
+	@Test
+	void fromAnExecutableJarTheJarsOwnLauncherStartsTheWorker() {
+		WorkerCommand command = WorkerCommand.of("/jdk/bin/java",
+				URI.create("jar:nested:/srv/app.jar/!BOOT-INF/classes/!/"), 9090);
+
+		assertThat(command.arguments()).containsSubsequence("-Dloader.main=dev.concurrencylab.worker.WorkerMain", "-cp",
+				"/srv/app.jar", "org.springframework.boot.loader.launch.PropertiesLauncher",
+				"http://127.0.0.1:9090/delay?millis=");
+	}
+
+	@Test
+	void outerJarShouldBeFoundInNestedAndFileLocations() {
+		assertThat(WorkerCommand.outerJar(URI.create("jar:nested:/srv/app.jar/!BOOT-INF/classes/!/")))
+			.isEqualTo(Path.of("/srv/app.jar"));
+		assertThat(WorkerCommand.outerJar(URI.create("jar:file:/srv/app.jar!/BOOT-INF/classes!/")))
+			.isEqualTo(Path.of("/srv/app.jar"));
+		assertThat(WorkerCommand.outerJar(URI.create("file:/app/classes/"))).isNull();
+	}
+
+	@Test
+	void theCommandShouldBeTheSameForTheSameInputs() {
+		URI classes = URI.create("file:/app/classes/");
+		assertThat(WorkerCommand.of("java", classes, 1)).isEqualTo(WorkerCommand.of("java", classes, 1));
+	}
+
+}
