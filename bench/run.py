@@ -17,8 +17,13 @@ Scenarios (letters for --only):
   c  10,000 tasks x sleep 100 ms, platform-threads pool 200            wall/ideal <= 1.05
   d  1,000 tasks x http 100 ms, HTTP_MODES                             wall/ideal <= 1.50
   e  8 tasks x ~0.5 s of cpu, sequential + CPU_MODES                   speedup >= 0.92 x C
+     (process-pool >= 0.85 x C, processes >= 0.75 x C, with their spawnMillis)
   f  bare-JDK floor for b (and c): plain Java, same waits              lab/floor <= 1.10
   g  Python peers for b: asyncio.gather and threads                    Java/Python (info)
+  h  process spawn: processes, 20 tasks x sleep 0 ms, concurrency 1:
+     per-task spawnMillis vs a bare `java -cp DIR Hello` start, same run  spawn <= 1.3 x Hello
+  i  process-pool round trip: 2,000 tasks x sleep 0 ms, concurrency 1:
+     median task durationMillis (all timings, paged)                    <= 0.5 ms
 
 To add a mode, append it to WAIT_MODES / HTTP_MODES / CPU_MODES (and, for the CPU
 scenario, give it a target in CPU_TARGETS; for the floor and the Python peer, map it
@@ -95,6 +100,8 @@ FULL = {
     "c_tasks": 10_000, "c_millis": 100, "c_pool": 200,
     "d_tasks": 1_000, "d_millis": 100,
     "e_tasks": 8, "e_task_seconds": 0.5,
+    "h_tasks": 20, "h_hello_starts": 20,   # Hello starts per round (half before, half after)
+    "i_tasks": 2_000,
 }
 QUICK = {
     "a_tasks": 10_000,
@@ -102,6 +109,8 @@ QUICK = {
     "c_tasks": 1_000, "c_millis": 100, "c_pool": 200,
     "d_tasks": 100, "d_millis": 100,
     "e_tasks": 8, "e_task_seconds": 0.1,
+    "h_tasks": 5, "h_hello_starts": 6,
+    "i_tasks": 200,
 }
 TARGETS = {
     "a_wall_ms": 1000.0,
@@ -109,7 +118,14 @@ TARGETS = {
     "c_ratio": 1.05,
     "d_ratio": 1.50,
     "floor_ratio": 1.10,
+    "h_spawn_vs_hello": 1.3,   # processes: median spawnMillis <= 1.3 x median bare Hello start
+    "i_round_trip_ms": 0.5,    # process-pool: median durationMillis of a no-op task
 }
+# The JVM flags the service gives its workers (WorkerCommand.JVM_FLAGS), for the
+# information-only "Hello with the worker's flags" figure of h; the target compares
+# against a bare `java -cp DIR Hello`.
+WORKER_JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:-UsePerfData", "-Xshare:auto"]
+ALL_SCENARIOS = "abcdefghi"
 
 FINISHED = {"SUCCEEDED", "FAILED", "CANCELLED"}
 WAIT_MILLIS = 600_000
@@ -207,6 +223,28 @@ class Lab:
             payload = self.get(f"/experiments/{payload['id']}")
         return payload
 
+    def timings(self, experiment, page_size=10_000):
+        """Every task timing of a finished experiment, through GET /experiments/{id}/tasks pages."""
+        eid = experiment["id"]
+        total = (experiment.get("timingsPage") or {}).get("total")
+        if total is None:
+            total = experiment.get("tasks") or 0
+        first = experiment.get("timings") or []
+        if len(first) >= total:  # the POST answer already held them all
+            return first[:total]
+        out = []
+        offset = 0
+        while offset < total:
+            page = self.get(f"/experiments/{eid}/tasks?offset={offset}&limit={page_size}", timeout=60)
+            got = page.get("timings") or []
+            if not got:
+                raise LabError(f"GET /experiments/{eid}/tasks?offset={offset}: no timings "
+                               f"({len(out)} of {total} read)")
+            out.extend(got)
+            offset += len(got)
+            total = (page.get("page") or {}).get("total", total)
+        return out
+
 
 # ----------------------------------------------------------------- the service
 class Service:
@@ -303,7 +341,19 @@ def wait_ready(lab, service, timeout):
     log(f"  UP after {time.monotonic() - t0:.1f} s; waiting for GET /machine calibration MEASURED")
     t1 = time.monotonic()
     while True:
-        machine = lab.get("/machine")
+        try:
+            machine = lab.get("/machine")
+        except OSError as e:
+            # e.g. the service was stopped from outside right after it came up
+            if service is not None and not service.alive():
+                code = service.proc.poll()
+                raise SystemExit(f"the service exited (code {code}"
+                                 + (", SIGTERM from outside the bench" if code in (143, -15) else "")
+                                 + f") while waiting for calibration; log tail:\n{service.tail()}")
+            if time.monotonic() - t1 > 300:
+                raise SystemExit(f"GET /machine failing after 300 s: {e}")
+            time.sleep(1)
+            continue
         if machine.get("calibration") == "MEASURED" and machine.get("capacity"):
             log(f"  calibration MEASURED after {time.monotonic() - t1:.1f} s more")
             return machine
@@ -341,6 +391,67 @@ class Floor:
     def version(self):
         r = subprocess.run([self.java, "-version"], capture_output=True, text=True)
         return (r.stderr or r.stdout).splitlines()[0] if (r.stderr or r.stdout) else "?"
+
+    def cleanup(self):
+        if self.dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+
+
+# ----------------------------------------------------------------- bare JVM start (h)
+HELLO_SOURCE = """public class Hello {
+    public static void main(String[] args) {
+        // With an argument: the runtime version, to check it is the service's JDK (untimed).
+        System.out.println(args.length > 0 ? Runtime.version().toString() : "hello");
+    }
+}
+"""
+
+
+class HelloJvm:
+    """A bare `java -cp DIR Hello`, timed from launch until its stdout line arrives.
+
+    Hello.java is written and compiled into a temporary directory (same JDK as --jdk)."""
+
+    def __init__(self, jdk):
+        self.java = os.path.join(jdk, "bin", "java")
+        self.javac = os.path.join(jdk, "bin", "javac")
+        self.dir = None
+
+    def compile(self):
+        if self.dir is None:
+            self.dir = tempfile.mkdtemp(prefix="lab-hello-")
+            with open(os.path.join(self.dir, "Hello.java"), "w") as f:
+                f.write(HELLO_SOURCE)
+            subprocess.run([self.javac, "-d", self.dir, os.path.join(self.dir, "Hello.java")], check=True)
+        return self.dir
+
+    def runtime_version(self):
+        self.compile()
+        r = subprocess.run([self.java, "-cp", self.dir, "Hello", "version"], capture_output=True, text=True,
+                           timeout=60)
+        return r.stdout.strip() or "?"
+
+    def start_ms(self, flags=()):
+        """Milliseconds from launching the JVM until its first stdout line has arrived."""
+        self.compile()
+        cmd = [self.java, *flags, "-cp", self.dir, "Hello"]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+        try:
+            line = proc.stdout.readline()
+            t1 = time.perf_counter()
+        finally:
+            proc.stdout.close()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if line.strip() != b"hello":
+            raise LabError(f"Hello printed {line!r}, exit code {proc.returncode}")
+        return (t1 - t0) * 1000
 
     def cleanup(self):
         if self.dir:
@@ -424,11 +535,24 @@ def med(xs):
     return statistics.median(xs) if xs else None
 
 
-def lab_sample(lab, label, spec):
-    """Runs one experiment; returns a sample dict (never raises for a lab-side failure)."""
+def pct(xs, q):
+    """Nearest-rank percentile q (0-100) of xs, None when empty."""
+    if not xs:
+        return None
+    ys = sorted(xs)
+    return ys[min(len(ys) - 1, max(0, int(-(-q * len(ys) // 100)) - 1))]
+
+
+def lab_sample(lab, label, spec, timings=False):
+    """Runs one experiment; returns a sample dict (never raises for a lab-side failure).
+
+    With timings=True it also reads every task timing (GET .../tasks pages) and keeps the
+    per-task durationMillis, spawnMillis and pids in the sample ("durations", "spawns",
+    "pids"; spawns only for the tasks that have one)."""
     t0 = time.monotonic()
     try:
         result = lab.experiment(spec)
+        task_timings = lab.timings(result) if timings else None
     except (LabError, OSError) as e:
         log(f"    {label}: ERROR {e}")
         if isinstance(e, OSError) and not lab.alive():
@@ -447,6 +571,7 @@ def lab_sample(lab, label, spec):
         "failed": summary.get("failed"),
         "durationMillis": summary.get("durationMillis"),
         "queueMillis": summary.get("queueMillis"),
+        "processesUsed": summary.get("processesUsed"),
         "status": result.get("status"),
         "concurrency": result.get("concurrency"),
         "id": result.get("id"),
@@ -454,10 +579,29 @@ def lab_sample(lab, label, spec):
     }
     if result.get("status") != "SUCCEEDED":
         sample["error"] = f"status {result.get('status')}, failed {summary.get('failed')}"
+    extra = ""
+    if task_timings is not None:
+        sample["durations"] = [t["durationMillis"] for t in task_timings if t.get("durationMillis") is not None]
+        sample["spawns"] = [t["spawnMillis"] for t in task_timings if t.get("spawnMillis") is not None]
+        sample["pids"] = len({t.get("pid") for t in task_timings if t.get("pid") is not None})
+        # a fresh worker's whole cost to a task: start-up plus the task itself
+        sample["spawnPlusDuration"] = [t["spawnMillis"] + t["durationMillis"] for t in task_timings
+                                       if t.get("spawnMillis") is not None and t.get("durationMillis") is not None]
+        # Σ per-task cpuMillis (for process modes: measured inside the workers)
+        cpus = [t["cpuMillis"] for t in task_timings if t.get("cpuMillis") is not None]
+        sample["taskCpuSum"] = round(sum(cpus), 3) if cpus else None
+        sample["timingsRead"] = len(task_timings)
+        if len(task_timings) != spec.get("tasks"):
+            sample.setdefault("error", f"read {len(task_timings)} timings for {spec.get('tasks')} tasks")
+        extra = (f"; {len(task_timings)} timings: duration median "
+                 f"{fmt_ms(med(sample['durations']))} ms"
+                 + (f", spawn median {fmt_ms(med(sample['spawns']))} ms ({len(sample['spawns'])} spawns)"
+                    if sample["spawns"] else "")
+                 + f", {sample['pids']} pid(s), processesUsed {sample['processesUsed']}")
     ratio = (f" = {sample['wall'] / sample['ideal']:.3f} x ideal {sample['ideal']:.0f}"
              if sample["wall"] is not None and sample["ideal"] else "")
     wall = f"{sample['wall']:.1f} ms" if sample["wall"] is not None else "-"
-    log(f"    {label}: {result.get('status')} wall {wall}{ratio}, cpu {sample['cpuMillis']} ms"
+    log(f"    {label}: {result.get('status')} wall {wall}{ratio}, cpu {sample['cpuMillis']} ms{extra}"
         + (f"  ({sample['error']})" if sample.get("error") else ""))
     return sample
 
@@ -512,6 +656,7 @@ class Bench:
                 os.path.join(project_parent, "shared", "bench", "python_peer.py"),
                 os.path.join(os.path.dirname(REPO_ROOT), "shared", "bench", "python_peer.py"),
             ])
+        self.hello = HelloJvm(args.jdk) if "h" in args.only else None
         self.capacity = None
         self.calibrations = []
 
@@ -550,6 +695,8 @@ class Bench:
                           experiment_spec(mode, sleep_wl(5), 1000 if mode != "sequential" else 20)]
             if mode in HTTP_MODES:
                 specs.append(experiment_spec(mode, http_wl(10), 200))
+            if mode == "process-pool":  # the service side of i's round trips
+                specs.append(experiment_spec(mode, sleep_wl(0), 300, concurrency=1))
             for spec in specs:
                 try:
                     self.lab.experiment(spec)
@@ -750,7 +897,8 @@ class Bench:
                 self.calibrate()
             for mode in ["sequential"] + modes:
                 self.results.add(("e", mode), lab_sample(self.lab, mode, experiment_spec(
-                    mode, cpu_wl(iterations), n, concurrency=CPU_CONCURRENCY.get(mode), label="bench e")))
+                    mode, cpu_wl(iterations), n, concurrency=CPU_CONCURRENCY.get(mode), label="bench e"),
+                    timings=mode in PROCESS_MODES))
         if self.args.recalibrate:
             self.calibrate()
         cs = [x["parallelCapacity"] for x in self.calibrations] or [cap["parallelCapacity"]]
@@ -781,13 +929,144 @@ class Bench:
             else:
                 lo, hi = t["min_c"] * c, None
                 target_text = f"speedup ≥ {t['min_c']:.2f} × C = {lo:.2f}"
+            notes = (f"speedup ÷ C {sp / c:.3f}; wall ÷ ideal {med(self.results.ratios(key)):.3f}"
+                     if sp and self.results.ratios(key) else "")
+            if mode in PROCESS_MODES:
+                notes = "; ".join(x for x in [notes, process_notes(samples)] if x)
             self.row(scenario=scen, mode=mode + (f" ({CPU_CONCURRENCY[mode]})" if mode in CPU_CONCURRENCY else ""),
                      walls=self.results.walls(key), ideal=ideal_of(self.results, key), target=target_text,
                      ratio=sp, ratios=speedups, verdict=verdict(sp, lo=lo, hi=hi),
-                     errors=self.results.errors(key),
-                     notes=(f"speedup ÷ C {sp / c:.3f}; wall ÷ ideal {med(self.results.ratios(key)):.3f}"
-                            if sp and self.results.ratios(key) else ""))
+                     errors=self.results.errors(key), notes=notes)
         self.skip_rows(scen, CPU_MODES)
+
+    # -- h: per-task spawn cost of the processes mode vs a bare JVM Hello start
+    def scenario_h(self):
+        mode = "processes"
+        n, k = self.size["h_tasks"], self.size["h_hello_starts"]
+        scen = f"h process spawn ({n} x sleep 0, concurrency 1)"
+        if not self.offers(mode):
+            self.skip_rows(scen, [mode])
+            return
+        log(f"\n[h] process spawn: {mode}, {n} tasks x sleep 0 ms, concurrency 1; "
+            f"bare java Hello x {k} per round (half before, half after the experiment)")
+        service_jdk = (self.machine.get("jdk") or {}).get("version")
+        try:
+            hello_jdk = self.hello.runtime_version()
+        except Exception as e:  # the Hello rows then show the error
+            hello_jdk = f"? ({type(e).__name__}: {e})"
+        jdk_note = (f"{self.hello.java} = {hello_jdk}" + ("" if hello_jdk == service_jdk
+                                                         else f" ≠ service JDK {service_jdk}"))
+        log(f"  Hello JDK: {jdk_note}")
+        hkey, fkey, pkey = ("h", "hello"), ("h", "hello-worker-flags"), ("h", mode)
+
+        def hellos(count, bare, flagged):
+            for _ in range(count):  # alternate, so both see the same host load
+                bare.append(self.hello.start_ms())
+                flagged.append(self.hello.start_ms(WORKER_JVM_FLAGS))
+
+        for r in self.rounds():
+            log(f"  round {r + 1}/{self.args.repeats}")
+            bare, flagged, error = [], [], None
+            try:
+                hellos(k // 2, bare, flagged)
+            except Exception as e:
+                error = f"{type(e).__name__}: {e}"
+            sample = lab_sample(self.lab, mode, experiment_spec(
+                mode, sleep_wl(0), n, concurrency=1, label="bench h"), timings=True)
+            sample["spawnMedian"] = med(sample.get("spawns") or [])
+            self.results.add(pkey, sample)
+            if error is None:
+                try:
+                    hellos(k - k // 2, bare, flagged)
+                except Exception as e:
+                    error = f"{type(e).__name__}: {e}"
+            for key, starts in ((hkey, bare), (fkey, flagged)):
+                self.results.add(key, {"wall": med(starts), "starts": [round(x, 3) for x in starts],
+                                       "ideal": None, **({"error": error} if error else {})})
+            log(f"    bare Hello median {fmt_ms(med(bare))} ms ({len(bare)} starts), with the worker's flags "
+                f"{fmt_ms(med(flagged))} ms; processes spawn median {fmt_ms(sample['spawnMedian'])} ms"
+                + (f"  (Hello ERROR {error})" if error else ""))
+
+        hello_all = [x for s in self.results.samples.get(hkey, []) for x in s.get("starts", [])]
+        flagged_all = [x for s in self.results.samples.get(fkey, []) for x in s.get("starts", [])]
+        psamples = self.results.samples.get(pkey, [])
+        spawns_all = [x for s in psamples for x in s.get("spawns") or []]
+        hello_med, spawn_med = med(hello_all), med(spawns_all)
+        round_hello = [s["wall"] for s in self.results.samples.get(hkey, [])]
+        round_spawn = [s.get("spawnMedian") for s in psamples]
+        target = TARGETS["h_spawn_vs_hello"]
+        self.row(scenario=scen, mode="bare `java -cp DIR Hello` start", median=hello_med,
+                 walls=[x for x in round_hello if x is not None], target="reference", verdict="INFO",
+                 errors=self.results.errors(hkey),
+                 notes=(f"median of {len(hello_all)} starts, launch → stdout line (min–max: round medians); "
+                        f"{jdk_note}; with the worker's flags {fmt_ms(med(flagged_all))} ms"))
+        ratio = spawn_med / hello_med if spawn_med is not None and hello_med else None
+        notes = [f"median of {len(spawns_all)} spawnMillis (min–max: round medians)"]
+        if hello_med:
+            notes.append(f"Hello {fmt_ms(hello_med)} ms × {target:g} = {fmt_ms(target * hello_med)} ms")
+        if spawn_med is not None and flagged_all:
+            notes.append(f"spawn ÷ Hello with the worker's flags {spawn_med / med(flagged_all):.3f}")
+        durations = [x for s in psamples for x in s.get("durations") or []]
+        if durations:
+            notes.append(f"task durationMillis median {fmt_ms(med(durations))} ms")
+        whole = [x for s in psamples for x in s.get("spawnPlusDuration") or []]
+        if whole and hello_med:
+            notes.append(f"spawn + duration median {fmt_ms(med(whole))} ms = {med(whole) / hello_med:.2f} × Hello")
+        walls = [s["wall"] for s in psamples if s.get("wall")]
+        if walls:
+            notes.append(f"wall ÷ tasks {fmt_ms(med(walls) / n)} ms")
+        pids = [s.get("pids") for s in psamples if s.get("pids") is not None]
+        if pids and min(pids) != n:
+            notes.append(f"pids per run {pids} (expected {n}: one per task)")
+        self.row(scenario=scen, mode=f"{mode} (1) spawnMillis", median=spawn_med,
+                 walls=[x for x in round_spawn if x is not None],
+                 target=f"spawn ≤ {target:g} × Hello", ratio=ratio,
+                 ratios=pair_ratios([x for x in round_spawn], round_hello)
+                 if None not in round_spawn and None not in round_hello else [],
+                 verdict=verdict(ratio, hi=target), errors=self.results.errors(pkey), notes="; ".join(notes))
+
+    # -- i: process-pool round trip of a no-op task
+    def scenario_i(self):
+        mode = "process-pool"
+        n = self.size["i_tasks"]
+        scen = f"i process-pool round trip ({n:,} x sleep 0, concurrency 1)"
+        if not self.offers(mode):
+            self.skip_rows(scen, [mode])
+            return
+        log(f"\n[i] process-pool round trip: {n:,} tasks x sleep 0 ms, concurrency 1")
+        key = ("i", mode)
+        for r in self.rounds():
+            log(f"  round {r + 1}/{self.args.repeats}")
+            sample = lab_sample(self.lab, mode, experiment_spec(mode, sleep_wl(0), n, concurrency=1,
+                                                                 label="bench i"), timings=True)
+            sample["durationMedian"] = med(sample.get("durations") or [])
+            self.results.add(key, sample)
+        samples = self.results.samples.get(key, [])
+        durations = [x for s in samples for x in s.get("durations") or []]
+        per_round = [s["durationMedian"] for s in samples if s.get("durationMedian") is not None]
+        target = TARGETS["i_round_trip_ms"]
+        m = med(durations)
+        spawns = [x for s in samples for x in s.get("spawns") or []]
+        notes = [f"median of {len(durations):,} task durationMillis (min–max: round medians)"]
+        if durations:
+            notes.append(f"p90 {fmt_ms(pct(durations, 90))}, p99 {fmt_ms(pct(durations, 99))}, "
+                         f"max {fmt_ms(max(durations))} ms")
+        if spawns:
+            notes.append(f"worker spawnMillis (first task) {fmt_ms(med(spawns))} ms")
+        procs = sorted({s.get("processesUsed") for s in samples if s.get("processesUsed") is not None})
+        if procs:
+            notes.append(f"processesUsed {procs}")
+        self.row(scenario=scen, mode=f"{mode} (1) task durationMillis", median=m, walls=per_round,
+                 target=f"median ≤ {target:g} ms", ratio=(m / target) if m is not None else None,
+                 ratios=[x / target for x in per_round], verdict=verdict(m, hi=target),
+                 errors=self.results.errors(key), notes="; ".join(notes))
+        walls = self.results.walls(key)
+        per_task = [w / n for w in walls]
+        wnotes = [f"wall {fmt_ms(med(walls))} ms for {n:,} tasks" if walls else ""]
+        if walls and spawns:
+            wnotes.append(f"(wall − spawn) ÷ tasks {fmt_ms((med(walls) - med(spawns)) / n)} ms")
+        self.row(scenario=scen, mode=f"{mode} (1) wall ÷ tasks", walls=per_task, target="info", verdict="INFO",
+                 notes="; ".join(x for x in wnotes if x))
 
     def run(self):
         only = self.args.only
@@ -803,6 +1082,32 @@ class Bench:
             self.scenario_d()
         if "e" in only:
             self.scenario_e()
+        if "h" in only:
+            self.scenario_h()
+        if "i" in only:
+            self.scenario_i()
+
+
+def process_notes(samples):
+    """e's notes for a process mode: concurrency used and the workers' spawnMillis."""
+    notes = []
+    conc = sorted({s.get("concurrency") for s in samples if s.get("concurrency") is not None})
+    if conc:
+        notes.append(f"concurrency {'/'.join(str(x) for x in conc)} (default)")
+    spawns = [x for s in samples for x in s.get("spawns") or []]
+    if spawns:
+        per_round = [med(s["spawns"]) for s in samples if s.get("spawns")]
+        notes.append(f"spawnMillis median {fmt_ms(med(spawns))} ms over {len(spawns)} spawns"
+                     + (f" (round medians {fmt_ms(min(per_round))}–{fmt_ms(max(per_round))})"
+                        if len(per_round) > 1 else ""))
+    procs = [s.get("processesUsed") for s in samples if s.get("processesUsed") is not None]
+    if procs:
+        notes.append(f"processesUsed {med(procs):g}")
+    task_cpu = [s["taskCpuSum"] for s in samples if s.get("taskCpuSum") is not None]
+    summary_cpu = [s["cpuMillis"] for s in samples if s.get("cpuMillis") is not None]
+    if task_cpu and summary_cpu:
+        notes.append(f"Σ task cpuMillis {fmt_ms(med(task_cpu))} ms vs summary cpuMillis {fmt_ms(med(summary_cpu))} ms")
+    return "; ".join(notes)
 
 
 def ideal_of(results, key):
@@ -826,7 +1131,13 @@ def verdict(value, lo=None, hi=None):
 
 # ----------------------------------------------------------------- report
 def fmt_ms(v):
-    return "-" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
+    if v is None:
+        return "-"
+    if v >= 100:
+        return f"{v:,.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}" if v >= 1 else f"{v:.3f}"  # sub-millisecond round trips (i)
 
 
 def fmt_ratio(v):
@@ -849,7 +1160,8 @@ def table(rows):
         notes = r.get("notes") or ""
         if r.get("errors"):
             notes = (notes + "; " if notes else "") + f"{len(r['errors'])} error(s): {r['errors'][0]}"
-        out.append(f"| {r['scenario']} | {r['mode']} | {fmt_ms(med(walls))} | {rng} | {ideal_target or '-'} | "
+        middle = r["median"] if r.get("median") is not None else med(walls)
+        out.append(f"| {r['scenario']} | {r['mode']} | {fmt_ms(middle)} | {rng} | {ideal_target or '-'} | "
                    f"{rr} | {r.get('verdict', '-')} | {notes.replace('|', '/')} |")
     return "\n".join(out)
 
@@ -916,8 +1228,11 @@ def report(args, machine, bench, started, finished, interrupted, abort_note=None
 
 LEGEND = """ratio: wall ÷ idealMillis (b, c, d: 1.00 is perfect, lower is better); a: wall ÷ 1000 ms;
 e: speedup = sequential wall ÷ mode wall in the same round, to be ≥ 0.92 × C (C = measured parallel
-capacity); f: lab wall ÷ bare-JDK floor wall (medians); g: Python wall ÷ ideal, and in the notes
-Java ÷ Python (below 1 = Java faster). Verdicts are on the median; min–max shows the spread."""
+capacity; process-pool ≥ 0.85 × C, processes ≥ 0.75 × C); f: lab wall ÷ bare-JDK floor wall (medians);
+g: Python wall ÷ ideal, and in the notes Java ÷ Python (below 1 = Java faster); h: the ms columns are
+per-task spawnMillis / Hello start times (median over all of them, min–max of the round medians), ratio =
+spawn ÷ bare Hello, to be ≤ 1.3; i: the ms columns are task durationMillis (same), ratio = median ÷ 0.5 ms.
+Verdicts are on the median; min–max shows the spread."""
 
 
 # ----------------------------------------------------------------- main
@@ -930,7 +1245,7 @@ def parse_args(argv):
                    help="start the service with ./mvnw spring-boot:run on the --url port, stop it at the end")
     p.add_argument("--project", default=REPO_ROOT, help="project to start with --start (default %(default)s)")
     p.add_argument("--repeats", type=int, default=None, help="repeats per scenario (default 3, 1 with --quick)")
-    p.add_argument("--only", default="abcdefg", help="scenarios to run, e.g. a,b,e (default all)")
+    p.add_argument("--only", default=ALL_SCENARIOS, help="scenarios to run, e.g. a,b,e (default all)")
     p.add_argument("--quick", action="store_true", help="small sizes for a smoke run (1,000 tasks, ...)")
     p.add_argument("--jdk", default=os.environ.get("LAB_FLOOR_JDK", DEFAULT_JDK),
                    help="JDK for the bare floor program (default %(default)s)")
@@ -944,9 +1259,9 @@ def parse_args(argv):
     p.add_argument("--start-timeout", type=float, default=600, help="seconds to wait for the started service")
     args = p.parse_args(argv)
     args.only = {c for c in args.only.replace(",", "").strip().lower()}
-    bad = args.only - set("abcdefg")
+    bad = args.only - set(ALL_SCENARIOS)
     if bad:
-        p.error(f"unknown scenario(s) {','.join(sorted(bad))}; choose from a–g")
+        p.error(f"unknown scenario(s) {','.join(sorted(bad))}; choose from a–i")
     if args.repeats is None:
         args.repeats = 1 if args.quick else 3
     if args.repeats < 1:
@@ -1015,6 +1330,8 @@ def main(argv=None):
         finally:
             if bench is not None and bench.floor is not None:
                 bench.floor.cleanup()
+            if bench is not None and bench.hello is not None:
+                bench.hello.cleanup()
     if bench is not None:
         report(args, machine, bench, started, dt.datetime.now(dt.timezone.utc), interrupted, abort_note)
     return 1 if interrupted else 0

@@ -122,13 +122,18 @@ public final class Execution {
 
 	/** Blocking work with this experiment's HTTP client. */
 	public BlockingWork blockingWork() {
+		return new BlockingWork(delayCall());
+	}
+
+	/** A blocking call to the delay endpoint with this experiment's HTTP client. */
+	public BlockingWork.DelayCall delayCall() {
 		DelayClient client = this.http;
-		return new BlockingWork((millis) -> {
+		return (millis) -> {
 			if (client == null) {
 				throw new IllegalStateException("this execution has no HTTP client for the delay endpoint");
 			}
 			return client.get(millis);
-		});
+		};
 	}
 
 	/** A platform thread factory named {@code lab-e<n>-<role>-<i>}. */

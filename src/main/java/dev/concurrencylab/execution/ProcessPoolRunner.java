@@ -70,9 +70,14 @@ class ProcessPoolRunner implements ModeRunner {
 			execution.awaitTasks();
 		}
 		finally {
-			workers.killAll();
+			// Stopping: kill the workers first, so that drivers blocked reading them wake
+			// up.
+			boolean stopping = execution.stopping();
+			if (stopping) {
+				workers.endAll(true);
+			}
 			execution.shutdown(drivers);
-			workers.killAll();
+			workers.endAll(stopping);
 		}
 	}
 
@@ -101,7 +106,7 @@ class ProcessPoolRunner implements ModeRunner {
 				catch (WorkerException ex) {
 					execution.failed(task, ex);
 					if (ex.workerLost() && worker != null) {
-						workers.close(worker);
+						workers.discard(worker);
 						worker = null;
 					}
 				}
@@ -112,7 +117,7 @@ class ProcessPoolRunner implements ModeRunner {
 		}
 		finally {
 			if (worker != null) {
-				workers.close(worker);
+				workers.release(worker);
 			}
 		}
 	}

@@ -67,9 +67,14 @@ class ProcessesRunner implements ModeRunner {
 			execution.awaitTasks();
 		}
 		finally {
-			workers.killAll();
+			// Stopping: kill the workers first, so that drivers blocked reading them wake
+			// up.
+			boolean stopping = execution.stopping();
+			if (stopping) {
+				workers.endAll(true);
+			}
 			execution.shutdown(drivers);
-			workers.killAll();
+			workers.endAll(stopping);
 		}
 	}
 
@@ -93,7 +98,7 @@ class ProcessesRunner implements ModeRunner {
 		}
 		finally {
 			if (worker != null) {
-				workers.close(worker);
+				workers.release(worker);
 			}
 		}
 	}

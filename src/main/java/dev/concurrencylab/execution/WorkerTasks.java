@@ -37,9 +37,10 @@ final class WorkerTasks {
 	WorkerProcess launch(int task) throws InterruptedException, WorkerException {
 		WorkerProcess worker = this.launcher.launch(this.stderrThreads, System::nanoTime);
 		this.live.add(worker);
+		worker.onExit(() -> this.live.remove(worker));
 		// A stop that came while launching already killed the others; this one too.
 		if (this.execution.stopping()) {
-			close(worker);
+			worker.kill();
 			this.execution.failed(task, new InterruptedException("stopped"));
 			return null;
 		}
@@ -47,16 +48,21 @@ final class WorkerTasks {
 	}
 
 	/**
-	 * Runs a begun task on a worker and records its outcome.
+	 * Runs a begun task on a worker and records its outcome; the task's CPU time is what
+	 * the worker process used meanwhile.
 	 * @param spawnNanos the worker's start-up cost if this task paid for it, else -1
 	 * @throws WorkerException when the worker is lost (the task is already recorded
 	 * failed)
 	 */
 	void run(int task, WorkerProcess worker, long spawnNanos) throws WorkerException {
 		this.execution.onWorker(task, worker.pid(), spawnNanos);
+		long cpuBefore = worker.cpuNanos();
 		var reply = worker.run(task, this.execution.workload());
+		long cpuAfter = worker.cpuNanos();
 		if (reply.succeeded()) {
-			this.execution.addCpu(task, reply.cpuNanos());
+			if (cpuBefore >= 0 && cpuAfter >= 0) {
+				this.execution.addCpu(task, cpuAfter - cpuBefore);
+			}
 			this.execution.succeeded(task, reply.result());
 		}
 		else {
@@ -64,19 +70,30 @@ final class WorkerTasks {
 		}
 	}
 
-	/** Asks a worker to exit and reaps it. */
-	void close(WorkerProcess worker) {
-		worker.close();
-		this.live.remove(worker);
+	/** Lets a worker go: it is asked to exit and reaped when the run ends. */
+	void release(WorkerProcess worker) {
+		worker.requestExit();
 	}
 
-	/** Kills every worker of this run, then reaps them. */
-	void killAll() {
-		for (WorkerProcess worker : this.live) {
-			worker.kill();
-		}
+	/** Kills a worker that is lost or broken. */
+	void discard(WorkerProcess worker) {
+		worker.kill();
+	}
+
+	/**
+	 * Ends every worker of this run: those asked to exit get a moment to do so, the rest
+	 * are killed; then each is reaped and its stderr drained.
+	 */
+	void endAll(boolean kill) {
+		long deadline = System.nanoTime() + WorkerProcess.EXIT_GRACE.toNanos();
 		for (WorkerProcess worker : Set.copyOf(this.live)) {
-			close(worker);
+			if (kill) {
+				worker.kill();
+			}
+			else {
+				worker.awaitExit(deadline);
+			}
+			worker.close();
 		}
 	}
 

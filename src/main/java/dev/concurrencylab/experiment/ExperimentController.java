@@ -1,8 +1,6 @@
 package dev.concurrencylab.experiment;
 
-import java.net.URI;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -24,8 +22,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
-import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.execution.TaskLog;
+import dev.concurrencylab.report.TimelineSvg;
 
 /** {@code /experiments}: start, watch and cancel experiments. */
 @RestController
@@ -35,14 +36,14 @@ class ExperimentController {
 
 	private final ExperimentService experiments;
 
-	private final ExperimentRequestValidator validator;
+	private final ExperimentStarter starter;
 
-	private final LabProperties limits;
+	private final ProgressStreams streams;
 
-	ExperimentController(ExperimentService experiments, ExperimentRequestValidator validator, LabProperties limits) {
+	ExperimentController(ExperimentService experiments, ExperimentStarter starter, ProgressStreams streams) {
 		this.experiments = experiments;
-		this.validator = validator;
-		this.limits = limits;
+		this.starter = starter;
+		this.streams = streams;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -69,16 +70,61 @@ class ExperimentController {
 	CompletableFuture<ResponseEntity<ExperimentView>> start(@RequestBody ExperimentRequest request,
 			@Parameter(description = "How long to wait for the result, 0 = answer at once (default 30000)",
 					example = "30000") @RequestParam(required = false) Long waitMillis) {
-		long wait = validWait(waitMillis);
-		ExperimentSpec spec = this.validator.validate(request);
-		Experiment experiment = this.experiments.start(spec);
-		if (wait == 0) {
-			return CompletableFuture.completedFuture(answer(experiment));
+		return this.starter.start(request, waitMillis);
+	}
+
+	@GetMapping
+	@Operation(summary = "List experiments",
+			description = "Kept experiments, newest first, optionally filtered by "
+					+ "status and mode. Finished experiments are kept up to lab.retained-experiments (200) and "
+					+ "lab.retained-timings-memory, the oldest evicted first; running ones are never evicted.")
+	ExperimentListView list(
+			@Parameter(description = "QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED") @RequestParam(
+					required = false) String status,
+			@Parameter(description = "a mode id, e.g. virtual-threads") @RequestParam(required = false) String mode,
+			@Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
+			@Parameter(description = "page size, 1 to 100") @RequestParam(
+					defaultValue = "20") @Min(1) @Max(100) int size) {
+		return this.experiments.list(parseStatus(status), mode, page, size);
+	}
+
+	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@Operation(summary = "Watch an experiment live",
+			description = "Server-Sent Events: `progress` ({completed, failed, cancelled, inFlight, elapsedMillis}) at most "
+					+ "10 per second while it runs, then one `finished` event ({id, status, summary, error}); the "
+					+ "stream then ends. Try `curl -N localhost:8080/experiments/{id}/events`.")
+	SseEmitter events(@PathVariable String id) {
+		return this.streams.open(this.experiments.get(id));
+	}
+
+	@GetMapping(path = "/{id}/tasks", produces = "text/csv")
+	@Operation(summary = "Download all task timings as CSV",
+			description = "With `Accept: text/csv`: a header row, then one line per task, streamed.")
+	ResponseEntity<StreamingResponseBody> tasksCsv(@PathVariable String id) {
+		Experiment experiment = this.experiments.get(id);
+		if (experiment.execution() == null) {
+			return ResponseEntity.ok().contentType(CSV).body((out) -> out.write((TimingsCsv.HEADER + "\n").getBytes()));
 		}
-		return experiment.done()
-			.copy()
-			.completeOnTimeout(experiment, wait, TimeUnit.MILLISECONDS)
-			.thenApply(this::answer);
+		var log = experiment.execution().log();
+		return ResponseEntity.ok()
+			.contentType(CSV)
+			.header("Content-Disposition", "attachment; filename=\"experiment-" + id + "-tasks.csv\"")
+			.body((out) -> TimingsCsv.write(log, out));
+	}
+
+	@GetMapping(path = "/{id}/timeline.svg", produces = "image/svg+xml")
+	@Operation(summary = "Draw an experiment's timeline",
+			description = "A Gantt chart: one lane per thread (or worker process), one bar per task coloured by "
+					+ "outcome, and the tasks in flight over time. Large experiments are grouped and binned so the "
+					+ "picture stays readable and under 1 MB.")
+	ResponseEntity<String> timeline(@PathVariable String id) {
+		Experiment experiment = this.experiments.get(id);
+		ExperimentSpec spec = experiment.spec();
+		String title = spec.mode().id() + " · " + spec.workload().typeId() + " · " + spec.tasks() + " tasks · "
+				+ "concurrency " + spec.concurrency() + " · " + experiment.status()
+				+ ((experiment.summary() != null) ? " · wall " + experiment.summary().wallMillis() + " ms" : "");
+		TaskLog log = (experiment.execution() != null) ? experiment.execution().log() : null;
+		return ResponseEntity.ok().contentType(SVG).body(TimelineSvg.render(log, title));
 	}
 
 	@GetMapping("/{id}")
@@ -91,7 +137,7 @@ class ExperimentController {
 		return ExperimentView.of(this.experiments.get(id));
 	}
 
-	@GetMapping("/{id}/tasks")
+	@GetMapping(path = "/{id}/tasks", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Get task timings", description = "A page of task timings, in task order.")
 	ExperimentView.TasksPage tasks(@PathVariable String id,
 			@Parameter(description = "first task", example = "0") @RequestParam(defaultValue = "0") @Min(0) int offset,
@@ -111,22 +157,21 @@ class ExperimentController {
 		return ResponseEntity.accepted().body(ExperimentView.of(this.experiments.cancel(id)));
 	}
 
-	private ResponseEntity<ExperimentView> answer(Experiment experiment) {
-		URI location = URI.create("/experiments/" + experiment.id());
-		ExperimentView view = ExperimentView.of(experiment);
-		return experiment.status().isFinished() ? ResponseEntity.created(location).body(view)
-				: ResponseEntity.accepted().location(location).body(view);
-	}
+	private static final MediaType SVG = MediaType.parseMediaType("image/svg+xml");
 
-	private long validWait(Long waitMillis) {
-		if (waitMillis == null) {
-			return this.limits.defaultWaitMillis();
+	private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+
+	private static ExperimentStatus parseStatus(String status) {
+		if (status == null) {
+			return null;
 		}
-		if (waitMillis < 0 || waitMillis > this.limits.maxWaitMillis()) {
-			throw new InvalidRequestException(java.util.List.of(new FieldProblem("waitMillis",
-					"must be between 0 and " + this.limits.maxWaitMillis(), waitMillis)));
+		try {
+			return ExperimentStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
 		}
-		return waitMillis;
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException(java.util.List.of(new FieldProblem("status",
+					"must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED", status)));
+		}
 	}
 
 }

@@ -20,7 +20,7 @@ import dev.concurrencylab.workload.Workload;
  * Every problem is reported at once, each with a sentence that says what is allowed.
  */
 @Component
-class ExperimentRequestValidator {
+public class ExperimentRequestValidator {
 
 	private final LabProperties limits;
 
@@ -31,7 +31,11 @@ class ExperimentRequestValidator {
 		this.modes = modes;
 	}
 
-	ExperimentSpec validate(ExperimentRequest request) {
+	/**
+	 * The request as a spec with every default filled in.
+	 * @throws InvalidRequestException listing every invalid field
+	 */
+	public ExperimentSpec validate(ExperimentRequest request) {
 		List<FieldProblem> problems = new ArrayList<>();
 		ModeRunner mode = null;
 		if (request.mode() == null) {

@@ -33,7 +33,7 @@ import dev.concurrencylab.workload.DelayClient;
  * experiments (503), cancels the running ones and waits for their conductors.
  */
 @Service
-class ExperimentService implements SmartLifecycle {
+public class ExperimentService implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(ExperimentService.class);
 
@@ -103,6 +103,63 @@ class ExperimentService implements SmartLifecycle {
 		return experiment;
 	}
 
+	/**
+	 * What a finished experiment achieved, for callers outside this package.
+	 *
+	 * @param id the experiment's id
+	 * @param status how it ended
+	 * @param summary its summary (null if it could not be summarised)
+	 * @param error why it failed or was cancelled
+	 */
+	public record Outcome(String id, ExperimentStatus status, Summary summary, String error) {
+	}
+
+	/**
+	 * Runs an experiment to its end, waiting for a free slot first when the most allowed
+	 * are running (as a queue, not a 429).
+	 * @throws InterruptedException when interrupted; the experiment is then cancelled
+	 * @throws ServiceStoppingException when the service is shutting down
+	 */
+	public Outcome runToEnd(ExperimentSpec spec) throws InterruptedException {
+		Experiment experiment;
+		while (true) {
+			try {
+				experiment = start(spec);
+				break;
+			}
+			catch (TooManyExperimentsException ex) {
+				Thread.sleep(200);
+			}
+		}
+		try {
+			experiment.done().get();
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw new IllegalStateException(ex.getCause());
+		}
+		finally {
+			if (!experiment.status().isFinished()) {
+				experiment.stop(StopReason.CANCELLED);
+			}
+		}
+		return new Outcome(experiment.id(), experiment.status(), experiment.summary(), experiment.error());
+	}
+
+	/** Kept experiments, newest first, filtered by status and mode when given. */
+	ExperimentListView list(ExperimentStatus status, String mode, int page, int size) {
+		java.util.List<Experiment> matching = this.registry.all()
+			.stream()
+			.filter((e) -> status == null || e.status() == status)
+			.filter((e) -> mode == null || e.spec().mode().id().equals(mode))
+			.toList();
+		java.util.List<ExperimentListView.Item> items = matching.stream()
+			.skip((long) page * size)
+			.limit(size)
+			.map(ExperimentListView.Item::of)
+			.toList();
+		return new ExperimentListView(items, page, size, matching.size());
+	}
+
 	Experiment get(String id) {
 		return this.registry.find(id).orElseThrow(() -> new ExperimentNotFoundException(id));
 	}
@@ -155,7 +212,7 @@ class ExperimentService implements SmartLifecycle {
 			Execution.Progress progress = execution.progress();
 			Summary summary = Summaries.of(execution.log(),
 					TimeUnit.MILLISECONDS.toNanos(spec.workload().waitMillisPerTask()), progress.peakInFlight(),
-					processCpuNanos() - cpuBefore, ideal);
+					processCpuNanos() - cpuBefore + workerCpuNanos(execution.log()), ideal);
 			StopReason stop = execution.stopReason();
 			ExperimentStatus status;
 			String error = failure;
@@ -203,13 +260,29 @@ class ExperimentService implements SmartLifecycle {
 		}
 	}
 
+	/** CPU the worker processes of a process mode used for their tasks; 0 otherwise. */
+	private static long workerCpuNanos(dev.concurrencylab.execution.TaskLog log) {
+		if (!log.processes()) {
+			return 0;
+		}
+		long total = 0;
+		for (int task = 0; task < log.size(); task++) {
+			total += Math.max(0, log.cpuNanos(task));
+		}
+		return total;
+	}
+
 	private static long processCpuNanos() {
 		return (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
 				? os.getProcessCpuTime() : 0;
 	}
 
+	/**
+	 * Accepts experiments; also after a stop (a paused test context is started again).
+	 */
 	@Override
 	public void start() {
+		this.stopping = false;
 		this.running = true;
 	}
 

@@ -1,9 +1,9 @@
 package dev.concurrencylab.experiment;
 
 /** The service is shutting down and starts nothing new; answered 503. */
-class ServiceStoppingException extends RuntimeException {
+public class ServiceStoppingException extends RuntimeException {
 
-	ServiceStoppingException() {
+	public ServiceStoppingException() {
 		super("The service is shutting down and starts no new experiments; try again once it is back.");
 	}
 

@@ -1,11 +1,11 @@
 package dev.concurrencylab.experiment;
 
 /** The most experiments allowed to run at once are running; answered 429. */
-class TooManyExperimentsException extends RuntimeException {
+public class TooManyExperimentsException extends RuntimeException {
 
 	private final long retryAfterSeconds;
 
-	TooManyExperimentsException(int running, long retryAfterSeconds) {
+	public TooManyExperimentsException(int running, long retryAfterSeconds) {
 		super(running + " experiments are running, the most this service runs at once (lab.max-running-experiments). "
 				+ "Try again in about " + retryAfterSeconds + " s, or cancel one with DELETE /experiments/{id}.");
 		this.retryAfterSeconds = retryAfterSeconds;

@@ -14,7 +14,8 @@ package dev.concurrencylab.report;
  * @param throughputPerSecond finished tasks per second of wall time
  * @param threadsUsed distinct threads that ran tasks
  * @param processesUsed distinct processes that ran tasks
- * @param cpuMillis CPU time the service process (and its workers) used during the run
+ * @param cpuMillis CPU time the service process used during the run, plus, in the process
+ * modes, what the worker processes used for their tasks
  * @param idealMillis what a perfect scheduler would achieve (see {@link Ideal})
  * @param idealFormula the formula behind {@code idealMillis}, with the numbers
  * @param efficiency idealMillis ÷ wallMillis

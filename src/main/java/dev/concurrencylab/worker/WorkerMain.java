@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,11 +31,13 @@ public final class WorkerMain {
 	 * {@code http://127.0.0.1:8080/delay?millis=}
 	 */
 	public static void main(String[] args) throws IOException {
-		// Say READY first: everything heavier is loaded only when a task needs it, so the
-		// start-up cost the service measures is the JVM's own.
+		// Say READY first, as a constant: everything heavier (even the pid, or the
+		// protocol
+		// class) is loaded only when needed, so the start-up cost the service measures is
+		// the JVM's own. The service knows the pid from its Process.
+		System.out.println("READY");
+		System.out.flush();
 		PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
-		out.println(WorkerProtocol.ready(ProcessHandle.current().pid()));
-		out.flush();
 		exitWithParent();
 		String delayBase = (args.length > 0) ? args[0] : null;
 		BlockingWork work = new BlockingWork((millis) -> LoopbackHttp.get(delayBase, millis));
@@ -53,14 +53,11 @@ public final class WorkerMain {
 				System.exit(2);
 				return;
 			}
-			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-			long cpuBefore = threads.getCurrentThreadCpuTime();
 			long start = System.nanoTime();
 			String reply;
 			try {
 				long result = work.run(request.workload());
-				reply = WorkerProtocol.done(request.task(), result, System.nanoTime() - start,
-						threads.getCurrentThreadCpuTime() - cpuBefore);
+				reply = WorkerProtocol.done(request.task(), result, System.nanoTime() - start);
 			}
 			catch (Exception ex) {
 				String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();

@@ -27,7 +27,7 @@ public final class WorkerProcess implements AutoCloseable {
 	static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
 	/** How long a worker asked to exit gets before it is terminated, then killed. */
-	static final Duration EXIT_GRACE = Duration.ofSeconds(2);
+	public static final Duration EXIT_GRACE = Duration.ofSeconds(2);
 
 	private static final int STDERR_LINES_KEPT = 5;
 
@@ -91,8 +91,32 @@ public final class WorkerProcess implements AutoCloseable {
 	}
 
 	/** Runs {@code action} once the process has exited and been reaped. */
-	void onExit(Runnable action) {
+	public void onExit(Runnable action) {
 		this.process.onExit().thenRun(action);
+	}
+
+	/**
+	 * CPU time the worker process has used so far (as the OS counts it, in clock ticks),
+	 * or -1 if unknown. Read by the service, so the worker spends nothing on measuring.
+	 */
+	public long cpuNanos() {
+		return this.process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+	}
+
+	/**
+	 * Asks the worker to exit without waiting for it: its owner reaps it later with
+	 * {@link #close()} or {@link #kill()}.
+	 */
+	public void requestExit() {
+		try {
+			this.requests.write(WorkerProtocol.EXIT);
+			this.requests.newLine();
+			this.requests.flush();
+			this.requests.close();
+		}
+		catch (IOException ex) {
+			// Already gone.
+		}
 	}
 
 	/** Whether the process is still running. */
@@ -132,6 +156,19 @@ public final class WorkerProcess implements AutoCloseable {
 					"worker " + pid() + " answered for task " + reply.task() + " while running task " + task, true);
 		}
 		return reply;
+	}
+
+	/**
+	 * Waits until the process exits or {@code deadlineNanos} ({@link System#nanoTime()})
+	 * passes.
+	 */
+	public void awaitExit(long deadlineNanos) {
+		try {
+			this.process.waitFor(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

@@ -11,9 +11,9 @@ import dev.concurrencylab.workload.Workload;
  * message on the worker's stdin and stdout, numbers only (no user text crosses it).
  *
  * <pre>
- * worker → service  READY  pid
+ * worker → service  READY
  * service → worker  RUN    task  type  millis  steps  iterations
- * worker → service  DONE   task  result  workNanos  cpuNanos
+ * worker → service  DONE   task  result  workNanos
  * worker → service  FAIL   task  message
  * service → worker  EXIT
  * </pre>
@@ -45,10 +45,9 @@ public final class WorkerProtocol {
 	 * @param task the task
 	 * @param result the result, if it succeeded
 	 * @param workNanos how long the work took inside the worker
-	 * @param cpuNanos the worker thread's CPU time for it
 	 * @param error why it failed, or null
 	 */
-	public record Reply(int task, long result, long workNanos, long cpuNanos, String error) {
+	public record Reply(int task, long result, long workNanos, String error) {
 
 		public boolean succeeded() {
 			return this.error == null;
@@ -56,17 +55,11 @@ public final class WorkerProtocol {
 
 	}
 
-	static String ready(long pid) {
-		return READY + "\t" + pid;
-	}
-
-	/** The pid in a READY line. */
-	static long parseReady(String line) {
-		String[] fields = split(line, 2);
-		if (!READY.equals(fields[0])) {
+	/** Checks a READY line. */
+	static void parseReady(String line) {
+		if (!READY.equals(line)) {
 			throw new IllegalArgumentException("expected READY");
 		}
-		return Long.parseLong(fields[1]);
 	}
 
 	static String run(int task, Workload workload) {
@@ -97,8 +90,8 @@ public final class WorkerProtocol {
 		return new Request(task, workload);
 	}
 
-	static String done(int task, long result, long workNanos, long cpuNanos) {
-		return DONE + "\t" + task + "\t" + result + "\t" + workNanos + "\t" + cpuNanos;
+	static String done(int task, long result, long workNanos) {
+		return DONE + "\t" + task + "\t" + result + "\t" + workNanos;
 	}
 
 	static String fail(int task, String message) {
@@ -110,14 +103,13 @@ public final class WorkerProtocol {
 	 */
 	static Reply parseReply(String line) {
 		if (line.startsWith(DONE + "\t")) {
-			String[] fields = split(line, 5);
-			return new Reply(Integer.parseInt(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]),
-					Long.parseLong(fields[4]), null);
+			String[] fields = split(line, 4);
+			return new Reply(Integer.parseInt(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]), null);
 		}
 		if (line.startsWith(FAIL + "\t")) {
 			String[] fields = line.split("\t", 3);
 			if (fields.length == 3) {
-				return new Reply(Integer.parseInt(fields[1]), 0, 0, -1, fields[2]);
+				return new Reply(Integer.parseInt(fields[1]), 0, 0, fields[2]);
 			}
 		}
 		throw new IllegalArgumentException("not a reply");

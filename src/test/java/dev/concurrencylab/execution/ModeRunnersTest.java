@@ -34,7 +34,8 @@ class ModeRunnersTest {
 
 	static Stream<ModeRunner> runners() {
 		return Stream.of(new SequentialRunner(), new PlatformThreadsRunner(), new VirtualThreadsRunner(),
-				new ForkJoinRunner(), new AsyncRunner(), new ReactiveRunner());
+				new ForkJoinRunner(), new AsyncRunner(), new ReactiveRunner(), new EventLoopRunner(),
+				new GilThreadsRunner());
 	}
 
 	@ParameterizedTest
@@ -65,6 +66,8 @@ class ModeRunnersTest {
 			case "fork-join" -> assertThat(names).allMatch((n) -> n.startsWith("lab-test-forkjoin-"));
 			case "async" -> assertThat(names).allMatch((n) -> n.startsWith("lab-test-async-cpu-"));
 			case "reactive" -> assertThat(names).allMatch((n) -> n.startsWith("lab-test-reactive-cpu-"));
+			case "event-loop" -> assertThat(names).containsExactly("lab-test-event-loop-1");
+			case "gil-threads" -> assertThat(names).allMatch((n) -> n.startsWith("lab-test-gil-"));
 			default -> throw new IllegalStateException(runner.id());
 		}
 		assertNoThreadLeft();
@@ -79,6 +82,29 @@ class ModeRunnersTest {
 		assertThat(execution.progress().completed()).isEqualTo(12);
 		assertThat(execution.progress().peakInFlight()).isBetween(1, concurrency);
 		assertThat(IntStream.range(0, 12).mapToLong(execution.log()::result)).containsOnly(2L);
+		assertNoThreadLeft();
+	}
+
+	@org.junit.jupiter.api.Test
+	void gilThreadsShouldNeverComputeTwoTasksAtOnceButOverlapWaits() throws Exception {
+		// Four tasks of ~30 ms computing and 300 ms waiting on four threads: the waits
+		// overlap (far less than 4 × 330 ms) and the results equal the plain kernel's.
+		Execution execution = run(new GilThreadsRunner(), new MixedWorkload(300, 20_000_000), 4, 4);
+
+		assertThat(IntStream.range(0, 4).mapToLong(execution.log()::result))
+			.containsOnly(CpuKernel.compute(20_000_000));
+		long wall = IntStream.range(0, 4).mapToLong(execution.log()::endNanos).max().orElseThrow();
+		assertThat(Duration.ofNanos(wall)).isLessThan(Duration.ofMillis(4 * 300));
+		assertNoThreadLeft();
+	}
+
+	@org.junit.jupiter.api.Test
+	void eventLoopShouldRunEverythingOnOneThread() throws Exception {
+		Execution execution = run(new EventLoopRunner(), new SleepWorkload(100, 1), 500, 500);
+
+		assertThat(execution.progress().completed()).isEqualTo(500);
+		assertThat(execution.progress().peakInFlight()).isEqualTo(500);
+		assertThat(IntStream.range(0, 500).mapToObj(execution.log()::threadName)).containsOnly("lab-test-event-loop-1");
 		assertNoThreadLeft();
 	}
 

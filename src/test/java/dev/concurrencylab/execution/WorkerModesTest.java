@@ -55,7 +55,9 @@ class WorkerModesTest {
 		assertThat(results(execution, 8)).containsOnly(CpuKernel.compute(2_000_000));
 		for (int task = 0; task < 8; task++) {
 			assertThat(execution.log().spawnNanos(task)).isPositive();
-			assertThat(execution.log().cpuNanos(task)).isPositive();
+			// Measured by the service from the worker's OS counters (clock-tick
+			// resolution).
+			assertThat(execution.log().cpuNanos(task)).isNotNegative();
 		}
 	}
 

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExperimentApiIntegrationTest {
 
 	private static final List<String> MODES = List.of("sequential", "platform-threads", "virtual-threads", "fork-join",
-			"async", "reactive", "processes", "process-pool");
+			"async", "reactive", "processes", "process-pool", "event-loop", "gil-threads");
 
 	private static final Map<String, String> WORKLOADS = Map.of("sleep",
 			"{\"type\":\"sleep\",\"millis\":20,\"steps\":2}", "cpu", "{\"type\":\"cpu\",\"iterations\":3000000}",
@@ -156,7 +156,7 @@ class ExperimentApiIntegrationTest {
 	@Test
 	void cancellingARunningExperimentShouldStopItsTasks() throws InterruptedException {
 		List<String> locations = new ArrayList<>();
-		for (String mode : List.of("platform-threads", "virtual-threads", "async")) {
+		for (String mode : List.of("platform-threads", "virtual-threads", "async", "process-pool")) {
 			LabHttp.Answer answer = this.http.post("/experiments?waitMillis=0", "{\"mode\":\"" + mode
 					+ "\",\"workload\":{\"type\":\"sleep\",\"millis\":30000},\"tasks\":20,\"concurrency\":5}");
 			assertThat(answer.status()).isEqualTo(202);

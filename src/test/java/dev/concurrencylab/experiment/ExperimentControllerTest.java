@@ -40,7 +40,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @WebMvcTest(controllers = ExperimentController.class)
 @EnableConfigurationProperties(LabProperties.class)
-@Import({ ExperimentRequestValidator.class, Modes.class, BodySizeLimitFilter.class, WorkerLauncher.class })
+@Import({ ExperimentRequestValidator.class, ExperimentStarter.class, ProgressStreams.class, Modes.class,
+		BodySizeLimitFilter.class, WorkerLauncher.class })
 @ComponentScan(basePackageClasses = ModeRunner.class,
 		includeFilters = @ComponentScan.Filter(type = org.springframework.context.annotation.FilterType.ASSIGNABLE_TYPE,
 				classes = ModeRunner.class),

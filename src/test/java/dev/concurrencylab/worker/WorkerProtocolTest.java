@@ -25,10 +25,10 @@ class WorkerProtocolTest {
 
 	@Test
 	void repliesShouldParseAndFailuresKeepTheirMessageOnOneLine() {
-		WorkerProtocol.Reply done = WorkerProtocol.parseReply(WorkerProtocol.done(3, 99, 1000, 900));
+		WorkerProtocol.Reply done = WorkerProtocol.parseReply(WorkerProtocol.done(3, 99, 1000));
 		assertThat(done.succeeded()).isTrue();
 		assertThat(done.result()).isEqualTo(99);
-		assertThat(done.cpuNanos()).isEqualTo(900);
+		assertThat(done.workNanos()).isEqualTo(1000);
 		WorkerProtocol.Reply failed = WorkerProtocol.parseReply(WorkerProtocol.fail(4, "no\nluck\there"));
 		assertThat(failed.succeeded()).isFalse();
 		assertThat(failed.task()).isEqualTo(4);
@@ -39,9 +39,10 @@ class WorkerProtocolTest {
 	void garbageShouldBeRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("hello there"));
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("DONE\t1\t2"));
-		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("DONE\tx\t2\t3\t4"));
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("DONE\tx\t2\t3"));
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseRun("RUN\t1\tdisk\t0\t0\t0"));
-		assertThat(WorkerProtocol.parseReady(WorkerProtocol.ready(1234))).isEqualTo(1234);
+		WorkerProtocol.parseReady("READY");
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReady("READY?"));
 	}
 
 }

@@ -1,0 +1,151 @@
+package dev.concurrencylab.comparison;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import dev.concurrencylab.experiment.ExperimentService;
+import dev.concurrencylab.experiment.ExperimentSpec;
+import dev.concurrencylab.experiment.ExperimentStatus;
+
+/**
+ * One comparison: the same workload under several modes, each run {@code repeats} times
+ * in interleaved order. Its runner thread is the only writer; readers take snapshots
+ * under this object's lock.
+ */
+final class Comparison {
+
+	enum Status {
+
+		QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED
+
+	}
+
+	private final String id;
+
+	private final long sequence;
+
+	private final ComparisonRequest request;
+
+	private final List<ExperimentSpec> specs;
+
+	private final int repeats;
+
+	private final Instant createdAt = Instant.now();
+
+	private final CompletableFuture<Comparison> done = new CompletableFuture<>();
+
+	/** Outcomes per mode, in the order of the request; guarded by this. */
+	private final Map<String, List<ExperimentService.Outcome>> outcomes = new LinkedHashMap<>();
+
+	private Status status = Status.QUEUED;
+
+	private Instant finishedAt;
+
+	private String error;
+
+	private volatile Thread runner;
+
+	/** The capacity measured just before a computation comparison, or null. */
+	private volatile Double capacity;
+
+	Comparison(String id, long sequence, ComparisonRequest request, List<ExperimentSpec> specs, int repeats) {
+		this.id = id;
+		this.sequence = sequence;
+		this.request = request;
+		this.specs = specs;
+		this.repeats = repeats;
+		for (ExperimentSpec spec : specs) {
+			this.outcomes.put(spec.mode().id(), new ArrayList<>());
+		}
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	long sequence() {
+		return this.sequence;
+	}
+
+	ComparisonRequest request() {
+		return this.request;
+	}
+
+	List<ExperimentSpec> specs() {
+		return this.specs;
+	}
+
+	int repeats() {
+		return this.repeats;
+	}
+
+	Instant createdAt() {
+		return this.createdAt;
+	}
+
+	CompletableFuture<Comparison> done() {
+		return this.done;
+	}
+
+	void runBy(Thread thread) {
+		this.runner = thread;
+	}
+
+	Thread runner() {
+		return this.runner;
+	}
+
+	Double capacity() {
+		return this.capacity;
+	}
+
+	void capacity(Double measured) {
+		this.capacity = measured;
+	}
+
+	synchronized void running() {
+		this.status = Status.RUNNING;
+	}
+
+	synchronized void add(ExperimentService.Outcome outcome, String mode) {
+		this.outcomes.get(mode).add(outcome);
+	}
+
+	synchronized void finished(Status status, String error) {
+		this.status = status;
+		this.error = error;
+		this.finishedAt = Instant.now();
+	}
+
+	synchronized Status status() {
+		return this.status;
+	}
+
+	synchronized String error() {
+		return this.error;
+	}
+
+	synchronized Instant finishedAt() {
+		return this.finishedAt;
+	}
+
+	/** A copy of the outcomes so far. */
+	synchronized Map<String, List<ExperimentService.Outcome>> outcomes() {
+		Map<String, List<ExperimentService.Outcome>> copy = new LinkedHashMap<>();
+		this.outcomes.forEach((mode, list) -> copy.put(mode, List.copyOf(list)));
+		return copy;
+	}
+
+	/** Whether every run succeeded. */
+	synchronized boolean allSucceeded() {
+		return this.outcomes.values()
+			.stream()
+			.flatMap(List::stream)
+			.allMatch((outcome) -> outcome.status() == ExperimentStatus.SUCCEEDED);
+	}
+
+}

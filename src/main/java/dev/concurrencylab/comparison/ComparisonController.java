@@ -1,0 +1,86 @@
+package dev.concurrencylab.comparison;
+
+import java.util.concurrent.CompletableFuture;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/** {@code /comparisons}: one workload under several modes, side by side. */
+@RestController
+@RequestMapping(path = "/comparisons", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "comparisons", description = "The same workload under several modes, with repeats and a verdict")
+class ComparisonController {
+
+	private static final MediaType SVG = MediaType.parseMediaType("image/svg+xml");
+
+	private final ComparisonService comparisons;
+
+	private final ComparisonStarter starter;
+
+	ComparisonController(ComparisonService comparisons, ComparisonStarter starter) {
+		this.comparisons = comparisons;
+		this.starter = starter;
+	}
+
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Start a comparison",
+			description = "Runs `workload` × `tasks` under every mode in `modes`, `repeats` times each (1–10, default 3) "
+					+ "in interleaved order, one run at a time. Per mode: wall median/min/max, speedup against "
+					+ "`sequential` (or the slowest mode when sequential is absent), efficiency against the ideal, and a "
+					+ "plain-language verdict. 201 if it finished within `waitMillis`, else 202 with `Location`.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+					schema = @Schema(implementation = ComparisonRequest.class),
+					examples = { @ExampleObject(name = "threads vs processes on computation",
+							value = "{\"workload\": {\"type\": \"cpu\", \"iterations\": 300000000}, \"tasks\": 8, \"modes\": [\"sequential\", \"platform-threads\", \"gil-threads\", \"process-pool\"], \"repeats\": 3}"),
+							@ExampleObject(name = "1,000 waits",
+									value = "{\"workload\": {\"type\": \"sleep\", \"millis\": 1000}, \"tasks\": 1000, \"modes\": [\"virtual-threads\", \"async\", \"reactive\", \"event-loop\", \"platform-threads\"], \"repeats\": 1}") })))
+	@ApiResponse(responseCode = "201", description = "Finished within waitMillis")
+	@ApiResponse(responseCode = "202", description = "Still running; poll the Location")
+	CompletableFuture<ResponseEntity<ComparisonView>> start(@RequestBody ComparisonRequest request,
+			@Parameter(
+					description = "How long to wait for the result, 0 = answer at once (default 30000)") @RequestParam(
+							required = false) Long waitMillis) {
+		return this.starter.start(request, waitMillis);
+	}
+
+	@GetMapping("/{id}")
+	@Operation(summary = "Get a comparison", description = "Per-mode results so far and the verdict.")
+	ComparisonView get(@PathVariable String id) {
+		return view(find(id));
+	}
+
+	@GetMapping(path = "/{id}/chart.svg", produces = "image/svg+xml")
+	@Operation(summary = "Draw a comparison",
+			description = "Bars of median wall time per mode, min–max whiskers, and each mode's ideal marked.")
+	ResponseEntity<String> chart(@PathVariable String id) {
+		return ResponseEntity.ok().contentType(SVG).body(ComparisonChart.render(view(find(id))));
+	}
+
+	private Comparison find(String id) {
+		return this.comparisons.find(id)
+			.orElseThrow(() -> new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND,
+					"No comparison has the id '" + id + "'; only the last " + ComparisonService.RETAINED
+							+ " finished ones are kept."));
+	}
+
+	private ComparisonView view(Comparison comparison) {
+		return this.starter.view(comparison);
+	}
+
+}

@@ -1,0 +1,233 @@
+package dev.concurrencylab.comparison;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.execution.LabThreads;
+import dev.concurrencylab.execution.Modes;
+import dev.concurrencylab.experiment.ExperimentRequest;
+import dev.concurrencylab.experiment.ExperimentRequestValidator;
+import dev.concurrencylab.experiment.ExperimentService;
+import dev.concurrencylab.experiment.ExperimentSpec;
+import dev.concurrencylab.experiment.ExperimentStatus;
+import dev.concurrencylab.experiment.FieldProblem;
+import dev.concurrencylab.experiment.InvalidRequestException;
+import dev.concurrencylab.experiment.ServiceStoppingException;
+import dev.concurrencylab.experiment.TooManyExperimentsException;
+import dev.concurrencylab.machine.MachineService;
+
+/**
+ * Runs comparisons: every mode {@code repeats} times in interleaved rounds (mode A, B, C,
+ * then A, B, C again…), so drift on a shared machine hits all modes alike. Each
+ * comparison has one runner thread ({@code lab-comparison-<n>}) that runs its experiments
+ * one at a time through {@link ExperimentService}, queueing for a slot rather than
+ * failing.
+ */
+@Service
+public class ComparisonService {
+
+	private static final Logger logger = LoggerFactory.getLogger(ComparisonService.class);
+
+	static final int MAX_MODES = 10;
+
+	static final int MAX_REPEATS = 10;
+
+	static final int RETAINED = 50;
+
+	private final ExperimentService experiments;
+
+	private final ExperimentRequestValidator validator;
+
+	private final LabThreads threads;
+
+	private final MachineService machine;
+
+	private final Modes modes;
+
+	private final LabProperties limits;
+
+	private final Semaphore slots;
+
+	private final Map<String, Comparison> byId = new ConcurrentHashMap<>();
+
+	private final ConcurrentLinkedDeque<Comparison> finished = new ConcurrentLinkedDeque<>();
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private volatile boolean stopping;
+
+	ComparisonService(ExperimentService experiments, ExperimentRequestValidator validator, LabThreads threads,
+			MachineService machine, Modes modes, LabProperties limits) {
+		this.experiments = experiments;
+		this.modes = modes;
+		this.machine = machine;
+		this.validator = validator;
+		this.threads = threads;
+		this.limits = limits;
+		this.slots = new Semaphore(limits.maxRunningExperiments());
+	}
+
+	/** Validates and starts a comparison in the background. */
+	public Comparison start(ComparisonRequest request) {
+		List<ExperimentSpec> specs = validate(request);
+		int repeats = (request.repeats() != null) ? request.repeats() : 3;
+		if (this.stopping) {
+			throw new ServiceStoppingException();
+		}
+		if (!this.slots.tryAcquire()) {
+			throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), 5);
+		}
+		Comparison comparison = new Comparison(UUID.randomUUID().toString(), this.sequence.incrementAndGet(), request,
+				specs, repeats);
+		this.byId.put(comparison.id(), comparison);
+		Thread runner = this.threads.platformThread("lab-comparison-" + comparison.sequence(), () -> run(comparison));
+		comparison.runBy(runner);
+		runner.start();
+		return comparison;
+	}
+
+	public Optional<Comparison> find(String id) {
+		return Optional.ofNullable(this.byId.get(id));
+	}
+
+	/** Kept comparisons, newest first. */
+	List<Comparison> all() {
+		return this.byId.values().stream().sorted(Comparator.comparingLong(Comparison::sequence).reversed()).toList();
+	}
+
+	private void run(Comparison comparison) {
+		comparison.running();
+		Comparison.Status status = Comparison.Status.SUCCEEDED;
+		String error = null;
+		try {
+			if (comparison.request().workload().iterationsPerTask() > 0) {
+				// Computation is judged against the capacity; measure it now, not at
+				// start-up.
+				comparison.capacity(this.machine.calibrate().parallelCapacity());
+			}
+			for (int round = 0; round < comparison.repeats(); round++) {
+				for (ExperimentSpec spec : comparison.specs()) {
+					ExperimentService.Outcome outcome = this.experiments.runToEnd(spec);
+					comparison.add(outcome, spec.mode().id());
+					if (outcome.status() == ExperimentStatus.CANCELLED) {
+						throw new InterruptedException("a run was cancelled");
+					}
+				}
+			}
+			if (!comparison.allSucceeded()) {
+				status = Comparison.Status.FAILED;
+				error = "Some runs did not succeed; their experiments say why (see `experiments` per mode).";
+			}
+		}
+		catch (InterruptedException | ServiceStoppingException ex) {
+			status = Comparison.Status.CANCELLED;
+			error = this.stopping ? "The service shut down while the comparison ran."
+					: "A run was cancelled, so the comparison stopped.";
+		}
+		catch (RuntimeException ex) {
+			logger.error("Comparison {} failed", comparison.id(), ex);
+			status = Comparison.Status.FAILED;
+			error = "The comparison failed unexpectedly; the service log has the details.";
+		}
+		finally {
+			comparison.finished(status, error);
+			retire(comparison);
+			this.slots.release();
+			comparison.done().complete(comparison);
+		}
+	}
+
+	private synchronized void retire(Comparison comparison) {
+		this.finished.addLast(comparison);
+		while (this.finished.size() > RETAINED) {
+			this.byId.remove(this.finished.removeFirst().id());
+		}
+	}
+
+	private List<ExperimentSpec> validate(ComparisonRequest request) {
+		List<FieldProblem> problems = new ArrayList<>();
+		List<String> modes = (request.modes() != null) ? request.modes() : List.of();
+		if (modes.isEmpty() || modes.size() > MAX_MODES) {
+			problems.add(new FieldProblem("modes", "must list 1 to " + MAX_MODES + " modes", request.modes()));
+		}
+		Set<String> seen = new HashSet<>();
+		for (String mode : modes) {
+			if (!seen.add(mode)) {
+				problems.add(new FieldProblem("modes", "lists '" + mode + "' twice", mode));
+			}
+		}
+		if (request.repeats() != null && (request.repeats() < 1 || request.repeats() > MAX_REPEATS)) {
+			problems.add(new FieldProblem("repeats", "must be between 1 and " + MAX_REPEATS, request.repeats()));
+		}
+		List<ExperimentSpec> specs = new ArrayList<>();
+		for (String mode : (modes.isEmpty() ? List.of("sequential") : modes)) {
+			try {
+				specs.add(this.validator.validate(new ExperimentRequest(mode, request.workload(), request.tasks(),
+						concurrencyFor(mode, request), null, request.label())));
+			}
+			catch (InvalidRequestException ex) {
+				for (FieldProblem problem : ex.problems()) {
+					FieldProblem named = new FieldProblem(problem.field().equals("mode") ? "modes" : problem.field(),
+							problem.message(), problem.rejectedValue());
+					if (!problems.contains(named)) {
+						problems.add(named);
+					}
+				}
+			}
+		}
+		if (!problems.isEmpty()) {
+			throw new InvalidRequestException(problems);
+		}
+		return specs;
+	}
+
+	/**
+	 * The requested concurrency, capped to what the mode allows (sequential always runs
+	 * one at a time); null keeps the mode's default.
+	 */
+	private Integer concurrencyFor(String mode, ComparisonRequest request) {
+		if (request.concurrency() == null || request.concurrency() < 1) {
+			return request.concurrency();
+		}
+		int tasks = (request.tasks() != null && request.tasks() > 0) ? request.tasks() : this.limits.defaultTasks();
+		return this.modes.find(mode)
+			.map((runner) -> Math.min(request.concurrency(),
+					runner.maxConcurrency(tasks, LabProperties.cores(), this.limits)))
+			.orElse(request.concurrency());
+	}
+
+	@PreDestroy
+	void stop() throws InterruptedException {
+		this.stopping = true;
+		for (Comparison comparison : this.byId.values()) {
+			Thread runner = comparison.runner();
+			if (runner != null) {
+				runner.interrupt();
+			}
+		}
+		for (Comparison comparison : this.byId.values()) {
+			Thread runner = comparison.runner();
+			if (runner != null) {
+				runner.join(10_000);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.concurrencylab.comparison;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.experiment.ExperimentService;
+import dev.concurrencylab.experiment.ExperimentStatus;
+import dev.concurrencylab.workload.Workload;
+
+/**
+ * A comparison as {@code GET /comparisons/{id}} shows it.
+ *
+ * @param id its id
+ * @param label its label
+ * @param status QUEUED, RUNNING, SUCCEEDED, FAILED (some run failed) or CANCELLED
+ * @param workload the workload
+ * @param tasks tasks per run
+ * @param repeats runs per mode
+ * @param runsDone runs finished so far
+ * @param runsTotal runs planned
+ * @param createdAt when it was accepted
+ * @param finishedAt when it finished
+ * @param capacity the machine's measured parallel capacity used by the ideals
+ * @param results per mode, in the order asked
+ * @param verdict who won and why, in plain words
+ * @param error why it failed, or null
+ * @param links the chart and this resource
+ */
+public record ComparisonView(String id, String label, Comparison.Status status, Workload workload, int tasks,
+		int repeats, int runsDone, int runsTotal, Instant createdAt, Instant finishedAt, Double capacity,
+		List<ModeResult> results, String verdict, String error, Map<String, String> links) {
+
+	static ComparisonView of(Comparison comparison, Double capacity) {
+		Map<String, List<ExperimentService.Outcome>> outcomes = comparison.outcomes();
+		List<ModeResult> results = results(outcomes);
+		int done = outcomes.values().stream().mapToInt(List::size).sum();
+		String self = "/comparisons/" + comparison.id();
+		return new ComparisonView(comparison.id(), comparison.request().label(), comparison.status(),
+				comparison.request().workload(), comparison.specs().get(0).tasks(), comparison.repeats(), done,
+				comparison.repeats() * comparison.specs().size(), comparison.createdAt(), comparison.finishedAt(),
+				capacity, results,
+				(done > 0) ? Verdict.of(comparison.request().workload(), results, capacity, serialising(comparison))
+						: null,
+				comparison.error(), Map.of("self", self, "chart", self + "/chart.svg"));
+	}
+
+	/** The compared modes that compute one task at a time by design. */
+	private static java.util.Set<String> serialising(Comparison comparison) {
+		return comparison.specs()
+			.stream()
+			.filter((spec) -> spec.mode().computeParallelism(spec.concurrency(), LabProperties.cores()) == 1)
+			.map((spec) -> spec.mode().id())
+			.collect(java.util.stream.Collectors.toSet());
+	}
+
+	static List<ModeResult> results(Map<String, List<ExperimentService.Outcome>> outcomes) {
+		Map<String, Double> medians = new java.util.LinkedHashMap<>();
+		outcomes.forEach((mode, runs) -> {
+			List<Double> walls = walls(runs);
+			if (!walls.isEmpty()) {
+				medians.put(mode, ModeResult.Stats.of(walls).median());
+			}
+		});
+		double baseline = medians.containsKey("sequential") ? medians.get("sequential")
+				: medians.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+		List<ModeResult> results = new ArrayList<>();
+		outcomes.forEach((mode, runs) -> {
+			List<Double> walls = walls(runs);
+			List<String> ids = runs.stream().map(ExperimentService.Outcome::id).toList();
+			int failed = (int) runs.stream().filter((r) -> r.status() != ExperimentStatus.SUCCEEDED).count();
+			if (walls.isEmpty()) {
+				results.add(new ModeResult(mode, 0, null, 0, 0, 0, failed, ids));
+				return;
+			}
+			ModeResult.Stats wall = ModeResult.Stats.of(walls);
+			double ideal = ModeResult.Stats
+				.of(runs.stream().filter((r) -> r.summary() != null).map((r) -> r.summary().idealMillis()).toList())
+				.median();
+			results.add(new ModeResult(mode, walls.size(), wall, ideal, ModeResult.round(ideal / wall.median()),
+					ModeResult.round(baseline / wall.median()), failed, ids));
+		});
+		return results;
+	}
+
+	private static List<Double> walls(List<ExperimentService.Outcome> runs) {
+		return runs.stream()
+			.filter((r) -> r.status() == ExperimentStatus.SUCCEEDED && r.summary() != null)
+			.map((r) -> r.summary().wallMillis())
+			.toList();
+	}
+
+}

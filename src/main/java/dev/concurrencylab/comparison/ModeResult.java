@@ -1,0 +1,43 @@
+package dev.concurrencylab.comparison;
+
+import java.util.List;
+
+/**
+ * One mode's results in a comparison.
+ *
+ * @param mode the mode
+ * @param runs runs finished
+ * @param wallMillis wall time over the runs
+ * @param idealMillis the ideal for this mode (median over the runs)
+ * @param efficiency ideal ÷ median wall
+ * @param speedup baseline median wall ÷ this median wall; the baseline is
+ * {@code sequential} when compared, else the slowest mode
+ * @param failedRuns runs that did not succeed
+ * @param experiments the experiments run, in order
+ */
+public record ModeResult(String mode, int runs, Stats wallMillis, double idealMillis, double efficiency, double speedup,
+		int failedRuns, List<String> experiments) {
+
+	/**
+	 * Wall times in milliseconds.
+	 *
+	 * @param median median
+	 * @param min fastest run
+	 * @param max slowest run
+	 */
+	public record Stats(double median, double min, double max) {
+
+		static Stats of(List<Double> values) {
+			List<Double> sorted = values.stream().sorted().toList();
+			int n = sorted.size();
+			double median = (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+			return new Stats(round(median), round(sorted.get(0)), round(sorted.get(n - 1)));
+		}
+
+	}
+
+	static double round(double value) {
+		return Math.round(value * 1000) / 1000.0;
+	}
+
+}

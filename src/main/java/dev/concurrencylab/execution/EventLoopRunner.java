@@ -1,0 +1,114 @@
+package dev.concurrencylab.execution;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.workload.CpuKernel;
+import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.MixedWorkload;
+import dev.concurrencylab.workload.SleepWorkload;
+
+/**
+ * One thread runs every task as callbacks, like Python's asyncio: a wait is a timer on
+ * the loop, an HTTP call completes back on the loop, and computation runs on the loop
+ * itself, so while one task computes no other task moves. Every callback of this mode
+ * runs on the single loop thread, so its state needs no locks.
+ */
+@Component
+@Order(9)
+class EventLoopRunner implements ModeRunner {
+
+	@Override
+	public String id() {
+		return "event-loop";
+	}
+
+	@Override
+	public String description() {
+		return "One thread runs all tasks as callbacks (the asyncio model): thousands of waits overlap on it, "
+				+ "but computation blocks the loop, so it never overlaps.";
+	}
+
+	@Override
+	public List<String> suits() {
+		return List.of("sleep", "http");
+	}
+
+	@Override
+	public int defaultConcurrency(int tasks, int cores) {
+		return tasks;
+	}
+
+	@Override
+	public int maxConcurrency(int tasks, int cores, LabProperties limits) {
+		return tasks;
+	}
+
+	@Override
+	public int computeParallelism(int concurrency, int cores) {
+		return 1;
+	}
+
+	@Override
+	public void run(Execution execution) throws InterruptedException {
+		ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(1, execution.platformThreads("event-loop"));
+		loop.setRemoveOnCancelPolicy(true);
+		try {
+			LaunchWindow window = new LaunchWindow(execution, (task) -> task(execution, loop, task));
+			loop.execute(window::start);
+			execution.awaitTasks();
+		}
+		finally {
+			execution.shutdown(loop);
+		}
+	}
+
+	/** Starts a task on the loop thread; its future completes on the loop thread too. */
+	private CompletableFuture<Long> task(Execution execution, ScheduledThreadPoolExecutor loop, int task) {
+		return switch (execution.workload()) {
+			case SleepWorkload sleep -> {
+				CompletableFuture<Void> waits = delay(loop, sleep.millis());
+				for (int step = 1; step < sleep.steps(); step++) {
+					waits = waits.thenCompose((done) -> delay(loop, sleep.millis()));
+				}
+				yield waits.thenApply((done) -> (long) sleep.steps());
+			}
+			case CpuWorkload work -> CompletableFuture.completedFuture(compute(execution, task, work.iterations()));
+			case MixedWorkload mixed -> {
+				long result = compute(execution, task, mixed.iterations());
+				yield delay(loop, mixed.millis()).thenApply((done) -> result);
+			}
+			case HttpWorkload call -> execution.http().getAsync(call.millis()).thenApplyAsync((result) -> result, loop);
+		};
+	}
+
+	private static CompletableFuture<Void> delay(ScheduledThreadPoolExecutor loop, long millis) {
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		loop.schedule(() -> done.complete(null), millis, TimeUnit.MILLISECONDS);
+		return done;
+	}
+
+	/** Computes on the loop thread, blocking every other task meanwhile. */
+	private static long compute(Execution execution, int task, long iterations) {
+		long cpuBefore = Execution.threadCpuNanos();
+		try {
+			return CpuKernel.compute(iterations);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new CompletionException(ex);
+		}
+		finally {
+			execution.addCpu(task, Execution.threadCpuNanos() - cpuBefore);
+		}
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.concurrencylab.experiment;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+
+import dev.concurrencylab.LabProperties;
+
+/**
+ * Starts an experiment from a request and answers the way {@code POST /experiments} does:
+ * after up to {@code waitMillis}, 201 with the result if it finished, else 202 with the
+ * state; both with a {@code Location}. Shared by every endpoint that starts experiments.
+ */
+@Component
+public class ExperimentStarter {
+
+	private final ExperimentService experiments;
+
+	private final ExperimentRequestValidator validator;
+
+	private final LabProperties limits;
+
+	ExperimentStarter(ExperimentService experiments, ExperimentRequestValidator validator, LabProperties limits) {
+		this.experiments = experiments;
+		this.validator = validator;
+		this.limits = limits;
+	}
+
+	/**
+	 * Validates and starts; nothing is created when the request is invalid.
+	 * @throws InvalidRequestException when a field is invalid
+	 */
+	public CompletableFuture<ResponseEntity<ExperimentView>> start(ExperimentRequest request, Long waitMillis) {
+		long wait = validWait(waitMillis, this.limits);
+		ExperimentSpec spec = this.validator.validate(request);
+		Experiment experiment = this.experiments.start(spec);
+		if (wait == 0) {
+			return CompletableFuture.completedFuture(answer(experiment));
+		}
+		return experiment.done()
+			.copy()
+			.completeOnTimeout(experiment, wait, TimeUnit.MILLISECONDS)
+			.thenApply(ExperimentStarter::answer);
+	}
+
+	/** {@code waitMillis}, or its default; 0 to {@code lab.max-wait-millis}. */
+	public static long validWait(Long waitMillis, LabProperties limits) {
+		if (waitMillis == null) {
+			return limits.defaultWaitMillis();
+		}
+		if (waitMillis < 0 || waitMillis > limits.maxWaitMillis()) {
+			throw new InvalidRequestException(List
+				.of(new FieldProblem("waitMillis", "must be between 0 and " + limits.maxWaitMillis(), waitMillis)));
+		}
+		return waitMillis;
+	}
+
+	private static ResponseEntity<ExperimentView> answer(Experiment experiment) {
+		URI location = URI.create("/experiments/" + experiment.id());
+		ExperimentView view = ExperimentView.of(experiment);
+		return experiment.status().isFinished() ? ResponseEntity.created(location).body(view)
+				: ResponseEntity.accepted().location(location).body(view);
+	}
+
+}

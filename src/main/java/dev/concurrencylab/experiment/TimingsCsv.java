@@ -1,0 +1,65 @@
+package dev.concurrencylab.experiment;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+
+import dev.concurrencylab.execution.TaskLog;
+
+/**
+ * Writes every task's timings as CSV, one row at a time straight from the task log, so a
+ * million-task download never holds the rows in memory.
+ */
+final class TimingsCsv {
+
+	static final String HEADER = "task,status,queuedMillis,startMillis,endMillis,durationMillis,cpuMillis,thread,"
+			+ "virtual,pid,spawnMillis,result,error";
+
+	private TimingsCsv() {
+	}
+
+	static void write(TaskLog log, OutputStream target) throws IOException {
+		Writer out = new BufferedWriter(new OutputStreamWriter(target, StandardCharsets.UTF_8), 64 * 1024);
+		out.write(HEADER);
+		out.write('\n');
+		for (int task = 0; task < log.size(); task++) {
+			TaskTiming timing = TaskTiming.of(log, task);
+			out.write(Integer.toString(timing.task()));
+			out.write(',');
+			out.write(timing.status().name());
+			cell(out, timing.queuedMillis());
+			cell(out, timing.startMillis());
+			cell(out, timing.endMillis());
+			cell(out, timing.durationMillis());
+			cell(out, timing.cpuMillis());
+			cell(out, timing.thread());
+			cell(out, timing.virtual());
+			cell(out, timing.pid());
+			cell(out, timing.spawnMillis());
+			cell(out, timing.result());
+			cell(out, timing.error());
+			out.write('\n');
+		}
+		out.flush();
+	}
+
+	private static void cell(Writer out, Object value) throws IOException {
+		out.write(',');
+		if (value == null) {
+			return;
+		}
+		String text = value.toString();
+		if (text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0) {
+			out.write('"');
+			out.write(text.replace("\"", "\"\""));
+			out.write('"');
+		}
+		else {
+			out.write(text);
+		}
+	}
+
+}
