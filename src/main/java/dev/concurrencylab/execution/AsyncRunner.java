@@ -62,10 +62,12 @@ class AsyncRunner implements ModeRunner {
 	public void run(Execution execution) throws InterruptedException {
 		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
 				execution.platformThreads("async-timer"));
+		execution.monitored(timer, "async-timer");
 		timer.setRemoveOnCancelPolicy(true);
 		ExecutorService cpu = Executors.newFixedThreadPool(
 				computeParallelism(execution.concurrency(), LabProperties.cores()),
 				execution.platformThreads("async-cpu"));
+		execution.monitored(cpu, "async-cpu");
 		Pipeline pipeline = new Pipeline(execution, timer, cpu);
 		try {
 			new LaunchWindow(execution, pipeline::task).start();

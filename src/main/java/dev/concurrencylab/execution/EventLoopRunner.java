@@ -60,6 +60,7 @@ class EventLoopRunner implements ModeRunner {
 	@Override
 	public void run(Execution execution) throws InterruptedException {
 		ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(1, execution.platformThreads("event-loop"));
+		execution.monitored(loop, "event-loop");
 		loop.setRemoveOnCancelPolicy(true);
 		try {
 			LaunchWindow window = new LaunchWindow(execution, (task) -> task(execution, loop, task));

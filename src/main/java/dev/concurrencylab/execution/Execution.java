@@ -63,6 +63,8 @@ public final class Execution {
 
 	private final TaskLog log;
 
+	private final TaskObserver observer;
+
 	/** Counted down once per task that finishes; the runner waits on it. */
 	private final CountDownLatch unfinished;
 
@@ -82,6 +84,12 @@ public final class Execution {
 
 	public Execution(Workload workload, int tasks, int concurrency, long timeoutMillis, String threadPrefix,
 			LabClock clock, LabThreads threads, DelayClient http) {
+		this(workload, tasks, concurrency, timeoutMillis, threadPrefix, clock, threads, http, TaskObserver.NONE);
+	}
+
+	public Execution(Workload workload, int tasks, int concurrency, long timeoutMillis, String threadPrefix,
+			LabClock clock, LabThreads threads, DelayClient http, TaskObserver observer) {
+		this.observer = observer;
 		this.workload = workload;
 		this.tasks = tasks;
 		this.concurrency = concurrency;
@@ -136,6 +144,12 @@ public final class Execution {
 		};
 	}
 
+	/** Shows an executor the mode made to the observer (its metrics); returns it. */
+	public <E extends ExecutorService> E monitored(E executor, String role) {
+		this.observer.executor(executor, role);
+		return executor;
+	}
+
 	/** A platform thread factory named {@code lab-e<n>-<role>-<i>}. */
 	public ThreadFactory platformThreads(String role) {
 		return this.threads.platform(threadName(role));
@@ -173,6 +187,7 @@ public final class Execution {
 		}
 		int running = this.inFlight.incrementAndGet();
 		this.peakInFlight.accumulateAndGet(running, Math::max);
+		this.observer.started(Math.max(0, this.log.startNanos(task) - this.log.queuedNanos(task)));
 		return true;
 	}
 
@@ -205,7 +220,7 @@ public final class Execution {
 	public void succeeded(int task, long result) {
 		if (this.log.finish(task, TaskState.SUCCEEDED, now(), result, null)) {
 			this.succeeded.incrementAndGet();
-			ended();
+			ended(task);
 		}
 	}
 
@@ -221,7 +236,7 @@ public final class Execution {
 		}
 		if (this.log.finish(task, TaskState.FAILED, now(), 0, describe(cause))) {
 			this.failed.incrementAndGet();
-			ended();
+			ended(task);
 		}
 	}
 
@@ -352,6 +367,7 @@ public final class Execution {
 	 */
 	public void finish() {
 		this.endNanos = this.clock.nanoTime();
+		this.observer.finished();
 		for (int task = 0; task < this.tasks; task++) {
 			if (!this.log.state(task).isFinished()) {
 				cancelTask(task);
@@ -386,6 +402,7 @@ public final class Execution {
 		}
 		if (was == TaskState.RUNNING) {
 			this.inFlight.decrementAndGet();
+			this.observer.abandoned();
 		}
 		this.cancelled.incrementAndGet();
 		this.unfinished.countDown();
@@ -402,8 +419,9 @@ public final class Execution {
 		return "the experiment was cancelled before this task finished";
 	}
 
-	private void ended() {
+	private void ended(int task) {
 		this.inFlight.decrementAndGet();
+		this.observer.ended(this.log.endNanos(task) - this.log.startNanos(task));
 		this.unfinished.countDown();
 	}
 

@@ -47,8 +47,8 @@ class ForkJoinRunner implements ModeRunner {
 
 	@Override
 	public void run(Execution execution) throws InterruptedException {
-		ForkJoinPool pool = new ForkJoinPool(execution.concurrency(),
-				execution.threads().forkJoin(execution.threadName("forkjoin")), null, false);
+		ForkJoinPool pool = execution.monitored(new ForkJoinPool(execution.concurrency(),
+				execution.threads().forkJoin(execution.threadName("forkjoin")), null, false), "forkjoin");
 		BlockingWork work = execution.blockingWork();
 		try {
 			pool.execute(new Split(execution, work, 0, execution.tasks()));

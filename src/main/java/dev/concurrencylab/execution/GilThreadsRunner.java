@@ -59,7 +59,8 @@ class GilThreadsRunner implements ModeRunner {
 	@Override
 	public void run(Execution execution) throws InterruptedException {
 		int threads = Math.min(execution.concurrency(), execution.tasks());
-		ExecutorService pool = Executors.newFixedThreadPool(threads, execution.platformThreads("gil"));
+		ExecutorService pool = execution
+			.monitored(Executors.newFixedThreadPool(threads, execution.platformThreads("gil")), "gil");
 		ExecutorRuns.runAll(execution, pool, new GilWork(execution, new ReentrantLock(true)));
 	}
 

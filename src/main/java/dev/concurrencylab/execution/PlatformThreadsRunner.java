@@ -45,7 +45,8 @@ class PlatformThreadsRunner implements ModeRunner {
 	@Override
 	public void run(Execution execution) throws InterruptedException {
 		int threads = Math.min(execution.concurrency(), execution.tasks());
-		ExecutorService pool = Executors.newFixedThreadPool(threads, execution.platformThreads("platform"));
+		ExecutorService pool = execution
+			.monitored(Executors.newFixedThreadPool(threads, execution.platformThreads("platform")), "platform");
 		ExecutorRuns.runAll(execution, pool, execution.blockingWork());
 	}
 

@@ -62,6 +62,7 @@ class ProcessPoolRunner implements ModeRunner {
 		WorkerTasks workers = new WorkerTasks(execution, this.launcher);
 		int size = Math.min(execution.concurrency(), execution.tasks());
 		ExecutorService drivers = Executors.newFixedThreadPool(size, execution.platformThreads("pool-driver"));
+		execution.monitored(drivers, "pool-driver");
 		AtomicInteger next = new AtomicInteger();
 		try {
 			for (int driver = 0; driver < size; driver++) {

@@ -58,6 +58,7 @@ class ProcessesRunner implements ModeRunner {
 		WorkerTasks workers = new WorkerTasks(execution, this.launcher);
 		ExecutorService drivers = Executors.newFixedThreadPool(Math.min(execution.concurrency(), execution.tasks()),
 				execution.platformThreads("process-driver"));
+		execution.monitored(drivers, "process-driver");
 		try {
 			for (int task = 0; task < execution.tasks(); task++) {
 				int index = task;

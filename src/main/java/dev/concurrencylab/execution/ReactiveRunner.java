@@ -70,10 +70,12 @@ class ReactiveRunner implements ModeRunner {
 	public void run(Execution execution) throws InterruptedException {
 		ScheduledThreadPoolExecutor timerThread = new ScheduledThreadPoolExecutor(1,
 				execution.platformThreads("reactive-timer"));
+		execution.monitored(timerThread, "reactive-timer");
 		timerThread.setRemoveOnCancelPolicy(true);
 		ExecutorService cpuThreads = Executors.newFixedThreadPool(
 				computeParallelism(execution.concurrency(), LabProperties.cores()),
 				execution.platformThreads("reactive-cpu"));
+		execution.monitored(cpuThreads, "reactive-cpu");
 		Scheduler timer = Schedulers.fromExecutorService(timerThread, execution.threadName("reactive-timer"));
 		Scheduler cpu = Schedulers.fromExecutorService(cpuThreads, execution.threadName("reactive-cpu"));
 		Disposable subscription = tasks(execution, timer, cpu).subscribe();

@@ -41,7 +41,8 @@ class SequentialRunner implements ModeRunner {
 
 	@Override
 	public void run(Execution execution) throws InterruptedException {
-		ExecutorService thread = Executors.newSingleThreadExecutor(execution.platformThreads("sequential"));
+		ExecutorService thread = execution
+			.monitored(Executors.newSingleThreadExecutor(execution.platformThreads("sequential")), "sequential");
 		ExecutorRuns.runAll(execution, thread, execution.blockingWork());
 	}
 

@@ -21,6 +21,7 @@ import dev.concurrencylab.execution.LabThreads;
 import dev.concurrencylab.execution.StopReason;
 import dev.concurrencylab.machine.Capacity;
 import dev.concurrencylab.machine.MachineService;
+import dev.concurrencylab.metrics.LabMetrics;
 import dev.concurrencylab.report.Ideal;
 import dev.concurrencylab.report.Summaries;
 import dev.concurrencylab.report.Summary;
@@ -58,6 +59,13 @@ public class ExperimentService implements SmartLifecycle {
 	/** One permit per experiment allowed to run at once. */
 	private final Semaphore slots;
 
+	/**
+	 * Slot numbers of the running experiments, for bounded metric tags; one per permit.
+	 */
+	private final java.util.Queue<Integer> freeSlots = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+	private final LabMetrics metrics;
+
 	private final AtomicLong sequence = new AtomicLong();
 
 	private volatile boolean running;
@@ -65,7 +73,11 @@ public class ExperimentService implements SmartLifecycle {
 	private volatile boolean stopping;
 
 	ExperimentService(ExperimentRegistry registry, MachineService machine, LabProperties limits, LabClock clock,
-			LabThreads threads, DelayClient http) {
+			LabThreads threads, DelayClient http, LabMetrics metrics) {
+		this.metrics = metrics;
+		for (int slot = 0; slot < limits.maxRunningExperiments(); slot++) {
+			this.freeSlots.add(slot);
+		}
 		this.registry = registry;
 		this.machine = machine;
 		this.limits = limits;
@@ -180,8 +192,11 @@ public class ExperimentService implements SmartLifecycle {
 	private void conduct(Experiment experiment) {
 		ExperimentSpec spec = experiment.spec();
 		long cpuBefore = processCpuNanos();
+		Integer slot = this.freeSlots.poll();
+		this.metrics.experimentStarted();
 		Execution execution = new Execution(spec.workload(), spec.tasks(), spec.concurrency(), spec.timeoutMillis(),
-				"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http);
+				"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http,
+				this.metrics.observe(spec.mode().id(), spec.workload().typeId(), (slot != null) ? slot : 0));
 		experiment.running(execution, Instant.now());
 		String failure = null;
 		try {
@@ -199,11 +214,11 @@ public class ExperimentService implements SmartLifecycle {
 		finally {
 			Thread.interrupted(); // a late cancel must not disturb the bookkeeping below
 			execution.finish();
-			finish(experiment, execution, cpuBefore, failure);
+			finish(experiment, execution, cpuBefore, failure, slot);
 		}
 	}
 
-	private void finish(Experiment experiment, Execution execution, long cpuBefore, String failure) {
+	private void finish(Experiment experiment, Execution execution, long cpuBefore, String failure, Integer slot) {
 		try {
 			ExperimentSpec spec = experiment.spec();
 			Capacity capacity = awaitCapacity();
@@ -244,7 +259,13 @@ public class ExperimentService implements SmartLifecycle {
 					Instant.now());
 		}
 		finally {
+			ExperimentSpec spec = experiment.spec();
+			this.metrics.experimentFinished(spec.mode().id(), spec.workload().typeId(), experiment.status().name(),
+					execution.elapsedNanos());
 			this.registry.finished(experiment);
+			if (slot != null) {
+				this.freeSlots.add(slot);
+			}
 			this.slots.release();
 			experiment.done().complete(experiment);
 		}

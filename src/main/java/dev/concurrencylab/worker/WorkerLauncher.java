@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -33,6 +34,10 @@ public class WorkerLauncher {
 	private final Supplier<WorkerCommand> command;
 
 	private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
+
+	/** Told each worker's start-up time; set once by the metrics. */
+	private volatile LongConsumer spawnListener = (nanos) -> {
+	};
 
 	@Autowired
 	WorkerLauncher(Environment environment, LabProperties limits) {
@@ -63,11 +68,17 @@ public class WorkerLauncher {
 			throw ex;
 		}
 		this.live.add(worker);
+		this.spawnListener.accept(worker.spawnNanos());
 		worker.onExit(() -> {
 			this.live.remove(worker);
 			this.slots.release();
 		});
 		return worker;
+	}
+
+	/** Tells {@code listener} each new worker's start-up time, in nanoseconds. */
+	public void onSpawn(LongConsumer listener) {
+		this.spawnListener = listener;
 	}
 
 	/** Worker processes alive now. */
