@@ -213,7 +213,8 @@ class ModeRunnersTest {
 
 	/** Lab threads end after their executor reports termination; give them a moment. */
 	private void assertNoThreadLeft() throws InterruptedException {
-		awaitUntil(() -> this.threads.live() == 0);
+		awaitUntil(() -> this.threads.live() == 0
+				&& Thread.getAllStackTraces().keySet().stream().noneMatch((t) -> t.getName().startsWith("lab-test-")));
 		assertThat(this.threads.live()).isZero();
 		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((t) -> t.getName().startsWith("lab-test-"));
 	}
