@@ -46,11 +46,21 @@ final class Verdict {
 		sentences.add(String.format(Locale.ROOT, "%s: %s %s fastest at %s ms, %s× faster than %s.", capitalise(kind),
 				who, tied.isEmpty() ? "is" : "as", ms(winner.wallMillis().median()), x(winner.speedup()), baseline));
 		if (kind.equals("computation") && capacity != null) {
+			String reach;
+			if (winner.speedup() > capacity * 1.15) {
+				reach = ", yet the winner beat that: the machine was busier when the capacity was measured than during "
+						+ "the runs, so take these numbers as noisy and repeat on a quieter machine";
+			}
+			else if (winner.speedup() >= 0.85 * capacity) {
+				reach = ", and the winner reaches it";
+			}
+			else {
+				reach = "; the winner stays below it";
+			}
 			sentences.add(String.format(Locale.ROOT,
 					"The machine's measured parallel capacity is %s cores' worth, so no mode can compute more than "
 							+ "about %s× faster than one thread%s.",
-					x(capacity), x(capacity), (winner.speedup() >= 0.85 * capacity) ? ", and the winner reaches it"
-							: "; the winner stays below it"));
+					x(capacity), x(capacity), reach));
 		}
 		else if (kind.equals("waits")) {
 			sentences.add("Waits overlap whenever a mode keeps many tasks in flight; what limits it is how many it "

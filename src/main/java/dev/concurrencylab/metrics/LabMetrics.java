@@ -57,7 +57,7 @@ public class LabMetrics {
 	 * Histogram buckets of task durations, 1 ms to 60 s in 1-2-5 steps: enough for
 	 * {@code histogram_quantile} and a sixth of the series of Micrometer's default
 	 * percentile histogram (a scrape after 1,000 experiments in every mode and workload
-	 * went from 418 KB to about 100 KB).
+	 * measured 418 KB before and 138 KB after).
 	 */
 	static final Duration[] TASK_BUCKETS = java.util.stream.Stream
 		.of(1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 60_000)
