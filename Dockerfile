@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# Concurrency Lab: build with the Maven wrapper on a JDK 25, run the extracted layers on a JRE 25.
+#   docker build -t concurrency-lab .      docker run --rm -p 8080:8080 concurrency-lab
+# deploy/prometheus-e2e.sh repeats the extract and the ENTRYPOINT below outside Docker, so keep
+# the ENTRYPOINT on one line in JSON form.
+
+FROM eclipse-temurin:25-jdk AS build
+WORKDIR /src
+# The wrapper and the pom first, so that a change in src/ alone reuses the Maven cache mount.
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY src/ src/
+# The same build CI runs (without the tests: CI runs them). The JDK image has neither curl,
+# wget nor unzip; the wrapper then downloads Maven with its own Java downloader as a .tar.gz.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -DskipTests package
+RUN java -Djarmode=tools -jar target/*.jar extract --layers --launcher --destination extracted
+
+FROM eclipse-temurin:25-jre
+# A full JRE on purpose: the processes and process-pool modes start worker JVMs with this
+# same java executable and the application's classes (BOOT-INF/classes below).
+RUN groupadd --system lab && useradd --system --gid lab --no-create-home --home-dir /app --shell /usr/sbin/nologin lab
+WORKDIR /app
+# Least to most often changed, so that a code change rebuilds only the last layer.
+COPY --from=build /src/extracted/dependencies/ ./
+COPY --from=build /src/extracted/spring-boot-loader/ ./
+COPY --from=build /src/extracted/snapshot-dependencies/ ./
+COPY --from=build /src/extracted/application/ ./
+# JDK 25 AOT cache (JEP 483/514/515) from a training run that stops right after the context
+# refresh: classes come loaded and linked, start-up to healthy is faster (see deploy/README.md).
+# Same flags as the ENTRYPOINT; if the cache does not fit at run time the JVM just ignores it.
+RUN java -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:AOTCacheOutput=app.aot -Dspring.context.exit=onRefresh \
+        org.springframework.boot.loader.launch.JarLauncher
+USER lab:lab
+EXPOSE 8080
+# Neither curl nor wget is in the JRE image: bash's /dev/tcp asks the health endpoint instead.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /actuator/health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && grep -q '\"status\":\"UP\"' <&3"]
+# MaxRAMPercentage 60, not 75: worker processes are JVMs of their own (up to 4 × cores, each
+# -Xmx256m) under the same container memory limit. SIGTERM reaches java directly (exec form)
+# and starts Spring's graceful shutdown, which stops experiments and kills workers.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-XX:AOTCache=app.aot", "org.springframework.boot.loader.launch.JarLauncher"]
