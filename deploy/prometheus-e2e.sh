@@ -139,7 +139,8 @@ log "docker-compose config: ok"
 # --- 2. jar + Prometheus + dashboard queries -------------------------------------------
 APP_PORT=$(free_port "$APP_PORT_FROM")
 PROM_PORT=$(free_port "$PROM_PORT_FROM")
-"$JAVA" -jar "$JAR" --server.address=127.0.0.1 --server.port="$APP_PORT" >"$tmp/app.log" 2>&1 &
+# A small heap, so that the experiments below cause garbage collections (the GC panels need them).
+"$JAVA" -Xmx256m -jar "$JAR" --server.address=127.0.0.1 --server.port="$APP_PORT" >"$tmp/app.log" 2>&1 &
 app_pid=$!
 pids+=("$app_pid")
 if ! wait_for "http://127.0.0.1:$APP_PORT/actuator/health" '"status":"UP"' 120 "$app_pid"; then
@@ -189,6 +190,8 @@ experiment SUCCEEDED '{"mode":"fork-join","workload":{"type":"cpu","iterations":
 experiment SUCCEEDED '{"mode":"sequential","workload":{"type":"mixed","millis":20,"iterations":1000000},"tasks":5}'
 experiment SUCCEEDED '{"mode":"virtual-threads","workload":{"type":"http","millis":50},"tasks":20}'
 experiment FAILED '{"mode":"platform-threads","workload":{"type":"sleep","millis":5000},"tasks":4,"timeoutMillis":300,"label":"deadline"}'
+# 200,000 timings and their threads make garbage enough for a few collections.
+experiment SUCCEEDED '{"mode":"virtual-threads","workload":{"type":"sleep","millis":0},"tasks":200000}'
 
 log "waiting ${SCRAPE_WAIT}s for scrapes"
 sleep "$SCRAPE_WAIT"

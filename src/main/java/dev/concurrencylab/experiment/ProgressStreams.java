@@ -8,8 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import jakarta.annotation.PreDestroy;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -43,7 +47,9 @@ class ProgressStreams {
 	private final ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1,
 			Thread.ofPlatform().name("sse-progress-", 1).daemon().factory());
 
-	ProgressStreams() {
+	ProgressStreams(ObjectProvider<MeterRegistry> registry) {
+		registry.ifAvailable(
+				(meters) -> new ExecutorServiceMetrics(this.ticker, "lab.sse-ticker", Tags.empty()).bindTo(meters));
 		this.ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
 	}
 

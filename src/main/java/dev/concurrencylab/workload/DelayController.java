@@ -4,11 +4,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.annotation.PreDestroy;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,9 +38,11 @@ class DelayController {
 	private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
 			Thread.ofPlatform().name("delay-timer-", 1).daemon().factory());
 
-	DelayController(LabProperties limits) {
+	DelayController(LabProperties limits, ObjectProvider<MeterRegistry> registry) {
 		this.limits = limits;
 		this.timer.setRemoveOnCancelPolicy(true);
+		registry.ifAvailable(
+				(meters) -> new ExecutorServiceMetrics(this.timer, "lab.delay-timer", Tags.empty()).bindTo(meters));
 	}
 
 	@GetMapping(path = PATH, produces = MediaType.TEXT_PLAIN_VALUE)

@@ -66,6 +66,10 @@ class MetricsIntegrationTest {
 			// per experiment.
 			assertThat(scrape).doesNotContain("name=\"lab.platform\"");
 			assertThat(scrape).doesNotContain("secret-label-text");
+			// The service's own long-lived pools.
+			assertThat(scrape).contains(
+					"executor_completed_tasks_total{application=\"concurrency-lab\",name=\"lab.delay-timer\"}",
+					"executor_pool_size_threads{application=\"concurrency-lab\",name=\"lab.sse-ticker\"}");
 		}
 	}
 
