@@ -840,6 +840,17 @@ class Bench:
         modes = [m for m in HTTP_MODES if self.offers(m)]
         scen = f"d {n:,} x http {millis} ms"
         log(f"\n[d] {n:,} tasks x http {millis} ms: {modes}")
+        # Both ends of loopback HTTP run in the service's JVM; C2 needs tens of full-size rounds
+        # to compile that path (measured: ~50), so the timed rounds measure the steady state.
+        warm = 0 if self.args.no_warmup else self.args.http_warmup
+        if warm:
+            log(f"  http warm-up (untimed): {warm} rounds per mode")
+            for _ in range(warm):
+                for mode in modes:
+                    try:
+                        self.lab.experiment(experiment_spec(mode, http_wl(millis), n, label="bench d warm-up"))
+                    except (LabError, OSError) as e:
+                        log(f"  warm-up {mode}: {e}")
         for r in self.rounds():
             log(f"  round {r + 1}/{self.args.repeats}")
             for mode in modes:
@@ -1251,6 +1262,8 @@ def parse_args(argv):
                    help="JDK for the bare floor program (default %(default)s)")
     p.add_argument("--peer", default=None, help="path of python_peer.py (default ../shared/bench of the project)")
     p.add_argument("--no-warmup", action="store_true", help="skip the untimed warm-up experiments")
+    p.add_argument("--http-warmup", type=int, default=30,
+                   help="untimed full-size rounds per mode before d, for the JIT (default %(default)s)")
     p.add_argument("--no-recalibrate", dest="recalibrate", action="store_false",
                    help="use the capacity GET /machine has instead of POST /machine/calibrate before e")
     p.add_argument("--optimized-launch", action="store_true",

@@ -105,8 +105,9 @@ class CatalogController {
 				new WorkloadView("mixed", "Compute `iterations`, then wait `millis`.", List.of(millis, iterations),
 						Map.of("type", "mixed", "millis", 100, "iterations", 5_000_000)),
 				new WorkloadView("http",
-						"A real HTTP GET over loopback to this service's own /delay endpoint, which "
-								+ "answers after `millis`. No user-supplied URL is ever contacted.",
+						"A real HTTP GET over loopback to the delay endpoint this service serves on a loopback "
+								+ "port of its own (the JDK's HTTP server), which answers after `millis`. No "
+								+ "user-supplied URL is ever contacted.",
 						List.of(millis), Map.of("type", "http", "millis", 100)));
 	}
 

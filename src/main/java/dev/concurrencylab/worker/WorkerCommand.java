@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The command line of a worker process, built by a pure function from fixed parts only:
- * the running JVM's executable, where this application's classes are, and the port of its
- * own delay endpoint. Nothing a user sends ever reaches it.
+ * the running JVM's executable, where this application's classes are, and the loopback
+ * address of its own delay endpoint. Nothing a user sends ever reaches it.
  *
  * <p>
  * Flags, measured on 2 cores with JDK 25 (median of 10): a worker says READY 38–42 ms
@@ -39,9 +39,13 @@ public record WorkerCommand(List<String> arguments) {
 	 * @param classes where {@link WorkerMain} was loaded from: a classes folder (run from
 	 * the build or the extracted layers) or a Spring Boot jar's nested
 	 * {@code jar:nested:/app.jar/!BOOT-INF/classes/} location
-	 * @param port the port of this service's delay endpoint
+	 * @param delayBaseUrl this service's loopback delay endpoint, e.g.
+	 * {@code http://127.0.0.1:41234/delay?millis=}
 	 */
-	public static WorkerCommand of(String java, URI classes, int port) {
+	public static WorkerCommand of(String java, URI classes, String delayBaseUrl) {
+		if (!delayBaseUrl.startsWith("http://127.0.0.1:")) {
+			throw new IllegalArgumentException("workers only ever call this service over loopback");
+		}
 		List<String> command = new ArrayList<>();
 		command.add(java);
 		command.addAll(JVM_FLAGS);
@@ -59,7 +63,7 @@ public record WorkerCommand(List<String> arguments) {
 			command.add(Path.of(classes).toString());
 			command.add(MAIN);
 		}
-		command.add("http://127.0.0.1:" + port + "/delay?millis=");
+		command.add(delayBaseUrl);
 		return new WorkerCommand(command);
 	}
 

@@ -13,10 +13,10 @@ import java.util.function.Supplier;
 import jakarta.annotation.PreDestroy;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.workload.DelayServer;
 
 /**
  * Launches worker processes and caps how many are alive across all experiments
@@ -40,8 +40,8 @@ public class WorkerLauncher {
 	};
 
 	@Autowired
-	WorkerLauncher(Environment environment, LabProperties limits) {
-		this(limits.maxProcessesPerCore() * LabProperties.cores(), () -> serviceCommand(environment));
+	WorkerLauncher(DelayServer delays, LabProperties limits) {
+		this(limits.maxProcessesPerCore() * LabProperties.cores(), () -> serviceCommand(delays));
 	}
 
 	/** A launcher of {@code command}, for at most {@code maxLive} live workers. */
@@ -102,15 +102,11 @@ public class WorkerLauncher {
 		}
 	}
 
-	private static WorkerCommand serviceCommand(Environment environment) {
-		String port = environment.getProperty("local.server.port");
-		if (port == null) {
-			throw new IllegalStateException("the web server has not started yet");
-		}
+	private static WorkerCommand serviceCommand(DelayServer delays) {
 		String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
 		try {
 			URI classes = WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI();
-			return WorkerCommand.of(java, classes, Integer.parseInt(port));
+			return WorkerCommand.of(java, classes, delays.baseUrl());
 		}
 		catch (URISyntaxException ex) {
 			throw new IllegalStateException("cannot tell where the worker's classes are", ex);

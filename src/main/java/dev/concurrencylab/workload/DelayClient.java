@@ -10,18 +10,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
  * The HTTP client of the {@code http} workload. It only ever calls this service's own
- * {@code /delay} endpoint on 127.0.0.1; no user-supplied host or URL is contacted. Owns
- * the JDK {@link HttpClient} and its executor, and closes both with the context.
+ * {@link DelayServer} on 127.0.0.1; no user-supplied host or URL is contacted. Owns the
+ * JDK {@link HttpClient} and its executor, and closes both with the context.
  */
 @Component
 public class DelayClient implements AutoCloseable {
 
-	private final Environment environment;
+	private final DelayServer server;
 
 	private final ExecutorService executor = Executors
 		.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-client-", 1).factory());
@@ -35,8 +34,8 @@ public class DelayClient implements AutoCloseable {
 	/** http://127.0.0.1:{port}/delay?millis= once the server port is known. */
 	private volatile String base;
 
-	public DelayClient(Environment environment) {
-		this.environment = environment;
+	public DelayClient(DelayServer server) {
+		this.server = server;
 	}
 
 	/**
@@ -66,12 +65,10 @@ public class DelayClient implements AutoCloseable {
 	private String base() {
 		String value = this.base;
 		if (value == null) {
-			String port = this.environment.getProperty("local.server.port");
-			if (port == null) {
-				throw new IllegalStateException(
-						"the web server has not started, so there is no delay endpoint to call");
+			if (this.server == null) {
+				throw new IllegalStateException("the delay server has not started, so there is nothing to call");
 			}
-			value = "http://127.0.0.1:" + port + DelayController.PATH + "?millis=";
+			value = this.server.baseUrl();
 			this.base = value;
 		}
 		return value;

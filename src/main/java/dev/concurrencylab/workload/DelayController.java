@@ -23,8 +23,10 @@ import org.springframework.web.server.ResponseStatusException;
 import dev.concurrencylab.LabProperties;
 
 /**
- * The built-in endpoint the {@code http} workload calls: it answers after {@code millis}
- * without holding a request thread while it waits (a timer completes the response).
+ * The delay endpoint on the service's own port, for trying by hand: it answers after
+ * {@code millis} without holding a request thread while it waits. The {@code http}
+ * workload calls the same endpoint on {@link DelayServer}, which costs half the CPU per
+ * request.
  */
 @RestController
 @Tag(name = "workloads")
@@ -47,8 +49,9 @@ class DelayController {
 
 	@GetMapping(path = PATH, produces = MediaType.TEXT_PLAIN_VALUE)
 	@Operation(summary = "Answer after a delay",
-			description = "The target of the `http` workload: answers `millis` as plain text after waiting "
-					+ "`millis` milliseconds, without blocking a request thread.")
+			description = "Answers `millis` as plain text after waiting `millis` milliseconds, without blocking a "
+					+ "request thread. The `http` workload calls the same endpoint on a lighter server of the "
+					+ "service's own, on a loopback port of its own.")
 	CompletableFuture<String> delay(@Parameter(description = "how long to wait, 0 to lab.max-millis",
 			example = "100") @RequestParam long millis) {
 		if (millis < 0 || millis > this.limits.maxMillis()) {

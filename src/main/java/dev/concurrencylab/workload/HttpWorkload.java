@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * One real HTTP GET over loopback to the service's own {@code /delay} endpoint, which
- * answers after {@code millis}; its result is the delay the server reports.
+ * One real HTTP GET over loopback to the service's own {@link DelayServer}, which answers
+ * after {@code millis}; its result is the delay the server reports.
  */
 public record HttpWorkload(long millis) implements Workload {
 

@@ -10,8 +10,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.mock.env.MockEnvironment;
-
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
@@ -163,7 +161,7 @@ class ModeRunnersTest {
 	@MethodSource("runners")
 	void aFailingTaskShouldFailWithAReadableErrorAndTheOthersGoOn(ModeRunner runner) throws Exception {
 		// No web server: every http task fails at once, with a sentence saying why.
-		DelayClient noServer = new DelayClient(new MockEnvironment());
+		DelayClient noServer = new DelayClient(null);
 		try {
 			Execution execution = new Execution(new HttpWorkload(10), 3, 3, 60_000, "lab-test-", LabClock.SYSTEM,
 					this.threads, noServer);
@@ -171,7 +169,7 @@ class ModeRunnersTest {
 			execution.finish();
 
 			assertThat(execution.progress().failed()).isEqualTo(3);
-			assertThat(execution.log().error(2)).contains("web server has not started");
+			assertThat(execution.log().error(2)).contains("delay server has not started");
 		}
 		finally {
 			noServer.close();

@@ -41,7 +41,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @WebMvcTest(controllers = ExperimentController.class)
 @EnableConfigurationProperties(LabProperties.class)
 @Import({ ExperimentRequestValidator.class, ExperimentStarter.class, ProgressStreams.class, Modes.class,
-		BodySizeLimitFilter.class, WorkerLauncher.class })
+		BodySizeLimitFilter.class })
 @ComponentScan(basePackageClasses = ModeRunner.class,
 		includeFilters = @ComponentScan.Filter(type = org.springframework.context.annotation.FilterType.ASSIGNABLE_TYPE,
 				classes = ModeRunner.class),
@@ -53,6 +53,9 @@ class ExperimentControllerTest {
 
 	@MockitoBean
 	private ExperimentService experiments;
+
+	@MockitoBean
+	private WorkerLauncher workers;
 
 	@AfterEach
 	void badRequestsNeverReachTheService() {

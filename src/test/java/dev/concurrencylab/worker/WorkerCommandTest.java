@@ -11,7 +11,8 @@ class WorkerCommandTest {
 
 	@Test
 	void fromAClassesFolderTheWorkerMainRunsOnThatFolder() {
-		WorkerCommand command = WorkerCommand.of("/jdk/bin/java", URI.create("file:/app/target/classes/"), 8080);
+		WorkerCommand command = WorkerCommand.of("/jdk/bin/java", URI.create("file:/app/target/classes/"),
+				"http://127.0.0.1:8080/delay?millis=");
 
 		assertThat(command.arguments()).startsWith("/jdk/bin/java")
 			.containsSubsequence("-cp", "/app/target/classes", "dev.concurrencylab.worker.WorkerMain",
@@ -23,7 +24,7 @@ class WorkerCommandTest {
 	@Test
 	void fromAnExecutableJarTheJarsOwnLauncherStartsTheWorker() {
 		WorkerCommand command = WorkerCommand.of("/jdk/bin/java",
-				URI.create("jar:nested:/srv/app.jar/!BOOT-INF/classes/!/"), 9090);
+				URI.create("jar:nested:/srv/app.jar/!BOOT-INF/classes/!/"), "http://127.0.0.1:9090/delay?millis=");
 
 		assertThat(command.arguments()).containsSubsequence("-Dloader.main=dev.concurrencylab.worker.WorkerMain", "-cp",
 				"/srv/app.jar", "org.springframework.boot.loader.launch.PropertiesLauncher",
@@ -42,7 +43,15 @@ class WorkerCommandTest {
 	@Test
 	void theCommandShouldBeTheSameForTheSameInputs() {
 		URI classes = URI.create("file:/app/classes/");
-		assertThat(WorkerCommand.of("java", classes, 1)).isEqualTo(WorkerCommand.of("java", classes, 1));
+		String delay = "http://127.0.0.1:1/delay?millis=";
+		assertThat(WorkerCommand.of("java", classes, delay)).isEqualTo(WorkerCommand.of("java", classes, delay));
+	}
+
+	@Test
+	void onlyALoopbackDelayEndpointShouldBeAccepted() {
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> WorkerCommand.of("java", URI.create("file:/app/classes/"),
+					"http://example.com/delay?millis="));
 	}
 
 }
