@@ -30,7 +30,7 @@ class OpenApiConfiguration {
 			(their computation pool), and `concurrency` otherwise. `idealFormula` shows the numbers used.
 			- `efficiency` = idealMillis ÷ wallMillis (1.0 is perfect).
 			- `cpuMillis`: CPU time the service process used during the run (other experiments running at the \
-			same time add to it).
+			same time add to it), plus in the process modes what the worker processes used for their tasks.
 
 			Errors are RFC 9457 problem details; validation errors list each field in `errors`.
 			""";
