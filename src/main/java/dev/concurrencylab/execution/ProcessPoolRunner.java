@@ -71,14 +71,7 @@ class ProcessPoolRunner implements ModeRunner {
 			execution.awaitTasks();
 		}
 		finally {
-			// Stopping: kill the workers first, so that drivers blocked reading them wake
-			// up.
-			boolean stopping = execution.stopping();
-			if (stopping) {
-				workers.endAll(true);
-			}
-			execution.shutdown(drivers);
-			workers.endAll(stopping);
+			workers.stop(drivers);
 		}
 	}
 

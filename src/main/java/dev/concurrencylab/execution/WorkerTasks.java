@@ -2,6 +2,7 @@ package dev.concurrencylab.execution;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 
 import dev.concurrencylab.worker.WorkerException;
@@ -81,10 +82,23 @@ final class WorkerTasks {
 	}
 
 	/**
+	 * Ends the run: when it is stopping, kills the workers first so that drivers blocked
+	 * reading them wake up; then stops the drivers, and ends (or reaps) every worker.
+	 */
+	void stop(ExecutorService drivers) {
+		boolean stopping = this.execution.stopping();
+		if (stopping) {
+			endAll(true);
+		}
+		this.execution.shutdown(drivers);
+		endAll(stopping);
+	}
+
+	/**
 	 * Ends every worker of this run: those asked to exit get a moment to do so, the rest
 	 * are killed; then each is reaped and its stderr drained.
 	 */
-	void endAll(boolean kill) {
+	private void endAll(boolean kill) {
 		long deadline = System.nanoTime() + WorkerProcess.EXIT_GRACE.toNanos();
 		for (WorkerProcess worker : Set.copyOf(this.live)) {
 			if (kill) {
