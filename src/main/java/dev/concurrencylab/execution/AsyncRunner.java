@@ -6,7 +6,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -83,24 +82,12 @@ class AsyncRunner implements ModeRunner {
 
 		CompletableFuture<Long> task(int task) {
 			return switch (this.execution.workload()) {
-				case SleepWorkload sleep -> {
-					CompletableFuture<Void> waits = delay(sleep.millis());
-					for (int step = 1; step < sleep.steps(); step++) {
-						waits = waits.thenCompose((done) -> delay(sleep.millis()));
-					}
-					yield waits.thenApply((done) -> (long) sleep.steps());
-				}
+				case SleepWorkload sleep -> TimerWaits.sleep(this.timer, sleep);
 				case CpuWorkload work -> compute(task, work.iterations());
 				case MixedWorkload mixed -> compute(task, mixed.iterations())
-					.thenCompose((result) -> delay(mixed.millis()).thenApply((done) -> result));
+					.thenCompose((result) -> TimerWaits.delay(this.timer, mixed.millis()).thenApply((done) -> result));
 				case HttpWorkload call -> this.execution.http().getAsync(call.millis());
 			};
-		}
-
-		private CompletableFuture<Void> delay(long millis) {
-			CompletableFuture<Void> done = new CompletableFuture<>();
-			this.timer.schedule(() -> done.complete(null), millis, TimeUnit.MILLISECONDS);
-			return done;
 		}
 
 		private CompletableFuture<Long> compute(int task, long iterations) {

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -75,26 +74,14 @@ class EventLoopRunner implements ModeRunner {
 	/** Starts a task on the loop thread; its future completes on the loop thread too. */
 	private CompletableFuture<Long> task(Execution execution, ScheduledThreadPoolExecutor loop, int task) {
 		return switch (execution.workload()) {
-			case SleepWorkload sleep -> {
-				CompletableFuture<Void> waits = delay(loop, sleep.millis());
-				for (int step = 1; step < sleep.steps(); step++) {
-					waits = waits.thenCompose((done) -> delay(loop, sleep.millis()));
-				}
-				yield waits.thenApply((done) -> (long) sleep.steps());
-			}
+			case SleepWorkload sleep -> TimerWaits.sleep(loop, sleep);
 			case CpuWorkload work -> CompletableFuture.completedFuture(compute(execution, task, work.iterations()));
 			case MixedWorkload mixed -> {
 				long result = compute(execution, task, mixed.iterations());
-				yield delay(loop, mixed.millis()).thenApply((done) -> result);
+				yield TimerWaits.delay(loop, mixed.millis()).thenApply((done) -> result);
 			}
 			case HttpWorkload call -> execution.http().getAsync(call.millis()).thenApplyAsync((result) -> result, loop);
 		};
-	}
-
-	private static CompletableFuture<Void> delay(ScheduledThreadPoolExecutor loop, long millis) {
-		CompletableFuture<Void> done = new CompletableFuture<>();
-		loop.schedule(() -> done.complete(null), millis, TimeUnit.MILLISECONDS);
-		return done;
 	}
 
 	/** Computes on the loop thread, blocking every other task meanwhile. */
