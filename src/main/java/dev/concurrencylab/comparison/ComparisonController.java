@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -74,9 +75,8 @@ class ComparisonController {
 
 	private Comparison find(String id) {
 		return this.comparisons.find(id)
-			.orElseThrow(() -> new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND,
-					"No comparison has the id '" + id + "'; only the last " + ComparisonService.RETAINED
-							+ " finished ones are kept."));
+			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No comparison has the id '" + id
+					+ "'; only the last " + ComparisonService.RETAINED + " finished ones are kept."));
 	}
 
 	private ComparisonView view(Comparison comparison) {

@@ -2,8 +2,11 @@ package dev.concurrencylab.comparison;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.experiment.ExperimentService;
@@ -48,16 +51,16 @@ public record ComparisonView(String id, String label, Comparison.Status status, 
 	}
 
 	/** The compared modes that compute one task at a time by design. */
-	private static java.util.Set<String> serialising(Comparison comparison) {
+	private static Set<String> serialising(Comparison comparison) {
 		return comparison.specs()
 			.stream()
 			.filter((spec) -> spec.mode().computeParallelism(spec.concurrency(), LabProperties.cores()) == 1)
 			.map((spec) -> spec.mode().id())
-			.collect(java.util.stream.Collectors.toSet());
+			.collect(Collectors.toSet());
 	}
 
 	static List<ModeResult> results(Map<String, List<ExperimentService.Outcome>> outcomes) {
-		Map<String, Double> medians = new java.util.LinkedHashMap<>();
+		Map<String, Double> medians = new LinkedHashMap<>();
 		outcomes.forEach((mode, runs) -> {
 			List<Double> walls = walls(runs);
 			if (!walls.isEmpty()) {

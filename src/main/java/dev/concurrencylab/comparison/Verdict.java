@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.concurrencylab.workload.Workload;
@@ -27,7 +28,7 @@ final class Verdict {
 	 * The verdict.
 	 * @param serialising the modes that by design compute one task at a time
 	 */
-	static String of(Workload workload, List<ModeResult> results, Double capacity, java.util.Set<String> serialising) {
+	static String of(Workload workload, List<ModeResult> results, Double capacity, Set<String> serialising) {
 		List<ModeResult> ran = results.stream().filter((r) -> r.runs() > 0).toList();
 		if (ran.isEmpty()) {
 			return "No run finished, so there is nothing to compare.";

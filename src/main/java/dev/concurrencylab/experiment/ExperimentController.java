@@ -1,5 +1,7 @@
 package dev.concurrencylab.experiment;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -166,10 +168,10 @@ class ExperimentController {
 			return null;
 		}
 		try {
-			return ExperimentStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+			return ExperimentStatus.valueOf(status.toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidRequestException(java.util.List.of(new FieldProblem("status",
+			throw new InvalidRequestException(List.of(new FieldProblem("status",
 					"must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED", status)));
 		}
 	}

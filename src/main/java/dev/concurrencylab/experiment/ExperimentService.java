@@ -3,7 +3,11 @@ package dev.concurrencylab.experiment;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +23,7 @@ import dev.concurrencylab.execution.LabClock;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.LabThreads;
 import dev.concurrencylab.execution.StopReason;
+import dev.concurrencylab.execution.TaskLog;
 import dev.concurrencylab.machine.Capacity;
 import dev.concurrencylab.machine.MachineService;
 import dev.concurrencylab.metrics.LabMetrics;
@@ -62,7 +67,7 @@ public class ExperimentService implements SmartLifecycle {
 	/**
 	 * Slot numbers of the running experiments, for bounded metric tags; one per permit.
 	 */
-	private final java.util.Queue<Integer> freeSlots = new java.util.concurrent.ConcurrentLinkedQueue<>();
+	private final Queue<Integer> freeSlots = new ConcurrentLinkedQueue<>();
 
 	private final LabMetrics metrics;
 
@@ -146,7 +151,7 @@ public class ExperimentService implements SmartLifecycle {
 		try {
 			experiment.done().get();
 		}
-		catch (java.util.concurrent.ExecutionException ex) {
+		catch (ExecutionException ex) {
 			throw new IllegalStateException(ex.getCause());
 		}
 		finally {
@@ -159,12 +164,12 @@ public class ExperimentService implements SmartLifecycle {
 
 	/** Kept experiments, newest first, filtered by status and mode when given. */
 	ExperimentListView list(ExperimentStatus status, String mode, int page, int size) {
-		java.util.List<Experiment> matching = this.registry.all()
+		List<Experiment> matching = this.registry.all()
 			.stream()
 			.filter((e) -> status == null || e.status() == status)
 			.filter((e) -> mode == null || e.spec().mode().id().equals(mode))
 			.toList();
-		java.util.List<ExperimentListView.Item> items = matching.stream()
+		List<ExperimentListView.Item> items = matching.stream()
 			.skip((long) page * size)
 			.limit(size)
 			.map(ExperimentListView.Item::of)
@@ -282,7 +287,7 @@ public class ExperimentService implements SmartLifecycle {
 	}
 
 	/** CPU the worker processes of a process mode used for their tasks; 0 otherwise. */
-	private static long workerCpuNanos(dev.concurrencylab.execution.TaskLog log) {
+	private static long workerCpuNanos(TaskLog log) {
 		if (!log.processes()) {
 			return 0;
 		}

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -59,7 +60,7 @@ public class LabMetrics {
 	 * percentile histogram (a scrape after 1,000 experiments in every mode and workload
 	 * measured 418 KB before and 138 KB after).
 	 */
-	static final Duration[] TASK_BUCKETS = java.util.stream.Stream
+	static final Duration[] TASK_BUCKETS = Stream
 		.of(1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 60_000)
 		.map(Duration::ofMillis)
 		.toArray(Duration[]::new);

@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.util.unit.DataSize;
 
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
@@ -20,7 +23,6 @@ import dev.concurrencylab.workload.SleepWorkload;
 import dev.concurrencylab.workload.Workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Every in-process mode, run directly (no Spring, no HTTP): results, thread kinds,
@@ -83,7 +85,7 @@ class ModeRunnersTest {
 		assertNoThreadLeft();
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void gilThreadsShouldNeverComputeTwoTasksAtOnceButOverlapWaits() throws Exception {
 		// Four tasks of ~30 ms computing and 300 ms waiting on four threads: the waits
 		// overlap (far less than 4 × 330 ms) and the results equal the plain kernel's.
@@ -96,7 +98,7 @@ class ModeRunnersTest {
 		assertNoThreadLeft();
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void eventLoopShouldRunEverythingOnOneThread() throws Exception {
 		Execution execution = run(new EventLoopRunner(), new SleepWorkload(100, 1), 500, 500);
 
@@ -106,7 +108,7 @@ class ModeRunnersTest {
 		assertNoThreadLeft();
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void reactiveShouldKeepTheCapAboveTheFlatMapLimit() throws Exception {
 		int concurrency = ReactiveRunner.FLAT_LIMIT + 500;
 		Execution execution = run(new ReactiveRunner(), new SleepWorkload(50, 1), 3 * concurrency, concurrency);
@@ -205,8 +207,7 @@ class ModeRunnersTest {
 
 	private static LabProperties limits() {
 		return new LabProperties(1_000_000, 10, 60_000, 100, 10_000_000_000L, 2000, 4, 600_000, 300_000, 600_000,
-				30_000, 4, 200, org.springframework.util.unit.DataSize.ofMegabytes(512), 100,
-				org.springframework.util.unit.DataSize.ofKilobytes(64));
+				30_000, 4, 200, DataSize.ofMegabytes(512), 100, DataSize.ofKilobytes(64));
 	}
 
 	/** Lab threads end after their executor reports termination; give them a moment. */
@@ -217,7 +218,7 @@ class ModeRunnersTest {
 		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((t) -> t.getName().startsWith("lab-test-"));
 	}
 
-	static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+	static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
 			Thread.sleep(10);

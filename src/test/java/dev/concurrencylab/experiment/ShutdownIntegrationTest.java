@@ -1,6 +1,7 @@
 package dev.concurrencylab.experiment;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class ShutdownIntegrationTest {
 		assertThat(threads.live()).isZero();
 	}
 
-	private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+	private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 		while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
 			Thread.sleep(20);

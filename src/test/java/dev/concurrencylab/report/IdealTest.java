@@ -2,6 +2,7 @@ package dev.concurrencylab.report;
 
 import java.time.Instant;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import dev.concurrencylab.machine.Capacity;
@@ -27,7 +28,7 @@ class IdealTest {
 	void computationShouldBeSpreadOverTheMeasuredCapacityNotTheCores() {
 		// 8 tasks × 250 ms (125,000,000 iterations × 2 ns) over 1.5 cores' worth.
 		Ideal ideal = Ideal.of(new CpuWorkload(125_000_000), 8, 8, 8, CAPACITY);
-		assertThat(ideal.millis()).isEqualTo(8 * 250 / 1.5, org.assertj.core.data.Offset.offset(0.01));
+		assertThat(ideal.millis()).isEqualTo(8 * 250 / 1.5, Offset.offset(0.01));
 		assertThat(ideal.formula()).startsWith("computation");
 	}
 
