@@ -124,6 +124,7 @@ command -v curl >/dev/null || die "curl is needed"
 command -v python3 >/dev/null || die "python3 is needed"
 command -v prometheus >/dev/null || apt_install prometheus
 command -v docker-compose >/dev/null || apt_install docker-compose
+# (Chromium is installed below, when the Swagger UI check needs it.)
 JAVA=$(find_java) || die "no JDK 21+ found (JAVA_HOME, /usr/lib/jvm/*)"
 log "java: $JAVA ($(java_major "$JAVA")); $(prometheus --version 2>&1 | head -1)"
 shopt -s nullglob
@@ -199,6 +200,20 @@ python3 deploy/check-dashboard.py --prometheus-url "http://127.0.0.1:$PROM_PORT"
 	--dashboard deploy/grafana/dashboards/concurrency-lab.json | tee "$tmp/check.out" ||
 	die "some dashboard queries return no data: $(tail -1 "$tmp/check.out")"
 dashboard_summary=$(tail -1 "$tmp/check.out")
+
+# Swagger UI in a real browser: headless Chromium renders the page (its JavaScript loads
+# /v3/api-docs) and every endpoint group and path must be on it.
+command -v chromium >/dev/null || apt_install chromium
+timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	--disable-background-networking --disable-component-update --disable-sync \
+	--user-data-dir="$tmp/chromium" --virtual-time-budget=20000 --dump-dom \
+	"http://127.0.0.1:$APP_PORT/swagger-ui.html" >"$tmp/swagger.html" 2>"$tmp/chromium.log" ||
+	die "headless Chromium could not render Swagger UI: $(tail -3 "$tmp/chromium.log")"
+for expected in "Concurrency Lab" /experiments "/experiments/{id}/timeline.svg" /comparisons \
+	"/presets/{name}/run" /machine/calibrate /modes /workloads; do
+	grep -qF "$expected" "$tmp/swagger.html" || die "Swagger UI in Chromium does not show $expected"
+done
+log "Swagger UI renders in Chromium with every endpoint group"
 
 # Stop the jar before the next start: the machine may have two cores only.
 stop "$app_pid" "$prom_pid"
