@@ -103,7 +103,7 @@ class WorkerModesTest {
 
 	@Test
 	void killingAWorkerFromOutsideShouldFailOnlyItsTask() throws Exception {
-		Execution execution = execution(new SleepWorkload(1_000, 1), 4, 2, 60_000);
+		Execution execution = execution(new SleepWorkload(3_000, 1), 4, 2, 60_000);
 		Thread conductor = Thread.ofPlatform().start(() -> {
 			try {
 				new ProcessesRunner(this.launcher).run(execution);

@@ -176,11 +176,11 @@ class ExperimentApiIntegrationTest {
 	@Test
 	void theDeadlineShouldFailTheExperimentAndKeepFinishedTasks() throws InterruptedException {
 		LabHttp.Answer answer = this.http.post("/experiments",
-				"{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":200},\"tasks\":4,"
-						+ "\"concurrency\":1,\"timeoutMillis\":500}");
+				"{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":300},\"tasks\":4,"
+						+ "\"concurrency\":1,\"timeoutMillis\":1000}");
 		JsonNode experiment = answer.json();
 		assertThat(experiment.get("status").asString()).isEqualTo("FAILED");
-		assertThat(experiment.get("error").asString()).contains("deadline of 500 ms");
+		assertThat(experiment.get("error").asString()).contains("deadline of 1000 ms");
 		assertThat(experiment.get("summary").get("succeeded").asInt()).isBetween(1, 3);
 		assertThat(experiment.get("timings").get(0).get("status").asString()).isEqualTo("SUCCEEDED");
 		assertThat(experiment.get("timings").get(3).get("status").asString()).isEqualTo("CANCELLED");

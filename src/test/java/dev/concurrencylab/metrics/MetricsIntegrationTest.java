@@ -1,6 +1,7 @@
 package dev.concurrencylab.metrics;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -80,8 +81,13 @@ class MetricsIntegrationTest {
 				.post("/experiments?waitMillis=0",
 						"{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":2000},\"tasks\":4}")
 				.header("Location");
-			Thread.sleep(500);
+			Pattern active = Pattern.compile(
+					"executor_active_threads\\{application=\"concurrency-lab\",mode=\"platform-threads\",name=\"lab.platform\",slot=\"\\d\"\\} 4\\.0");
 			String scrape = http.get("/actuator/prometheus").body();
+			for (int i = 0; i < 100 && !active.matcher(scrape).find(); i++) {
+				Thread.sleep(50);
+				scrape = http.get("/actuator/prometheus").body();
+			}
 			assertThat(scrape).containsPattern(
 					"executor_active_threads\\{application=\"concurrency-lab\",mode=\"platform-threads\",name=\"lab.platform\",slot=\"\\d\"\\} 4\\.0");
 			assertThat(scrape).containsPattern(
