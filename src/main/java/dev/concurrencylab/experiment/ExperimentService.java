@@ -226,7 +226,10 @@ public class ExperimentService implements SmartLifecycle {
 	private void finish(Experiment experiment, Execution execution, long cpuBefore, String failure, Integer slot) {
 		try {
 			ExperimentSpec spec = experiment.spec();
-			Capacity capacity = awaitCapacity();
+			// Only computation needs the capacity; waits do not wait for the first
+			// calibration.
+			Capacity capacity = (spec.workload().iterationsPerTask() > 0) ? awaitCapacity()
+					: this.machine.currentCapacity();
 			Ideal ideal = Ideal.of(spec.workload(), spec.tasks(), spec.concurrency(),
 					spec.mode().computeParallelism(spec.concurrency(), LabProperties.cores()), capacity);
 			Execution.Progress progress = execution.progress();
