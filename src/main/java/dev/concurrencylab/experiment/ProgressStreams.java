@@ -65,11 +65,6 @@ class ProgressStreams {
 		return emitter;
 	}
 
-	/** Streams open now. */
-	int open() {
-		return this.streams.size();
-	}
-
 	private void tick() {
 		for (Map.Entry<SseEmitter, Experiment> stream : Set.copyOf(this.streams.entrySet())) {
 			send(stream.getKey(), stream.getValue());

@@ -29,8 +29,6 @@ public class WorkerLauncher {
 
 	private final Semaphore slots;
 
-	private final int maxLive;
-
 	private final Supplier<WorkerCommand> command;
 
 	private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
@@ -46,7 +44,6 @@ public class WorkerLauncher {
 
 	/** A launcher of {@code command}, for at most {@code maxLive} live workers. */
 	public WorkerLauncher(int maxLive, Supplier<WorkerCommand> command) {
-		this.maxLive = maxLive;
 		this.slots = new Semaphore(maxLive);
 		this.command = command;
 	}
@@ -84,11 +81,6 @@ public class WorkerLauncher {
 	/** Worker processes alive now. */
 	public int live() {
 		return this.live.size();
-	}
-
-	/** The most worker processes alive at once. */
-	public int maxLive() {
-		return this.maxLive;
 	}
 
 	/** Kills every live worker and waits until each is reaped. */

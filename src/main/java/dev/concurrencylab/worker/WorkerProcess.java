@@ -119,11 +119,6 @@ public final class WorkerProcess implements AutoCloseable {
 		}
 	}
 
-	/** Whether the process is still running. */
-	public boolean alive() {
-		return this.process.isAlive();
-	}
-
 	/**
 	 * Sends one task and waits for its answer.
 	 * @throws WorkerException when the worker dies, or answers something unreadable or
