@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.concurrencylab.experiment.ExperimentService;
 import dev.concurrencylab.experiment.ExperimentSpec;
 import dev.concurrencylab.experiment.ExperimentStatus;
+import dev.concurrencylab.isolation.Interference;
 
 /**
  * One comparison: the same workload under several modes, each run {@code repeats} times
@@ -49,8 +50,17 @@ final class Comparison {
 
 	private volatile Thread runner;
 
-	/** The capacity measured just before a computation comparison, or null. */
-	private volatile Double capacity;
+	/** The capacity measured just before a computation comparison's runs, or null. */
+	private volatile Double capacityBefore;
+
+	/** The capacity measured just after them, or null. */
+	private volatile Double capacityAfter;
+
+	/** What shared the machine during the comparison's window; null until it ends. */
+	private volatile Interference interference;
+
+	/** The window's length in milliseconds, set with {@link #interference}. */
+	private volatile double windowMillis;
 
 	Comparison(String id, long sequence, ComparisonRequest request, List<ExperimentSpec> specs, int repeats) {
 		this.id = id;
@@ -99,12 +109,33 @@ final class Comparison {
 		return this.runner;
 	}
 
-	Double capacity() {
-		return this.capacity;
+	Double capacityBefore() {
+		return this.capacityBefore;
 	}
 
-	void capacity(Double measured) {
-		this.capacity = measured;
+	void capacityBefore(Double measured) {
+		this.capacityBefore = measured;
+	}
+
+	Double capacityAfter() {
+		return this.capacityAfter;
+	}
+
+	void capacityAfter(Double measured) {
+		this.capacityAfter = measured;
+	}
+
+	Interference interference() {
+		return this.interference;
+	}
+
+	double windowMillis() {
+		return this.windowMillis;
+	}
+
+	void interference(Interference measured, double windowMillis) {
+		this.windowMillis = windowMillis;
+		this.interference = measured;
 	}
 
 	synchronized void running() {

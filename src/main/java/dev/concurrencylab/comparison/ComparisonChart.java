@@ -71,10 +71,9 @@ final class ComparisonChart {
 			svg.line(maxX, mid - 5, maxX, mid + 5, "#333", 1.5, false);
 			double idealX = LEFT + result.idealMillis() * scale;
 			svg.line(idealX, y + 3, idealX, y + ROW - 3, "#e45756", 2, true);
-			svg.text(
-					WIDTH - RIGHT + 8, y + ROW / 2.0 + 4, Svg.millisLabel(result.wallMillis().median()) + " · "
-							+ Verdict.x(result.speedup()) + "× · eff " + Math.round(result.efficiency() * 100) + "%",
-					"start", 10, false);
+			svg.text(WIDTH - RIGHT + 8, y + ROW / 2.0 + 4, Svg.millisLabel(result.wallMillis().median())
+					+ ((result.vsSequential() != null) ? " · " + Verdict.x(result.vsSequential()) + "× seq" : "")
+					+ " · eff " + Math.round(result.efficiency() * 100) + "%", "start", 10, false);
 		}
 		return svg.end();
 	}

@@ -31,14 +31,17 @@ import dev.concurrencylab.experiment.FieldProblem;
 import dev.concurrencylab.experiment.InvalidRequestException;
 import dev.concurrencylab.experiment.ServiceStoppingException;
 import dev.concurrencylab.experiment.TooManyExperimentsException;
+import dev.concurrencylab.isolation.AdmissionGate;
+import dev.concurrencylab.isolation.InterferenceMeter;
+import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.machine.MachineService;
 
 /**
  * Runs comparisons: every mode {@code repeats} times in interleaved rounds (mode A, B, C,
  * then A, B, C again…), so drift on a shared machine hits all modes alike. Each
- * comparison has one runner thread ({@code lab-comparison-<n>}) that runs its experiments
- * one at a time through {@link ExperimentService}, queueing for a slot rather than
- * failing.
+ * comparison has one runner thread ({@code lab-comparison-<n>}) that waits at the
+ * admission gate for an exclusive window, then runs its experiments one at a time through
+ * {@link ExperimentService} inside that window.
  */
 @Service
 public class ComparisonService {
@@ -63,7 +66,10 @@ public class ComparisonService {
 
 	private final LabProperties limits;
 
+	/** One permit per comparison accepted (queued or running). */
 	private final Semaphore slots;
+
+	private final AdmissionGate gate;
 
 	private final Map<String, Comparison> byId = new ConcurrentHashMap<>();
 
@@ -74,7 +80,8 @@ public class ComparisonService {
 	private volatile boolean stopping;
 
 	ComparisonService(ExperimentService experiments, ExperimentRequestValidator validator, LabThreads threads,
-			MachineService machine, Modes modes, LabProperties limits) {
+			MachineService machine, Modes modes, LabProperties limits, AdmissionGate gate) {
+		this.gate = gate;
 		this.experiments = experiments;
 		this.modes = modes;
 		this.machine = machine;
@@ -94,13 +101,23 @@ public class ComparisonService {
 		if (!this.slots.tryAcquire()) {
 			throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), 5);
 		}
-		Comparison comparison = new Comparison(UUID.randomUUID().toString(), this.sequence.incrementAndGet(), request,
-				specs, repeats);
-		this.byId.put(comparison.id(), comparison);
-		Thread runner = this.threads.platformThread("lab-comparison-" + comparison.sequence(), () -> run(comparison));
-		comparison.runBy(runner);
-		runner.start();
-		return comparison;
+		// Queued now, so comparisons and experiments are admitted in the order they came.
+		AdmissionGate.Ticket window = this.gate.enqueue("comparison", Isolation.EXCLUSIVE);
+		try {
+			Comparison comparison = new Comparison(UUID.randomUUID().toString(), this.sequence.incrementAndGet(),
+					request, specs, repeats);
+			this.byId.put(comparison.id(), comparison);
+			Thread runner = this.threads.platformThread("lab-comparison-" + comparison.sequence(),
+					() -> run(comparison, window));
+			comparison.runBy(runner);
+			runner.start();
+			return comparison;
+		}
+		catch (RuntimeException | Error ex) {
+			window.close();
+			this.slots.release();
+			throw ex;
+		}
 	}
 
 	public Optional<Comparison> find(String id) {
@@ -112,24 +129,34 @@ public class ComparisonService {
 		return this.byId.values().stream().sorted(Comparator.comparingLong(Comparison::sequence).reversed()).toList();
 	}
 
-	private void run(Comparison comparison) {
-		comparison.running();
+	/**
+	 * Runs a comparison inside one exclusive window: nothing else runs from the capacity
+	 * measured before its runs to the one measured after them.
+	 */
+	private void run(Comparison comparison, AdmissionGate.Ticket window) {
 		Comparison.Status status = Comparison.Status.SUCCEEDED;
 		String error = null;
+		InterferenceMeter.Reading start = null;
 		try {
-			if (comparison.request().workload().iterationsPerTask() > 0) {
-				// Computation is judged against the capacity; measure it now, not at
-				// start-up.
-				comparison.capacity(this.machine.calibrate().parallelCapacity());
+			window.awaitAdmission();
+			comparison.running();
+			start = InterferenceMeter.read(System.nanoTime());
+			boolean computes = comparison.request().workload().iterationsPerTask() > 0;
+			if (computes) {
+				// Computation is judged against the capacity: measured in this window.
+				comparison.capacityBefore(this.machine.measure(window).parallelCapacity());
 			}
 			for (int round = 0; round < comparison.repeats(); round++) {
 				for (ExperimentSpec spec : comparison.specs()) {
-					ExperimentService.Outcome outcome = this.experiments.runToEnd(spec);
+					ExperimentService.Outcome outcome = this.experiments.runWithin(window, spec);
 					comparison.add(outcome, spec.mode().id());
 					if (outcome.status() == ExperimentStatus.CANCELLED) {
 						throw new InterruptedException("a run was cancelled");
 					}
 				}
+			}
+			if (computes) {
+				comparison.capacityAfter(this.machine.measure(window).parallelCapacity());
 			}
 			if (!comparison.allSucceeded()) {
 				status = Comparison.Status.FAILED;
@@ -147,6 +174,12 @@ public class ComparisonService {
 			error = "The comparison failed unexpectedly; the service log has the details.";
 		}
 		finally {
+			if (start != null) {
+				InterferenceMeter.Reading end = InterferenceMeter.read(System.nanoTime());
+				comparison.interference(InterferenceMeter.between(start, end, Isolation.EXCLUSIVE, 0,
+						window.overlappedActivities(), -1, 0), (end.nanos() - start.nanos()) / 1e6);
+			}
+			window.close();
 			comparison.finished(status, error);
 			retire(comparison);
 			this.slots.release();

@@ -41,8 +41,8 @@ public class ComparisonStarter {
 	}
 
 	ComparisonView view(Comparison comparison) {
-		if (comparison.capacity() != null) {
-			return ComparisonView.of(comparison, comparison.capacity());
+		if (comparison.capacityBefore() != null) {
+			return ComparisonView.of(comparison, comparison.capacityBefore());
 		}
 		Capacity capacity = this.machine.currentCapacity();
 		return ComparisonView.of(comparison, (capacity != null) ? capacity.parallelCapacity() : null);

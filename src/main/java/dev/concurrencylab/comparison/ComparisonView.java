@@ -2,7 +2,6 @@ package dev.concurrencylab.comparison;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +26,7 @@ import dev.concurrencylab.workload.Workload;
  * @param createdAt when it was accepted
  * @param finishedAt when it finished
  * @param capacity the machine's measured parallel capacity used by the ideals
+ * @param noise how quiet the machine was during the comparison's window
  * @param results per mode, in the order asked
  * @param verdict who won and why, in plain words
  * @param error why it failed, or null
@@ -34,18 +34,21 @@ import dev.concurrencylab.workload.Workload;
  */
 public record ComparisonView(String id, String label, Comparison.Status status, Workload workload, int tasks,
 		int repeats, int runsDone, int runsTotal, Instant createdAt, Instant finishedAt, Double capacity,
-		List<ModeResult> results, String verdict, String error, Map<String, String> links) {
+		MachineNoise noise, List<ModeResult> results, String verdict, String error, Map<String, String> links) {
 
 	static ComparisonView of(Comparison comparison, Double capacity) {
 		Map<String, List<ExperimentService.Outcome>> outcomes = comparison.outcomes();
 		List<ModeResult> results = results(outcomes);
+		MachineNoise noise = MachineNoise.of(comparison.capacityBefore(), comparison.capacityAfter(),
+				comparison.interference(), comparison.windowMillis());
 		int done = outcomes.values().stream().mapToInt(List::size).sum();
 		String self = "/comparisons/" + comparison.id();
 		return new ComparisonView(comparison.id(), comparison.request().label(), comparison.status(),
 				comparison.request().workload(), comparison.specs().get(0).tasks(), comparison.repeats(), done,
 				comparison.repeats() * comparison.specs().size(), comparison.createdAt(), comparison.finishedAt(),
-				capacity, results,
-				(done > 0) ? Verdict.of(comparison.request().workload(), results, capacity, serialising(comparison))
+				capacity, noise, results,
+				(done > 0)
+						? Verdict.of(comparison.request().workload(), results, capacity, serialising(comparison), noise)
 						: null,
 				comparison.error(), Map.of("self", self, "chart", self + "/chart.svg"));
 	}
@@ -60,30 +63,27 @@ public record ComparisonView(String id, String label, Comparison.Status status, 
 	}
 
 	static List<ModeResult> results(Map<String, List<ExperimentService.Outcome>> outcomes) {
-		Map<String, Double> medians = new LinkedHashMap<>();
-		outcomes.forEach((mode, runs) -> {
-			List<Double> walls = walls(runs);
-			if (!walls.isEmpty()) {
-				medians.put(mode, ModeResult.Stats.of(walls).median());
-			}
-		});
-		double baseline = medians.containsKey("sequential") ? medians.get("sequential")
-				: medians.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+		List<Double> sequentialWalls = walls(outcomes.getOrDefault("sequential", List.of()));
+		Double sequential = sequentialWalls.isEmpty() ? null : ModeResult.Stats.of(sequentialWalls).median();
 		List<ModeResult> results = new ArrayList<>();
 		outcomes.forEach((mode, runs) -> {
 			List<Double> walls = walls(runs);
 			List<String> ids = runs.stream().map(ExperimentService.Outcome::id).toList();
 			int failed = (int) runs.stream().filter((r) -> r.status() != ExperimentStatus.SUCCEEDED).count();
 			if (walls.isEmpty()) {
-				results.add(new ModeResult(mode, 0, null, 0, 0, 0, failed, ids));
+				results.add(new ModeResult(mode, 0, null, 0, 0, null, null, failed, ids));
 				return;
 			}
+			List<ExperimentService.Outcome> succeeded = runs.stream()
+				.filter((r) -> r.status() == ExperimentStatus.SUCCEEDED && r.summary() != null)
+				.toList();
 			ModeResult.Stats wall = ModeResult.Stats.of(walls);
-			double ideal = ModeResult.Stats
-				.of(runs.stream().filter((r) -> r.summary() != null).map((r) -> r.summary().idealMillis()).toList())
+			double ideal = ModeResult.Stats.of(succeeded.stream().map((r) -> r.summary().idealMillis()).toList())
 				.median();
+			List<Double> speedups = succeeded.stream().map((r) -> r.summary().speedup()).toList();
+			Double speedup = speedups.contains(null) ? null : ModeResult.Stats.of(speedups).median();
 			results.add(new ModeResult(mode, walls.size(), wall, ideal, ModeResult.round(ideal / wall.median()),
-					ModeResult.round(baseline / wall.median()), failed, ids));
+					speedup, (sequential != null) ? ModeResult.round(sequential / wall.median()) : null, failed, ids));
 		});
 		return results;
 	}

@@ -10,13 +10,17 @@ import java.util.List;
  * @param wallMillis wall time over the runs
  * @param idealMillis the ideal for this mode (median over the runs)
  * @param efficiency ideal ÷ median wall
- * @param speedup baseline median wall ÷ this median wall; the baseline is
- * {@code sequential} when compared, else the slowest mode
- * @param failedRuns runs that did not succeed
+ * @param speedup the median over its successful runs of the experiments' {@code speedup}:
+ * the time these tasks would take one after another on one thread ÷ wall (null while the
+ * single-thread cost is not known)
+ * @param vsSequential the sequential mode's median wall ÷ this mode's median wall, when
+ * sequential is part of the comparison, else null
+ * @param failedRuns runs that did not succeed (failed or cancelled); a mode with any is
+ * never named the winner
  * @param experiments the experiments run, in order
  */
-public record ModeResult(String mode, int runs, Stats wallMillis, double idealMillis, double efficiency, double speedup,
-		int failedRuns, List<String> experiments) {
+public record ModeResult(String mode, int runs, Stats wallMillis, double idealMillis, double efficiency, Double speedup,
+		Double vsSequential, int failedRuns, List<String> experiments) {
 
 	/**
 	 * Wall times in milliseconds.

@@ -11,14 +11,16 @@ import dev.concurrencylab.workload.Workload;
 
 /**
  * The plain-language verdict of a comparison: who won, by how much, and why, from the
- * numbers alone. Pure.
+ * numbers alone. Pure. A mode with a failed or cancelled run is never the winner, and
+ * when a comparison that computes ran on a noisy machine no winner is named among modes
+ * closer than the noise.
  */
 final class Verdict {
 
 	/** Modes within this ratio of the winner's median count as a tie. */
 	static final double TIE = 1.10;
 
-	/** A speedup below this is "nothing gained". */
+	/** A gain below this is "nothing gained". */
 	static final double NO_GAIN = 1.15;
 
 	private Verdict() {
@@ -27,26 +29,66 @@ final class Verdict {
 	/**
 	 * The verdict.
 	 * @param serialising the modes that by design compute one task at a time
+	 * @param noise how quiet the machine was
 	 */
-	static String of(Workload workload, List<ModeResult> results, Double capacity, Set<String> serialising) {
-		List<ModeResult> ran = results.stream().filter((r) -> r.runs() > 0).toList();
-		if (ran.isEmpty()) {
-			return "No run finished, so there is nothing to compare.";
+	static String of(Workload workload, List<ModeResult> results, Double capacity, Set<String> serialising,
+			MachineNoise noise) {
+		List<String> sentences = new ArrayList<>();
+		List<ModeResult> unranked = results.stream().filter((r) -> r.failedRuns() > 0).toList();
+		for (ModeResult mode : unranked) {
+			sentences.add(String.format(Locale.ROOT,
+					"%s is not ranked: %d of its %d runs failed or were cancelled (see its experiments).", mode.mode(),
+					mode.failedRuns(), mode.experiments().size()));
 		}
-		ModeResult winner = ran.stream().min(Comparator.comparingDouble((r) -> r.wallMillis().median())).orElseThrow();
-		List<String> tied = ran.stream()
-			.filter((r) -> r != winner && r.wallMillis().median() <= winner.wallMillis().median() * TIE)
+		List<ModeResult> ranked = results.stream().filter((r) -> r.runs() > 0 && r.failedRuns() == 0).toList();
+		if (ranked.isEmpty()) {
+			sentences.add(0, unranked.isEmpty() ? "No run finished, so there is nothing to compare."
+					: "No mode ran without a failure, so there is no winner.");
+			return String.join(" ", sentences);
+		}
+		ModeResult winner = ranked.stream()
+			.min(Comparator.comparingDouble((r) -> r.wallMillis().median()))
+			.orElseThrow();
+		// Other load on the host disturbs computation; waits barely notice it.
+		boolean noisy = noise.noisy() && workload.iterationsPerTask() > 0;
+		double tie = noisy ? Math.max(TIE, 1 + noise.noisePercent() / 100) : TIE;
+		List<String> tied = ranked.stream()
+			.filter((r) -> r != winner && r.wallMillis().median() <= winner.wallMillis().median() * tie)
 			.map(ModeResult::mode)
 			.toList();
 		String kind = (workload.iterationsPerTask() == 0) ? "waits"
 				: (workload.waitMillisPerTask() == 0) ? "computation" : "mixed work";
-		boolean hasSequential = ran.stream().anyMatch((r) -> r.mode().equals("sequential"));
+		boolean hasSequential = results.stream().anyMatch((r) -> r.mode().equals("sequential") && r.runs() > 0);
 		String baseline = hasSequential ? "sequential" : "the slowest mode";
-		List<String> sentences = new ArrayList<>();
-		String who = tied.isEmpty() ? winner.mode() : winner.mode() + " and " + String.join(", ", tied) + " tie";
-		sentences.add(String.format(Locale.ROOT, "%s: %s %s fastest at %s ms, %s× faster than %s.", capitalise(kind),
-				who, tied.isEmpty() ? "is" : "as", ms(winner.wallMillis().median()), x(winner.speedup()), baseline));
-		if (kind.equals("computation") && capacity != null) {
+		double baselineWall = hasSequential
+				? results.stream()
+					.filter((r) -> r.mode().equals("sequential"))
+					.findFirst()
+					.orElseThrow()
+					.wallMillis()
+					.median()
+				: results.stream()
+					.filter((r) -> r.runs() > 0)
+					.mapToDouble((r) -> r.wallMillis().median())
+					.max()
+					.orElse(0);
+		if (noisy) {
+			sentences.add(0, noiseSentence(noise));
+		}
+		int at = noisy ? 1 : 0;
+		if (noisy && !tied.isEmpty()) {
+			sentences.add(at, String.format(Locale.ROOT,
+					"%s: no winner among %s and %s, whose medians (fastest %s ms) lie within that noise.",
+					capitalise(kind), winner.mode(), String.join(", ", tied), ms(winner.wallMillis().median())));
+		}
+		else {
+			String who = tied.isEmpty() ? winner.mode() : winner.mode() + " and " + String.join(", ", tied) + " tie";
+			sentences.add(at,
+					String.format(Locale.ROOT, "%s: %s %s fastest at %s ms, %s× faster than %s.", capitalise(kind), who,
+							tied.isEmpty() ? "is" : "as", ms(winner.wallMillis().median()),
+							x(baselineWall / winner.wallMillis().median()), baseline));
+		}
+		if (kind.equals("computation") && capacity != null && winner.speedup() != null) {
 			String reach;
 			if (winner.speedup() > capacity * 1.15) {
 				reach = ", yet the winner beat that: the machine was busier when the capacity was measured than during "
@@ -67,16 +109,17 @@ final class Verdict {
 			sentences.add("Waits overlap whenever a mode keeps many tasks in flight; what limits it is how many it "
 					+ "may have at once, not the cores.");
 		}
-		List<ModeResult> noGain = ran.stream()
-			.filter((r) -> !r.mode().equals("sequential") && r != winner && r.speedup() < NO_GAIN)
+		List<ModeResult> noGain = ranked.stream()
+			.filter((r) -> !r.mode().equals("sequential") && r != winner
+					&& baselineWall / r.wallMillis().median() < NO_GAIN)
 			.toList();
 		List<String> byDesign = noGain.stream()
 			.filter((r) -> serialising.contains(r.mode()))
-			.map((r) -> r.mode() + " (" + x(r.speedup()) + "×)")
+			.map((r) -> r.mode() + " (" + x(baselineWall / r.wallMillis().median()) + "×)")
 			.toList();
 		List<String> heldBack = noGain.stream()
 			.filter((r) -> !serialising.contains(r.mode()))
-			.map((r) -> r.mode() + " (" + x(r.speedup()) + "×)")
+			.map((r) -> r.mode() + " (" + x(baselineWall / r.wallMillis().median()) + "×)")
 			.toList();
 		if (!byDesign.isEmpty()) {
 			sentences.add("Gaining nothing over " + baseline + ": " + String.join(", ", byDesign)
@@ -86,7 +129,7 @@ final class Verdict {
 			sentences.add("Also no faster than " + baseline + ": " + String.join(", ", heldBack)
 					+ " — limited by how many tasks it may run at once, or by a busy machine.");
 		}
-		String slower = ran.stream()
+		String slower = ranked.stream()
 			.filter((r) -> r.efficiency() > 0 && r.efficiency() < 0.5 && r != winner)
 			.map((r) -> r.mode() + " reached " + Math.round(r.efficiency() * 100) + "% of its ideal")
 			.collect(Collectors.joining("; "));
@@ -94,6 +137,27 @@ final class Verdict {
 			sentences.add("Far from their ideal: " + slower + ".");
 		}
 		return String.join(" ", sentences);
+	}
+
+	private static String noiseSentence(MachineNoise noise) {
+		List<String> causes = new ArrayList<>();
+		if (noise.capacityChangePercent() != null
+				&& noise.capacityChangePercent() > MachineNoise.MAX_CAPACITY_CHANGE_PERCENT) {
+			causes.add(String.format(Locale.ROOT, "the parallel capacity was %s before the runs and %s after (%s %%)",
+					x(noise.capacityBefore()), x(noise.capacityAfter()), x(noise.capacityChangePercent())));
+		}
+		if (noise.hostStealPercent() != null && noise.hostStealPercent() > MachineNoise.MAX_STEAL_PERCENT) {
+			causes.add(String.format(Locale.ROOT, "the hypervisor took %s %% of the CPU time (steal)",
+					x(noise.hostStealPercent())));
+		}
+		if (noise.otherProcessesCores() != null && noise.otherProcessesCores() > 0) {
+			causes.add(String.format(Locale.ROOT, "processes outside the lab used %s cores on average",
+					x(noise.otherProcessesCores())));
+		}
+		return String.format(Locale.ROOT,
+				"The machine was noisy during this comparison (%s): differences below about %s %% are not "
+						+ "meaningful; repeat on a quieter machine.",
+				String.join("; ", causes), x(noise.noisePercent()));
 	}
 
 	private static String capitalise(String text) {

@@ -169,6 +169,26 @@ public final class Execution {
 		return ((end >= 0) ? end : this.clock.nanoTime()) - this.originNanos;
 	}
 
+	/**
+	 * Task-nanoseconds this experiment had tasks in flight within {@code [fromNanos,
+	 * toNanos)} of its clock, for the runs it overlapped. Reads the log while tasks run:
+	 * a task that is running counts until now.
+	 */
+	public long busyNanos(long fromNanos, long toNanos) {
+		long now = this.clock.nanoTime();
+		long busy = 0;
+		for (int task = 0; task < this.tasks; task++) {
+			TaskState state = this.log.state(task);
+			if (state == TaskState.PENDING) {
+				continue;
+			}
+			long start = this.originNanos + this.log.startNanos(task);
+			long end = state.isFinished() ? this.originNanos + this.log.endNanos(task) : now;
+			busy += Math.max(0, Math.min(end, toNanos) - Math.max(start, fromNanos));
+		}
+		return busy;
+	}
+
 	// ---- task hooks, called by the modes
 
 	/** Records when a task was handed to the mode's scheduler. */

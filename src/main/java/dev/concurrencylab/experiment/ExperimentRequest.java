@@ -14,6 +14,7 @@ import dev.concurrencylab.workload.Workload;
  * @param concurrency most tasks in flight
  * @param timeoutMillis the experiment's deadline
  * @param label a free text to recognise it by
+ * @param isolation {@code exclusive} or {@code shared}
  */
 public record ExperimentRequest(
 		@Schema(description = "Execution model; see GET /modes", example = "virtual-threads",
@@ -27,5 +28,19 @@ public record ExperimentRequest(
 		@Schema(description = "Deadline: tasks not finished by then are cancelled and the experiment FAILS",
 				example = "60000", defaultValue = "300000") Long timeoutMillis,
 		@Schema(description = "Free text, at most 100 characters; never used as a metric tag",
-				example = "1000 waits") String label) {
+				example = "1000 waits") String label,
+		@Schema(description = "`exclusive`: waits in QUEUED until no other run (experiment, comparison, calibration) "
+				+ "is active, and nothing else starts while it runs. `shared`: may run beside other shared runs; "
+				+ "each reports the others in `summary.interference`. Default: exclusive when the workload computes "
+				+ "(cpu, mixed), shared for pure waits (sleep, http).",
+				allowableValues = {
+						"exclusive", "shared" },
+				example = "shared") String isolation){
+
+	/** A request without an isolation: the workload's default applies. */
+	public ExperimentRequest(String mode, Workload workload, Integer tasks, Integer concurrency, Long timeoutMillis,
+			String label) {
+		this(mode, workload, tasks, concurrency, timeoutMillis, label, null);
+	}
+
 }

@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.ModeRunner;
 import dev.concurrencylab.execution.Modes;
+import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -77,10 +78,21 @@ public class ExperimentRequestValidator {
 					"must be at most " + this.limits.maxLabelLength() + " characters, was " + request.label().length(),
 					abbreviate(request.label())));
 		}
+		Isolation isolation = null;
+		if (request.isolation() != null) {
+			isolation = Isolation.of(request.isolation()).orElse(null);
+			if (isolation == null) {
+				problems.add(new FieldProblem("isolation", "must be 'exclusive' or 'shared'",
+						abbreviate(request.isolation())));
+			}
+		}
 		if (!problems.isEmpty()) {
 			throw new InvalidRequestException(problems);
 		}
-		return new ExperimentSpec(mode, request.workload(), tasks, concurrency, timeout, request.label());
+		if (isolation == null) {
+			isolation = Isolation.defaultFor(request.workload().iterationsPerTask() > 0);
+		}
+		return new ExperimentSpec(mode, request.workload(), tasks, concurrency, timeout, request.label(), isolation);
 	}
 
 	private void checkWorkload(Workload workload, List<FieldProblem> problems) {

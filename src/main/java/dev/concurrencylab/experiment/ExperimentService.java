@@ -1,6 +1,5 @@
 package dev.concurrencylab.experiment;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +23,12 @@ import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.LabThreads;
 import dev.concurrencylab.execution.StopReason;
 import dev.concurrencylab.execution.TaskLog;
+import dev.concurrencylab.execution.TaskState;
+import dev.concurrencylab.isolation.AdmissionGate;
+import dev.concurrencylab.isolation.Interference;
+import dev.concurrencylab.isolation.InterferenceMeter;
+import dev.concurrencylab.isolation.Isolation;
+import dev.concurrencylab.isolation.RunActivity;
 import dev.concurrencylab.machine.Capacity;
 import dev.concurrencylab.machine.MachineService;
 import dev.concurrencylab.metrics.LabMetrics;
@@ -61,7 +66,7 @@ public class ExperimentService implements SmartLifecycle {
 
 	private final DelayClient http;
 
-	/** One permit per experiment allowed to run at once. */
+	/** One permit per experiment accepted (queued or running) at once. */
 	private final Semaphore slots;
 
 	/**
@@ -71,6 +76,9 @@ public class ExperimentService implements SmartLifecycle {
 
 	private final LabMetrics metrics;
 
+	/** Decides when each experiment may run; owned by the context. */
+	private final AdmissionGate gate;
+
 	private final AtomicLong sequence = new AtomicLong();
 
 	private volatile boolean running;
@@ -78,8 +86,9 @@ public class ExperimentService implements SmartLifecycle {
 	private volatile boolean stopping;
 
 	ExperimentService(ExperimentRegistry registry, MachineService machine, LabProperties limits, LabClock clock,
-			LabThreads threads, DelayClient http, LabMetrics metrics) {
+			LabThreads threads, DelayClient http, LabMetrics metrics, AdmissionGate gate) {
 		this.metrics = metrics;
+		this.gate = gate;
 		for (int slot = 0; slot < limits.maxRunningExperiments(); slot++) {
 			this.freeSlots.add(slot);
 		}
@@ -93,8 +102,10 @@ public class ExperimentService implements SmartLifecycle {
 	}
 
 	/**
-	 * Starts an experiment in the background.
-	 * @throws TooManyExperimentsException when the most experiments allowed are running
+	 * Starts an experiment in the background. It waits in QUEUED until the admission gate
+	 * lets it run (at once when its isolation allows).
+	 * @throws TooManyExperimentsException when the most experiments allowed are queued or
+	 * running
 	 * @throws ServiceStoppingException when the service is shutting down
 	 */
 	Experiment start(ExperimentSpec spec) {
@@ -104,20 +115,13 @@ public class ExperimentService implements SmartLifecycle {
 		if (!this.slots.tryAcquire()) {
 			throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), 1);
 		}
-		Experiment experiment = new Experiment(UUID.randomUUID().toString(), this.sequence.incrementAndGet(), spec,
-				Instant.now());
 		try {
-			this.registry.add(experiment);
-			Thread conductor = this.threads.platformThread("lab-experiment-" + experiment.sequence(),
-					() -> conduct(experiment));
-			experiment.conductedBy(conductor);
-			conductor.start();
+			return launch(spec, this.gate.enqueue("experiment", spec.isolation()), this.slots::release);
 		}
 		catch (RuntimeException | Error ex) {
 			this.slots.release();
 			throw ex;
 		}
-		return experiment;
 	}
 
 	/**
@@ -132,22 +136,21 @@ public class ExperimentService implements SmartLifecycle {
 	}
 
 	/**
-	 * Runs an experiment to its end, waiting for a free slot first when the most allowed
-	 * are running (as a queue, not a 429).
+	 * Runs an experiment to its end inside a window the caller already holds exclusively
+	 * (a comparison): it passes no gate of its own and counts against no limit.
+	 * @param window the caller's admitted exclusive ticket
 	 * @throws InterruptedException when interrupted; the experiment is then cancelled
 	 * @throws ServiceStoppingException when the service is shutting down
 	 */
-	public Outcome runToEnd(ExperimentSpec spec) throws InterruptedException {
-		Experiment experiment;
-		while (true) {
-			try {
-				experiment = start(spec);
-				break;
-			}
-			catch (TooManyExperimentsException ex) {
-				Thread.sleep(200);
-			}
+	public Outcome runWithin(AdmissionGate.Ticket window, ExperimentSpec spec) throws InterruptedException {
+		if (!window.isAdmitted() || window.isolation() != Isolation.EXCLUSIVE) {
+			throw new IllegalStateException("an experiment runs within an admitted exclusive window only");
 		}
+		if (this.stopping) {
+			throw new ServiceStoppingException();
+		}
+		Experiment experiment = launch(spec, null, () -> {
+		});
 		try {
 			experiment.done().get();
 		}
@@ -160,6 +163,29 @@ public class ExperimentService implements SmartLifecycle {
 			}
 		}
 		return new Outcome(experiment.id(), experiment.status(), experiment.summary(), experiment.error());
+	}
+
+	/**
+	 * Registers an experiment and starts its conductor thread, which waits for the ticket
+	 * (null: already inside an exclusive window), runs it and calls {@code release} last.
+	 */
+	private Experiment launch(ExperimentSpec spec, AdmissionGate.Ticket ticket, Runnable release) {
+		Experiment experiment = new Experiment(UUID.randomUUID().toString(), this.sequence.incrementAndGet(), spec,
+				Instant.now());
+		try {
+			this.registry.add(experiment);
+			Thread conductor = this.threads.platformThread("lab-experiment-" + experiment.sequence(),
+					() -> conduct(experiment, ticket, release));
+			experiment.conductedBy(conductor);
+			conductor.start();
+		}
+		catch (RuntimeException | Error ex) {
+			if (ticket != null) {
+				ticket.close();
+			}
+			throw ex;
+		}
+		return experiment;
 	}
 
 	/** Kept experiments, newest first, filtered by status and mode when given. */
@@ -194,14 +220,34 @@ public class ExperimentService implements SmartLifecycle {
 		return experiment;
 	}
 
-	private void conduct(Experiment experiment) {
+	private void conduct(Experiment experiment, AdmissionGate.Ticket ticket, Runnable release) {
+		long queuedAt = this.clock.nanoTime();
+		try {
+			if (ticket != null) {
+				ticket.awaitAdmission();
+			}
+		}
+		catch (InterruptedException ex) {
+			experiment.finished(ExperimentStatus.CANCELLED, null,
+					this.stopping ? "The service shut down while the experiment waited in QUEUED."
+							: "Cancelled on request while it waited in QUEUED; no task ran.",
+					Instant.now());
+			this.registry.finished(experiment);
+			release.run();
+			experiment.done().complete(experiment);
+			return;
+		}
 		ExperimentSpec spec = experiment.spec();
-		long cpuBefore = processCpuNanos();
 		Integer slot = this.freeSlots.poll();
 		this.metrics.experimentStarted();
 		Execution execution = new Execution(spec.workload(), spec.tasks(), spec.concurrency(), spec.timeoutMillis(),
 				"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http,
 				this.metrics.observe(spec.mode().id(), spec.workload().typeId(), (slot != null) ? slot : 0));
+		InterferenceMeter.Reading start = InterferenceMeter.read(this.clock.nanoTime());
+		long admissionWait = start.nanos() - queuedAt;
+		if (ticket != null) {
+			ticket.activity(execution::busyNanos);
+		}
 		experiment.running(execution, Instant.now());
 		String failure = null;
 		try {
@@ -219,11 +265,18 @@ public class ExperimentService implements SmartLifecycle {
 		finally {
 			Thread.interrupted(); // a late cancel must not disturb the bookkeeping below
 			execution.finish();
-			finish(experiment, execution, cpuBefore, failure, slot);
+			InterferenceMeter.Reading end = InterferenceMeter.read(this.clock.nanoTime());
+			List<RunActivity> others = (ticket != null) ? ticket.overlappedActivities() : List.of();
+			if (ticket != null) {
+				ticket.close();
+			}
+			finish(experiment, execution, start, end, admissionWait, others, failure, slot, release);
 		}
 	}
 
-	private void finish(Experiment experiment, Execution execution, long cpuBefore, String failure, Integer slot) {
+	private void finish(Experiment experiment, Execution execution, InterferenceMeter.Reading start,
+			InterferenceMeter.Reading end, long admissionWait, List<RunActivity> others, String failure, Integer slot,
+			Runnable release) {
 		try {
 			ExperimentSpec spec = experiment.spec();
 			// Only computation needs the capacity; waits do not wait for the first
@@ -233,9 +286,13 @@ public class ExperimentService implements SmartLifecycle {
 			Ideal ideal = Ideal.of(spec.workload(), spec.tasks(), spec.concurrency(),
 					spec.mode().computeParallelism(spec.concurrency(), LabProperties.cores()), capacity);
 			Execution.Progress progress = execution.progress();
-			Summary summary = Summaries.of(execution.log(),
-					TimeUnit.MILLISECONDS.toNanos(spec.workload().waitMillisPerTask()), progress.peakInFlight(),
-					processCpuNanos() - cpuBefore + workerCpuNanos(execution.log()), ideal);
+			TaskLog log = execution.log();
+			long workerCpu = workerCpuNanos(log);
+			Interference interference = InterferenceMeter.between(start, end, spec.isolation(), admissionWait, others,
+					ownTaskCpuNanos(log), workerCpu);
+			Summary summary = Summaries.of(log, progress.peakInFlight(),
+					Math.max(0, end.processCpuNanos() - start.processCpuNanos()) + workerCpu, ideal,
+					Ideal.nanosPerTaskAlone(spec.workload(), capacity), interference);
 			StopReason stop = execution.stopReason();
 			ExperimentStatus status;
 			String error = failure;
@@ -274,7 +331,7 @@ public class ExperimentService implements SmartLifecycle {
 			if (slot != null) {
 				this.freeSlots.add(slot);
 			}
-			this.slots.release();
+			release.run();
 			experiment.done().complete(experiment);
 		}
 	}
@@ -301,9 +358,26 @@ public class ExperimentService implements SmartLifecycle {
 		return total;
 	}
 
-	private static long processCpuNanos() {
-		return (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
-				? os.getProcessCpuTime() : 0;
+	/**
+	 * CPU time of this run's own tasks inside the service: 0 when they ran in worker
+	 * processes, -1 when some task's could not be measured (virtual threads, timers).
+	 */
+	private static long ownTaskCpuNanos(TaskLog log) {
+		if (log.processes()) {
+			return 0;
+		}
+		long total = 0;
+		for (int task = 0; task < log.size(); task++) {
+			TaskState state = log.state(task);
+			if (state == TaskState.SUCCEEDED || state == TaskState.FAILED) {
+				long cpu = log.cpuNanos(task);
+				if (cpu < 0) {
+					return -1;
+				}
+				total += cpu;
+			}
+		}
+		return total;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.concurrencylab.experiment;
 
 import dev.concurrencylab.execution.ModeRunner;
+import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.workload.Workload;
 
 /**
@@ -12,7 +13,8 @@ import dev.concurrencylab.workload.Workload;
  * @param concurrency most tasks in flight
  * @param timeoutMillis the deadline
  * @param label the label, or null
+ * @param isolation whether it runs alone or beside other shared runs
  */
 public record ExperimentSpec(ModeRunner mode, Workload workload, int tasks, int concurrency, long timeoutMillis,
-		String label) {
+		String label, Isolation isolation) {
 }

@@ -20,6 +20,7 @@ import dev.concurrencylab.workload.Workload;
  * @param tasks number of tasks
  * @param concurrency most tasks in flight
  * @param timeoutMillis the deadline
+ * @param isolation {@code exclusive} (runs alone) or {@code shared}
  * @param createdAt when it was accepted
  * @param startedAt when it started
  * @param finishedAt when it finished
@@ -31,9 +32,9 @@ import dev.concurrencylab.workload.Workload;
  * @param links related resources
  */
 public record ExperimentView(String id, String label, ExperimentStatus status, String mode, Workload workload,
-		int tasks, int concurrency, long timeoutMillis, Instant createdAt, Instant startedAt, Instant finishedAt,
-		Execution.Progress progress, Summary summary, String error, List<TaskTiming> timings, TimingsPage timingsPage,
-		Map<String, String> links) {
+		int tasks, int concurrency, long timeoutMillis, String isolation, Instant createdAt, Instant startedAt,
+		Instant finishedAt, Execution.Progress progress, Summary summary, String error, List<TaskTiming> timings,
+		TimingsPage timingsPage, Map<String, String> links) {
 
 	/** Timings shown with the experiment itself; the rest via {@code /tasks}. */
 	static final int FIRST_PAGE = 100;
@@ -44,8 +45,8 @@ public record ExperimentView(String id, String label, ExperimentStatus status, S
 		String self = "/experiments/" + experiment.id();
 		TimingsPage page = TimingsPage.of(experiment, 0, FIRST_PAGE);
 		return new ExperimentView(experiment.id(), spec.label(), experiment.status(), spec.mode().id(), spec.workload(),
-				spec.tasks(), spec.concurrency(), spec.timeoutMillis(), experiment.createdAt(), experiment.startedAt(),
-				experiment.finishedAt(),
+				spec.tasks(), spec.concurrency(), spec.timeoutMillis(), spec.isolation().id(), experiment.createdAt(),
+				experiment.startedAt(), experiment.finishedAt(),
 				(execution != null) ? execution.progress() : new Execution.Progress(0, 0, 0, 0, 0),
 				experiment.summary(), experiment.error(), timings(experiment, 0, FIRST_PAGE), page, Map.of("self", self,
 						"tasks", self + "/tasks", "events", self + "/events", "timeline", self + "/timeline.svg"));

@@ -6,8 +6,9 @@ public class TooManyExperimentsException extends RuntimeException {
 	private final long retryAfterSeconds;
 
 	public TooManyExperimentsException(int running, long retryAfterSeconds) {
-		super(running + " experiments are running, the most this service runs at once (lab.max-running-experiments). "
-				+ "Try again in about " + retryAfterSeconds + " s, or cancel one with DELETE /experiments/{id}.");
+		super(running + " experiments are running or waiting in QUEUED, the most this service accepts at once "
+				+ "(lab.max-running-experiments). " + "Try again in about " + retryAfterSeconds
+				+ " s, or cancel one with DELETE /experiments/{id}.");
 		this.retryAfterSeconds = retryAfterSeconds;
 	}
 

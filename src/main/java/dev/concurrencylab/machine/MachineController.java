@@ -32,8 +32,9 @@ class MachineController {
 
 	@PostMapping("/calibrate")
 	@Operation(summary = "Measure the parallel capacity again",
-			description = "Runs the calibration now (a few seconds of full CPU load) and answers the machine with the "
-					+ "new capacity. Experiments running at the same time disturb the measurement and are disturbed by it.")
+			description = "Runs the calibration (a few seconds of full CPU load) as an exclusive run: it waits until "
+					+ "no experiment or comparison is active, and nothing else starts while it measures. Answers the "
+					+ "machine with the new capacity.")
 	MachineInfo calibrate() throws InterruptedException {
 		this.machine.calibrate();
 		return this.machine.info();

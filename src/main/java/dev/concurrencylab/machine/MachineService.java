@@ -18,6 +18,8 @@ import org.springframework.stereotype.Service;
 
 import dev.concurrencylab.execution.LabClock;
 import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.isolation.AdmissionGate;
+import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.workload.CpuKernel;
 
 /**
@@ -37,7 +39,10 @@ public class MachineService {
 
 	private final LabClock clock;
 
-	/** One calibration at a time: two at once would measure each other. */
+	/**
+	 * One measurement at a time, a guard behind the gate: two at once would measure each
+	 * other.
+	 */
 	private final ReentrantLock calibrating = new ReentrantLock();
 
 	/** The latest measurement, or the one under way. */
@@ -45,8 +50,11 @@ public class MachineService {
 
 	private volatile Thread background;
 
-	MachineService(LabClock clock) {
+	private final AdmissionGate gate;
+
+	MachineService(LabClock clock, AdmissionGate gate) {
 		this.clock = clock;
+		this.gate = gate;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -61,8 +69,26 @@ public class MachineService {
 		});
 	}
 
-	/** Measures the capacity now, waiting for a calibration already under way. */
+	/**
+	 * Measures the capacity as soon as the machine is free: the calibration passes the
+	 * admission gate as an exclusive run, so it neither disturbs nor is disturbed by an
+	 * experiment or a comparison.
+	 */
 	public Capacity calibrate() throws InterruptedException {
+		try (AdmissionGate.Ticket window = this.gate.enqueue("calibration", Isolation.EXCLUSIVE)) {
+			window.awaitAdmission();
+			return measure(window);
+		}
+	}
+
+	/**
+	 * Measures the capacity now, inside an exclusive window the caller holds (a
+	 * comparison measures before and after its runs).
+	 */
+	public Capacity measure(AdmissionGate.Ticket window) throws InterruptedException {
+		if (!window.isAdmitted() || window.isolation() != Isolation.EXCLUSIVE) {
+			throw new IllegalStateException("the capacity is measured within an admitted exclusive window only");
+		}
 		this.calibrating.lockInterruptibly();
 		try {
 			CompletableFuture<Capacity> pending = this.capacity;

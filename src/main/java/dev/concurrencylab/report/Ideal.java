@@ -23,6 +23,20 @@ import dev.concurrencylab.workload.Workload;
 public record Ideal(double millis, String formula) {
 
 	/**
+	 * What one task takes alone on one thread, c₁ + w in nanoseconds: its computation at
+	 * the calibrated single-thread cost of the kernel plus its nominal waits; -1 when it
+	 * computes and no capacity has been measured yet.
+	 */
+	public static long nanosPerTaskAlone(Workload workload, Capacity capacity) {
+		long waits = workload.waitMillisPerTask() * 1_000_000L;
+		if (workload.iterationsPerTask() == 0) {
+			return waits;
+		}
+		return (capacity != null) ? Math.round(workload.iterationsPerTask() * capacity.nanosPerIteration()) + waits
+				: -1;
+	}
+
+	/**
 	 * The ideal for {@code tasks} tasks of {@code workload} with at most
 	 * {@code concurrency} in flight, of which at most {@code computeParallelism} can
 	 * compute at once before the capacity is applied.

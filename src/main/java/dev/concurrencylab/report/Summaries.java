@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import dev.concurrencylab.execution.TaskLog;
 import dev.concurrencylab.execution.TaskState;
+import dev.concurrencylab.isolation.Interference;
 
 /** Derives an experiment's {@link Summary} from its task log. Pure. */
 public final class Summaries {
@@ -14,12 +15,15 @@ public final class Summaries {
 	/**
 	 * Summarises a finished (or stopped) experiment.
 	 * @param log the task log; the wall time runs from its origin to its last task's end
-	 * @param waitNanosPerTask the wait each task's workload asks for
 	 * @param peakInFlight most tasks in flight at once
 	 * @param cpuNanos CPU time used during the run
 	 * @param ideal the ideal for this experiment
+	 * @param nanosPerTaskAlone what one task takes alone on one thread (c₁ + w), or -1
+	 * when c₁ is not known yet
+	 * @param interference what shared the machine with the run
 	 */
-	public static Summary of(TaskLog log, long waitNanosPerTask, int peakInFlight, long cpuNanos, Ideal ideal) {
+	public static Summary of(TaskLog log, int peakInFlight, long cpuNanos, Ideal ideal, long nanosPerTaskAlone,
+			Interference interference) {
 		int size = log.size();
 		long[] durations = new long[size];
 		long[] threads = new long[size];
@@ -32,7 +36,6 @@ public final class Summaries {
 		long queueMax = 0;
 		int started = 0;
 		long wallNanos = 0;
-		long work = 0;
 		for (int task = 0; task < size; task++) {
 			TaskState state = log.state(task);
 			wallNanos = Math.max(wallNanos, log.endNanos(task));
@@ -57,7 +60,6 @@ public final class Summaries {
 			if (state == TaskState.SUCCEEDED || state == TaskState.FAILED) {
 				long duration = log.endNanos(task) - log.startNanos(task);
 				durations[ran++] = duration;
-				work += ownWork(duration, log.cpuNanos(task), waitNanosPerTask);
 			}
 		}
 		Arrays.sort(durations, 0, ran);
@@ -74,19 +76,13 @@ public final class Summaries {
 		double wall = Math.max(1, wallNanos);
 		double wallMillis = millis(wallNanos);
 		double efficiency = (wallMillis > 0) ? round(ideal.millis() / wallMillis, 3) : 0;
+		// The same figure in every mode: these tasks one after another on one thread.
+		double alone = (nanosPerTaskAlone >= 0) ? (double) ran * nanosPerTaskAlone : -1;
 		return new Summary(wallMillis, succeeded, failed, cancelled, distribution, queue, round(total / wall, 2),
 				peakInFlight, round((succeeded + failed) / (wall / 1e9), 1), distinct(threads, started),
 				(pids != null) ? distinct(pids, started) : 1, millis(cpuNanos), ideal.millis(), ideal.formula(),
-				efficiency, millis(work), round(work / wall, 2));
-	}
-
-	/**
-	 * What a task would have taken alone: its duration, but where its thread's CPU time
-	 * is known at most that CPU time plus its nominal wait, so that time spent waiting
-	 * for a core (threads outnumbering cores) does not count as work.
-	 */
-	static long ownWork(long duration, long cpuNanos, long waitNanos) {
-		return (cpuNanos >= 0) ? Math.min(duration, cpuNanos + waitNanos) : duration;
+				efficiency, (alone >= 0) ? millis(alone) : null, (alone >= 0) ? round(alone / wall, 2) : null,
+				interference);
 	}
 
 	/** Nearest-rank percentile of the first {@code count} sorted values. */

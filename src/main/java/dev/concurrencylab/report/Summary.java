@@ -1,5 +1,7 @@
 package dev.concurrencylab.report;
 
+import dev.concurrencylab.isolation.Interference;
+
 /**
  * What an experiment achieved, against the ideal.
  *
@@ -19,14 +21,17 @@ package dev.concurrencylab.report;
  * @param idealMillis what a perfect scheduler would achieve (see {@link Ideal})
  * @param idealFormula the formula behind {@code idealMillis}, with the numbers
  * @param efficiency idealMillis ÷ wallMillis
- * @param sequentialEstimateMillis Σ task durations: the wall time if they had run one
- * after another
- * @param speedup sequentialEstimateMillis ÷ wallMillis
+ * @param sequentialEstimateMillis the time these tasks (those that ran to an end) would
+ * take one after another on one thread: n × (c₁ + w), c₁ a task's computation at the
+ * calibrated single-thread cost of the kernel, w its nominal waits; null while c₁ is not
+ * known (no capacity measured yet)
+ * @param speedup sequentialEstimateMillis ÷ wallMillis, the same meaning in every mode
+ * @param interference what shared the machine with the run
  */
 public record Summary(double wallMillis, int succeeded, int failed, int cancelled, Distribution durationMillis,
 		Queue queueMillis, double overlap, int peakInFlight, double throughputPerSecond, int threadsUsed,
 		int processesUsed, double cpuMillis, double idealMillis, String idealFormula, double efficiency,
-		double sequentialEstimateMillis, double speedup) {
+		Double sequentialEstimateMillis, Double speedup, Interference interference) {
 
 	/**
 	 * Task durations in milliseconds.

@@ -17,7 +17,8 @@ class VerdictTest {
 		List<ModeResult> results = List.of(result("sequential", 4000, 1.0), result("platform-threads", 2100, 1.9),
 				result("gil-threads", 4050, 0.99), result("process-pool", 2150, 1.86));
 
-		String verdict = Verdict.of(new CpuWorkload(300_000_000), results, 1.95, Set.of("sequential", "gil-threads"));
+		String verdict = Verdict.of(new CpuWorkload(300_000_000), results, 1.95, Set.of("sequential", "gil-threads"),
+				QUIET);
 
 		assertThat(verdict).startsWith("Computation: platform-threads and process-pool tie as fastest at 2,100.0 ms")
 			.contains("capacity is 1.95 cores' worth")
@@ -29,7 +30,7 @@ class VerdictTest {
 	void aWinnerFasterThanTheCapacityShouldBeCalledNoisy() {
 		List<ModeResult> results = List.of(result("sequential", 4000, 1.0), result("process-pool", 2000, 2.0));
 
-		assertThat(Verdict.of(new CpuWorkload(1), results, 1.2, Set.of("sequential"))).contains("noisy");
+		assertThat(Verdict.of(new CpuWorkload(1), results, 1.2, Set.of("sequential"), QUIET)).contains("noisy");
 	}
 
 	@Test
@@ -37,12 +38,50 @@ class VerdictTest {
 		List<ModeResult> results = List.of(result("virtual-threads", 1010, 49.5),
 				result("platform-threads", 50000, 1.0));
 
-		assertThat(Verdict.of(new SleepWorkload(1000, 1), results, 1.9, Set.of()))
+		assertThat(Verdict.of(new SleepWorkload(1000, 1), results, 1.9, Set.of(), QUIET))
 			.startsWith("Waits: virtual-threads is fastest at 1,010.0 ms, 49.50× faster than the slowest mode.");
 	}
 
+	@Test
+	void aModeWithAFailedRunShouldNeverBeTheWinner() {
+		ModeResult lucky = new ModeResult("process-pool", 1, new ModeResult.Stats(1500, 1500, 1500), 1500, 1.0, 2.6,
+				2.6, 2, List.of("a", "b", "c"));
+		List<ModeResult> results = List.of(result("sequential", 4000, 1.0), result("platform-threads", 2100, 1.9),
+				lucky);
+
+		String verdict = Verdict.of(new CpuWorkload(300_000_000), results, 1.95, Set.of("sequential"), QUIET);
+
+		assertThat(verdict).contains("platform-threads is fastest")
+			.contains("process-pool is not ranked: 2 of its 3 runs failed or were cancelled")
+			.doesNotContain("process-pool is fastest");
+	}
+
+	@Test
+	void aNoisyMachineShouldNameNoWinnerAmongModesWithinTheNoise() {
+		MachineNoise noisy = MachineNoise.of(1.9, 1.4, null, 0);
+		List<ModeResult> results = List.of(result("sequential", 4000, 1.0), result("platform-threads", 2100, 1.9),
+				result("fork-join", 2400, 1.66));
+
+		String verdict = Verdict.of(new CpuWorkload(300_000_000), results, 1.9, Set.of("sequential"), noisy);
+
+		assertThat(noisy.noisy()).isTrue();
+		assertThat(noisy.capacityChangePercent()).isEqualTo(26.32);
+		assertThat(verdict).startsWith("The machine was noisy during this comparison")
+			.contains("capacity was 1.90 before the runs and 1.40 after")
+			.contains("no winner among platform-threads and fork-join")
+			.doesNotContain("is fastest");
+	}
+
+	@Test
+	void aSteadyCapacityAndNoOtherLoadShouldBeQuiet() {
+		assertThat(MachineNoise.of(1.9, 1.95, null, 0).noisy()).isFalse();
+	}
+
+	private static final MachineNoise QUIET = MachineNoise.of(null, null, null, 0);
+
 	private static ModeResult result(String mode, double wall, double speedup) {
-		return new ModeResult(mode, 3, new ModeResult.Stats(wall, wall, wall), wall, 1.0, speedup, 0, List.of());
+		return new ModeResult(mode, 3, new ModeResult.Stats(wall, wall, wall), wall, 1.0, speedup, 4000 / wall, 0,
+				List.of("a", "b", "c"));
 	}
 
 }

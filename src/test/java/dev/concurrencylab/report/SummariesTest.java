@@ -32,7 +32,9 @@ class SummariesTest {
 		execution.succeeded(3, 1);
 		execution.finish();
 
-		Summary summary = Summaries.of(execution.log(), 0, execution.progress().peakInFlight(), 0, this.ideal);
+		// Each task alone: 100 ms of work, so four one after another take 400 ms.
+		Summary summary = Summaries.of(execution.log(), execution.progress().peakInFlight(), 0, this.ideal,
+				100_000_000L, null);
 
 		assertThat(summary.wallMillis()).isEqualTo(300);
 		assertThat(summary.succeeded()).isEqualTo(4);
@@ -41,8 +43,8 @@ class SummariesTest {
 		assertThat(summary.durationMillis().max()).isEqualTo(200);
 		assertThat(summary.durationMillis().mean()).isEqualTo(112.5);
 		assertThat(summary.overlap()).isEqualTo(1.5);
-		assertThat(summary.sequentialEstimateMillis()).isEqualTo(450);
-		assertThat(summary.speedup()).isEqualTo(1.5);
+		assertThat(summary.sequentialEstimateMillis()).isEqualTo(400);
+		assertThat(summary.speedup()).isEqualTo(1.33);
 		assertThat(summary.peakInFlight()).isEqualTo(2);
 		assertThat(summary.queueMillis().max()).isEqualTo(100);
 		assertThat(summary.threadsUsed()).isEqualTo(1);
@@ -61,22 +63,31 @@ class SummariesTest {
 		execution.succeeded(1, 7);
 		execution.finish();
 
-		Summary summary = Summaries.of(execution.log(), 0, 1, 0, this.ideal);
+		Summary summary = Summaries.of(execution.log(), 1, 0, this.ideal, 10_000_000L, null);
 
 		assertThat(summary.succeeded()).isEqualTo(1);
 		assertThat(summary.failed()).isEqualTo(1);
 		assertThat(summary.cancelled()).isEqualTo(1);
 		assertThat(execution.log().error(0)).isEqualTo("IllegalStateException: boom");
 		assertThat(execution.log().error(2)).contains("cancelled");
+		// Two tasks ran to an end (the cancelled one never ran): 2 × 10 ms alone ÷ 20 ms.
+		assertThat(summary.sequentialEstimateMillis()).isEqualTo(20);
+		assertThat(summary.speedup()).isEqualTo(1.0);
 	}
 
 	@Test
-	void ownWorkShouldNotCountTimeSpentWaitingForACore() {
-		// 2,000 ms on the clock, 500 ms of CPU, no wait: 500 ms of work.
-		assertThat(Summaries.ownWork(2_000, 500, 0)).isEqualTo(500);
-		// A wait is work too, and the CPU time is unknown on virtual threads.
-		assertThat(Summaries.ownWork(1_000, 2, 1_000)).isEqualTo(1_000);
-		assertThat(Summaries.ownWork(1_000, -1, 0)).isEqualTo(1_000);
+	void speedupShouldBeUnknownWhileTheSingleThreadCostIsUnknown() {
+		Execution execution = execution(1);
+		execution.begin(0);
+		this.clock.advanceMillis(10);
+		execution.succeeded(0, 1);
+		execution.finish();
+
+		Summary summary = Summaries.of(execution.log(), 1, 0, this.ideal, -1, null);
+
+		assertThat(summary.sequentialEstimateMillis()).isNull();
+		assertThat(summary.speedup()).isNull();
+		assertThat(summary.overlap()).isEqualTo(1.0);
 	}
 
 	@Test

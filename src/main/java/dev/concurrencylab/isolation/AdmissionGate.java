@@ -1,0 +1,167 @@
+package dev.concurrencylab.isolation;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import dev.concurrencylab.LabProperties;
+
+/**
+ * The one gate every run passes before it uses the machine: experiments, comparisons and
+ * capacity calibrations. Runs are admitted in arrival order (first in, first out, so an
+ * exclusive run is never starved by a stream of shared ones): an exclusive run when
+ * nothing else is active, a shared run when no exclusive run is active and fewer than
+ * {@code lab.max-running-experiments} are. The gate also records which runs overlapped
+ * which, so that each can report the others as interference.
+ *
+ * <p>
+ * Concurrency: the queue, the active set and every ticket's overlap list are guarded by
+ * this gate's monitor; a ticket's admission is published through its latch.
+ */
+@Component
+public class AdmissionGate {
+
+	private final int maxShared;
+
+	/** Tickets waiting for admission, oldest first; guarded by this. */
+	private final Deque<Ticket> waiting = new ArrayDeque<>();
+
+	/** Tickets admitted and not yet closed; guarded by this. */
+	private final Set<Ticket> active = new LinkedHashSet<>();
+
+	@Autowired
+	AdmissionGate(LabProperties limits) {
+		this(limits.maxRunningExperiments());
+	}
+
+	/** A gate that lets at most {@code maxShared} shared runs be active at once. */
+	public AdmissionGate(int maxShared) {
+		this.maxShared = Math.max(1, maxShared);
+	}
+
+	/**
+	 * Puts a run in the queue without waiting; it is admitted at once when it may be. Its
+	 * owner must {@link Ticket#close() close} the ticket, admitted or not.
+	 */
+	public synchronized Ticket enqueue(String kind, Isolation isolation) {
+		Ticket ticket = new Ticket(kind, isolation);
+		this.waiting.addLast(ticket);
+		admitWaiting();
+		return ticket;
+	}
+
+	/** Runs active now (admitted, not closed). */
+	public synchronized int active() {
+		return this.active.size();
+	}
+
+	/** Runs waiting for admission now. */
+	public synchronized int waiting() {
+		return this.waiting.size();
+	}
+
+	private synchronized void close(Ticket ticket) {
+		if (this.waiting.remove(ticket) || this.active.remove(ticket)) {
+			admitWaiting();
+		}
+	}
+
+	/** Admits the oldest waiting tickets while the rules allow; called holding this. */
+	private void admitWaiting() {
+		while (!this.waiting.isEmpty()) {
+			Ticket next = this.waiting.peekFirst();
+			boolean admissible = (next.isolation == Isolation.EXCLUSIVE) ? this.active.isEmpty()
+					: this.active.size() < this.maxShared
+							&& this.active.stream().noneMatch((t) -> t.isolation == Isolation.EXCLUSIVE);
+			if (!admissible) {
+				return;
+			}
+			this.waiting.removeFirst();
+			for (Ticket other : this.active) {
+				other.overlapped.add(next);
+				next.overlapped.add(other);
+			}
+			this.active.add(next);
+			next.admitted.countDown();
+		}
+	}
+
+	/**
+	 * One run's place at the gate, from queueing to the end of its run. Closing it (once
+	 * or more, from any thread) leaves the queue or frees the machine for the next run.
+	 */
+	public final class Ticket implements AutoCloseable {
+
+		private final String kind;
+
+		private final Isolation isolation;
+
+		private final CountDownLatch admitted = new CountDownLatch(1);
+
+		/**
+		 * Every run that was active at the same time as this one; guarded by the gate.
+		 */
+		private final List<Ticket> overlapped = new ArrayList<>();
+
+		private volatile RunActivity activity = RunActivity.NONE;
+
+		private Ticket(String kind, Isolation isolation) {
+			this.kind = kind;
+			this.isolation = isolation;
+		}
+
+		/** What kind of run holds it: experiment, comparison or calibration. */
+		public String kind() {
+			return this.kind;
+		}
+
+		public Isolation isolation() {
+			return this.isolation;
+		}
+
+		/** Whether the run has been admitted. */
+		public boolean isAdmitted() {
+			return this.admitted.getCount() == 0;
+		}
+
+		/**
+		 * Waits until the run is admitted. When interrupted the ticket is closed (the run
+		 * leaves the queue) and the interrupt is thrown.
+		 */
+		public void awaitAdmission() throws InterruptedException {
+			try {
+				this.admitted.await();
+			}
+			catch (InterruptedException ex) {
+				close();
+				throw ex;
+			}
+		}
+
+		/** Says what this run keeps busy, for the runs it overlaps. */
+		public void activity(RunActivity activity) {
+			this.activity = activity;
+		}
+
+		/** What the other runs that overlapped this one kept busy, so far. */
+		public List<RunActivity> overlappedActivities() {
+			synchronized (AdmissionGate.this) {
+				return this.overlapped.stream().map((ticket) -> ticket.activity).toList();
+			}
+		}
+
+		@Override
+		public void close() {
+			AdmissionGate.this.close(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,85 @@
+package dev.concurrencylab.isolation;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+/**
+ * Takes the readings that {@link Interference} is made of, once at the start of a run's
+ * window and once at its end; nothing is read while the run's tasks are timed. Pure apart
+ * from the two readings.
+ */
+public final class InterferenceMeter {
+
+	private InterferenceMeter() {
+	}
+
+	/**
+	 * The readings at one moment.
+	 *
+	 * @param nanos the lab clock
+	 * @param processCpuNanos CPU time of this service process so far
+	 * @param gcMillis collection time reported by every collector so far
+	 * @param jitMillis compilation time so far
+	 * @param host the host's CPU counters, or null
+	 */
+	public record Reading(long nanos, long processCpuNanos, long gcMillis, long jitMillis, HostCpu host) {
+	}
+
+	/** Reads everything now; {@code nanos} is the lab clock's reading. */
+	public static Reading read(long nanos) {
+		long gc = 0;
+		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+			gc += Math.max(0, collector.getCollectionTime());
+		}
+		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+		long compiling = (jit != null && jit.isCompilationTimeMonitoringSupported()) ? jit.getTotalCompilationTime()
+				: 0;
+		return new Reading(nanos, processCpuNanos(), gc, compiling, HostCpu.now());
+	}
+
+	/**
+	 * The interference over the window from {@code start} to {@code end}.
+	 * @param isolation how the run was admitted
+	 * @param admissionWaitNanos how long it waited to be admitted
+	 * @param others what the other runs that overlapped it kept busy
+	 * @param ownTaskCpuNanos CPU time of this run's own tasks inside the service, or -1
+	 * when not measurable
+	 * @param workerCpuNanos CPU time of this run's worker processes (0 without workers)
+	 */
+	public static Interference between(Reading start, Reading end, Isolation isolation, long admissionWaitNanos,
+			List<RunActivity> others, long ownTaskCpuNanos, long workerCpuNanos) {
+		long busy = 0;
+		for (RunActivity other : others) {
+			busy += Math.max(0, other.busyNanos(start.nanos(), end.nanos()));
+		}
+		long serviceCpu = Math.max(0, end.processCpuNanos() - start.processCpuNanos());
+		Double outside = (ownTaskCpuNanos >= 0) ? millis(Math.max(0, serviceCpu - ownTaskCpuNanos)) : null;
+		Double steal = null;
+		Double otherProcesses = null;
+		if (start.host() != null && end.host() != null) {
+			HostCpu window = end.host().since(start.host());
+			steal = (window.totalNanos() > 0) ? round(100.0 * window.stealNanos() / window.totalNanos(), 2) : 0.0;
+			otherProcesses = millis(Math.max(0, window.busyNanos() - serviceCpu - workerCpuNanos));
+		}
+		return new Interference(isolation.id(), millis(admissionWaitNanos), others.size(), round(busy / 1e9, 3),
+				millis(serviceCpu), outside, end.gcMillis() - start.gcMillis(), end.jitMillis() - start.jitMillis(),
+				steal, otherProcesses);
+	}
+
+	private static long processCpuNanos() {
+		return (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+				? os.getProcessCpuTime() : 0;
+	}
+
+	private static double millis(long nanos) {
+		return Math.round(nanos / 1000.0) / 1000.0;
+	}
+
+	private static double round(double value, int decimals) {
+		double scale = Math.pow(10, decimals);
+		return Math.round(value * scale) / scale;
+	}
+
+}
