@@ -1,10 +1,15 @@
 package dev.concurrencylab.comparison;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.concurrencylab.experiment.ExperimentService;
+import dev.concurrencylab.experiment.ExperimentStatus;
+import dev.concurrencylab.report.Summary;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.SleepWorkload;
 
@@ -57,6 +62,24 @@ class VerdictTest {
 	}
 
 	@Test
+	void aModeThatFailedOneOfItsRunsShouldBeCountedAndNotRanked() {
+		Map<String, List<ExperimentService.Outcome>> outcomes = new LinkedHashMap<>();
+		outcomes.put("sequential", List.of(run("s1", 4000), run("s2", 4000)));
+		outcomes.put("platform-threads", List.of(run("p1", 2100), run("p2", 2100)));
+		outcomes.put("processes", List.of(run("x1", 1500),
+				new ExperimentService.Outcome("x2", ExperimentStatus.FAILED, summary(900), "1 of 8 tasks failed")));
+
+		List<ModeResult> results = ComparisonView.results(outcomes);
+		String verdict = Verdict.of(new CpuWorkload(300_000_000), results, 1.95, Set.of("sequential"), QUIET);
+
+		assertThat(results.get(2).failedRuns()).isEqualTo(1);
+		assertThat(results.get(2).runs()).isEqualTo(1);
+		assertThat(results.get(1).vsSequential()).isEqualTo(1.905);
+		assertThat(verdict).startsWith("Computation: platform-threads is fastest")
+			.contains("processes is not ranked: 1 of its 2 runs failed or were cancelled");
+	}
+
+	@Test
 	void aNoisyMachineShouldNameNoWinnerAmongModesWithinTheNoise() {
 		MachineNoise noisy = MachineNoise.of(1.9, 1.4, null, 0);
 		List<ModeResult> results = List.of(result("sequential", 4000, 1.0), result("platform-threads", 2100, 1.9),
@@ -75,6 +98,15 @@ class VerdictTest {
 	@Test
 	void aSteadyCapacityAndNoOtherLoadShouldBeQuiet() {
 		assertThat(MachineNoise.of(1.9, 1.95, null, 0).noisy()).isFalse();
+	}
+
+	private static ExperimentService.Outcome run(String id, double wall) {
+		return new ExperimentService.Outcome(id, ExperimentStatus.SUCCEEDED, summary(wall), null);
+	}
+
+	private static Summary summary(double wall) {
+		return new Summary(wall, 8, 0, 0, null, null, 1, 8, 1, 1, 1, 0, 2000, "computation", 2000 / wall, 4000.0,
+				4000 / wall, null);
 	}
 
 	private static final MachineNoise QUIET = MachineNoise.of(null, null, null, 0);
