@@ -19,12 +19,6 @@ import dev.concurrencylab.isolation.Interference;
  */
 final class Comparison {
 
-	enum Status {
-
-		QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED
-
-	}
-
 	private final String id;
 
 	private final long sequence;
@@ -42,7 +36,7 @@ final class Comparison {
 	/** Outcomes per mode, in the order of the request; guarded by this. */
 	private final Map<String, List<ExperimentService.Outcome>> outcomes = new LinkedHashMap<>();
 
-	private Status status = Status.QUEUED;
+	private ExperimentStatus status = ExperimentStatus.QUEUED;
 
 	private Instant finishedAt;
 
@@ -139,20 +133,20 @@ final class Comparison {
 	}
 
 	synchronized void running() {
-		this.status = Status.RUNNING;
+		this.status = ExperimentStatus.RUNNING;
 	}
 
 	synchronized void add(ExperimentService.Outcome outcome, String mode) {
 		this.outcomes.get(mode).add(outcome);
 	}
 
-	synchronized void finished(Status status, String error) {
+	synchronized void finished(ExperimentStatus status, String error) {
 		this.status = status;
 		this.error = error;
 		this.finishedAt = Instant.now();
 	}
 
-	synchronized Status status() {
+	synchronized ExperimentStatus status() {
 		return this.status;
 	}
 

@@ -134,7 +134,7 @@ public class ComparisonService {
 	 * measured before its runs to the one measured after them.
 	 */
 	private void run(Comparison comparison, AdmissionGate.Ticket window) {
-		Comparison.Status status = Comparison.Status.SUCCEEDED;
+		ExperimentStatus status = ExperimentStatus.SUCCEEDED;
 		String error = null;
 		InterferenceMeter.Reading start = null;
 		try {
@@ -159,18 +159,18 @@ public class ComparisonService {
 				comparison.capacityAfter(this.machine.measure(window).parallelCapacity());
 			}
 			if (!comparison.allSucceeded()) {
-				status = Comparison.Status.FAILED;
+				status = ExperimentStatus.FAILED;
 				error = "Some runs did not succeed; their experiments say why (see `experiments` per mode).";
 			}
 		}
 		catch (InterruptedException | ServiceStoppingException ex) {
-			status = Comparison.Status.CANCELLED;
+			status = ExperimentStatus.CANCELLED;
 			error = this.stopping ? "The service shut down while the comparison ran."
 					: "A run was cancelled, so the comparison stopped.";
 		}
 		catch (RuntimeException ex) {
 			logger.error("Comparison {} failed", comparison.id(), ex);
-			status = Comparison.Status.FAILED;
+			status = ExperimentStatus.FAILED;
 			error = "The comparison failed unexpectedly; the service log has the details.";
 		}
 		finally {

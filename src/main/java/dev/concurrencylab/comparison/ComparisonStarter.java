@@ -51,8 +51,7 @@ public class ComparisonStarter {
 	private ResponseEntity<ComparisonView> answer(Comparison comparison) {
 		URI location = URI.create("/comparisons/" + comparison.id());
 		ComparisonView view = view(comparison);
-		boolean finished = comparison.status() != Comparison.Status.QUEUED
-				&& comparison.status() != Comparison.Status.RUNNING;
+		boolean finished = comparison.status().isFinished();
 		return finished ? ResponseEntity.created(location).body(view)
 				: ResponseEntity.accepted().location(location).body(view);
 	}

@@ -32,7 +32,7 @@ import dev.concurrencylab.workload.Workload;
  * @param error why it failed, or null
  * @param links the chart and this resource
  */
-public record ComparisonView(String id, String label, Comparison.Status status, Workload workload, int tasks,
+public record ComparisonView(String id, String label, ExperimentStatus status, Workload workload, int tasks,
 		int repeats, int runsDone, int runsTotal, Instant createdAt, Instant finishedAt, Double capacity,
 		MachineNoise noise, List<ModeResult> results, String verdict, String error, Map<String, String> links) {
 

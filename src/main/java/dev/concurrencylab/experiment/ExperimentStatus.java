@@ -1,11 +1,11 @@
 package dev.concurrencylab.experiment;
 
-/** The life of an experiment. */
+/** The life of a run: an experiment or a comparison. */
 public enum ExperimentStatus {
 
-	/** Accepted, not started yet. */
+	/** Accepted, waiting at the admission gate. */
 	QUEUED,
-	/** Tasks are running. */
+	/** Admitted: its tasks (or runs) are running. */
 	RUNNING,
 	/** Every task finished with a result. */
 	SUCCEEDED,
@@ -15,7 +15,7 @@ public enum ExperimentStatus {
 	CANCELLED;
 
 	/** Whether it will not change any more. */
-	boolean isFinished() {
+	public boolean isFinished() {
 		return this == SUCCEEDED || this == FAILED || this == CANCELLED;
 	}
 
