@@ -1161,8 +1161,10 @@ class Bench:
                     hellos(k // 2, bare, flagged)
                 except Exception as e:
                     error = f"{type(e).__name__}: {e}"
+            # a round whose Hello check found the service busy skips its experiment too
             sample = self.take(pkey, r, 1, mode, lambda: lab_sample(self.lab, mode, experiment_spec(
-                mode, sleep_wl(0), n, concurrency=1, label="bench h"), timings=True))
+                mode, sleep_wl(0), n, concurrency=1, label="bench h"), timings=True),
+                iso=iso if iso["isolated"] is False else None)
             sample["spawnMedian"] = med(sample.get("spawns") or [])
             if iso["isolated"] is False:
                 error = (f"not isolated: {iso['running']} RUNNING, {iso['queued']} QUEUED experiment(s) in the "
