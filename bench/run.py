@@ -7,6 +7,11 @@ a ratio measured in the same run: against the ideal, against `sequential`, again
 bare-JDK floor (bench/floor/Floor.java) and against the Python peers (asyncio,
 threads). Prints a Markdown table and writes bench/results/<UTC timestamp>.md/.json.
 
+Fairness: each round runs a scenario's modes (and floors, peers) in an order rotated by
+the round number; a ratio of two figures is taken per round and a round in which either
+side failed is dropped from it; every sample waits until no other experiment is RUNNING
+or QUEUED in the service (--isolation-wait), and is not taken if one still is.
+
     python3 bench/run.py --start                 # start the service, run everything
     python3 bench/run.py --start --quick         # smoke run: small sizes, 1 repeat
     python3 bench/run.py --only b,f,g            # against a service already on :8080
@@ -16,7 +21,7 @@ Scenarios (letters for --only):
   b  10,000 tasks x sleep 1 s, WAIT_MODES                              wall/ideal <= 1.10
   c  10,000 tasks x sleep 100 ms, platform-threads pool 200            wall/ideal <= 1.05
   d  1,000 tasks x http 100 ms, HTTP_MODES                             wall/ideal <= 1.50
-  e  8 tasks x ~0.5 s of cpu, sequential + CPU_MODES                   speedup >= 0.92 x C
+  e  8 tasks x ~0.5 s of cpu, sequential + CPU_MODES                   vsSequential >= 0.92 x C
      (process-pool >= 0.85 x C, processes >= 0.75 x C, with their spawnMillis)
   f  bare-JDK floor for b (and c): plain Java, same waits              lab/floor <= 1.10
   g  Python peers for b: asyncio.gather and threads                    Java/Python (info)
@@ -67,7 +72,7 @@ PROCESS_MODES = {"processes", "process-pool"}
 # Concurrency per CPU mode (None = the service's default). platform-threads gets 8
 # so that all 8 tasks may run at once, as the brief asks.
 CPU_CONCURRENCY = {"platform-threads": 8, "gil-threads": 8}
-# CPU targets on speedup = sequential wall / mode wall, as (low, high) factors of the
+# CPU targets on vsSequential = sequential wall / mode wall (per round), as factors of the
 # measured capacity C, or absolute bounds when "absolute" is set.
 CPU_TARGETS = {
     "default": {"min_c": 0.92},
@@ -385,8 +390,10 @@ class Floor:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
         if r.returncode != 0:
             raise LabError(f"Floor {kind} exited {r.returncode}: {r.stderr.strip()[-500:]}")
-        last = [line for line in r.stdout.splitlines() if line.startswith("{")][-1]
-        return json.loads(last)["wallMillis"]
+        last = json.loads([line for line in r.stdout.splitlines() if line.startswith("{")][-1])
+        # wallMillis: run start to the last task's end, as the lab's summary.wallMillis;
+        # returnMillis also holds closing the executor (information only).
+        return {"wall": last["wallMillis"], "returnMillis": last.get("returnMillis")}
 
     def version(self):
         r = subprocess.run([self.java, "-version"], capture_output=True, text=True)
@@ -512,7 +519,10 @@ class PythonPeer:
 
 # ----------------------------------------------------------------- measurements
 class Results:
-    """Samples by key, in the order taken: key -> list of dicts (wall, ideal, error, ...)."""
+    """Samples by key, in the order taken: key -> list of dicts (round, wall, ideal, error, ...).
+
+    A sample counts only when it has a wall and no error. Ratios of two keys are paired by
+    round: a round in which either side failed drops out of the pair altogether."""
 
     def __init__(self):
         self.samples = {}
@@ -520,15 +530,53 @@ class Results:
     def add(self, key, sample):
         self.samples.setdefault(key, []).append(sample)
 
+    def good(self, key):
+        return [s for s in self.samples.get(key, []) if ok(s)]
+
     def walls(self, key):
-        return [s["wall"] for s in self.samples.get(key, []) if s.get("wall") is not None]
+        return [s["wall"] for s in self.good(key)]
 
     def ratios(self, key):
-        return [s["wall"] / s["ideal"] for s in self.samples.get(key, [])
-                if s.get("wall") is not None and s.get("ideal")]
+        return [s["wall"] / s["ideal"] for s in self.good(key) if s.get("ideal")]
 
     def errors(self, key):
         return [s["error"] for s in self.samples.get(key, []) if s.get("error")]
+
+    def by_round(self, key, field="wall"):
+        """round -> the field's value, for the rounds in which key's sample counts."""
+        return {s["round"]: s[field] for s in self.good(key) if s.get(field) is not None and "round" in s}
+
+    def paired(self, num, den, num_field="wall", den_field="wall"):
+        """Per-round ratios num ÷ den over the rounds where both samples count, and the
+        number of rounds dropped because one side failed (or was missing)."""
+        a, b = self.by_round(num, num_field), self.by_round(den, den_field)
+        rounds = sorted({s["round"] for k in (num, den) for s in self.samples.get(k, []) if "round" in s})
+        pairs = [a[r] / b[r] for r in rounds if r in a and r in b and b[r]]
+        return pairs, len(rounds) - len(pairs)
+
+
+def ok(sample):
+    return sample.get("wall") is not None and not sample.get("error")
+
+
+def rotated(items, r):
+    """items rotated left by r: round r starts with item r, so drift hits every item in turn."""
+    if not items:
+        return []
+    k = r % len(items)
+    return list(items[k:]) + list(items[:k])
+
+
+def paired_text(name, pairs, dropped):
+    """'name 1.023 (1.01–1.05)' over the per-round pairs, with the rounds dropped."""
+    if not pairs:
+        return f"{name} -" + (f" ({dropped} round(s) dropped: one side failed)" if dropped else "")
+    text = f"{name} {med(pairs):.3f}"
+    if len(pairs) > 1:
+        text += f" ({min(pairs):.3f}–{max(pairs):.3f})"
+    if dropped:
+        text += f" [{dropped} round(s) dropped: one side failed]"
+    return text
 
 
 def med(xs):
@@ -577,6 +625,10 @@ def lab_sample(lab, label, spec, timings=False):
         "id": result.get("id"),
         "roundTripMillis": round((time.monotonic() - t0) * 1000, 1),
     }
+    # Other runs, service CPU outside the tasks, host steal... as the service saw them
+    # (optional: only services that report it).
+    if isinstance(summary.get("interference"), dict):
+        sample["interference"] = summary["interference"]
     if result.get("status") != "SUCCEEDED":
         sample["error"] = f"status {result.get('status')}, failed {summary.get('failed')}"
     extra = ""
@@ -607,13 +659,17 @@ def lab_sample(lab, label, spec, timings=False):
 
 
 def timed_sample(label, fn, ideal=None):
+    """Times fn, which returns the wall in ms or a dict with "wall" and other fields to keep."""
     try:
-        wall = fn()
+        got = fn()
     except Exception as e:
         log(f"    {label}: ERROR {type(e).__name__}: {e}")
         return {"wall": None, "ideal": ideal, "error": f"{type(e).__name__}: {e}"}
+    sample = dict(got) if isinstance(got, dict) else {"wall": got}
+    sample["ideal"] = ideal
+    wall = sample["wall"]
     log(f"    {label}: wall {wall:.1f} ms" + (f" = {wall / ideal:.3f} x ideal" if ideal else ""))
-    return {"wall": wall, "ideal": ideal}
+    return sample
 
 
 def experiment_spec(mode, workload, tasks, concurrency=None, label=None):
@@ -659,6 +715,7 @@ class Bench:
         self.hello = HelloJvm(args.jdk) if "h" in args.only else None
         self.capacity = None
         self.calibrations = []
+        self.isolation_broken = None
 
     def _offered_modes(self):
         try:
@@ -681,6 +738,97 @@ class Bench:
         for mode in modes:
             if not self.offers(mode):
                 self.row(scenario=scenario, mode=mode, verdict="SKIP", notes="mode not offered by GET /modes")
+
+    # -- isolation: no other run in the service while a sample is taken
+    def active_runs(self):
+        """{"running": n, "queued": m} experiments in the service now; None if it can't tell."""
+        counts = {}
+        for status in ("RUNNING", "QUEUED"):
+            try:
+                page = self.lab.get(f"/experiments?status={status}&size=1", timeout=10)
+            except LabError as e:
+                if not self.isolation_broken:
+                    log(f"    isolation check failed ({e}); samples are taken without it")
+                self.isolation_broken = str(e)
+                return None
+            except OSError as e:
+                if not self.lab.alive():
+                    raise ServiceGone(f"the service stopped answering during the isolation check ({e})")
+                return None
+            counts[status.lower()] = int((page or {}).get("total") or 0)
+        return counts
+
+    def await_isolation(self, label):
+        """Waits (at most --isolation-wait s) until no experiment is RUNNING or QUEUED.
+
+        Returns {"isolated": True/False/None (check failed), "running", "queued", "waitedMillis"}."""
+        t0 = time.monotonic()
+        deadline = t0 + self.args.isolation_wait
+        logged = False
+        while True:
+            counts = self.active_runs()
+            waited = round((time.monotonic() - t0) * 1000)
+            if counts is None:
+                return {"isolated": None, "waitedMillis": waited, "note": self.isolation_broken or "check failed"}
+            if counts["running"] == 0 and counts["queued"] == 0:
+                if logged:
+                    log(f"    {label}: the service is idle again after {waited / 1000:.1f} s")
+                return {"isolated": True, **counts, "waitedMillis": waited}
+            if time.monotonic() >= deadline:
+                return {"isolated": False, **counts, "waitedMillis": waited}
+            if not logged:
+                log(f"    {label}: {counts['running']} RUNNING, {counts['queued']} QUEUED experiment(s) in the "
+                    f"service: waiting up to {self.args.isolation_wait:g} s for them to end")
+                logged = True
+            time.sleep(1.0)
+
+    def take(self, key, r, position, label, fn, iso=None):
+        """Takes one sample of key in round r, at its position in the round, once the service
+        has no other run; a sample that can't be isolated is not taken and counts as failed."""
+        iso = iso or self.await_isolation(label)
+        if iso["isolated"] is False:
+            note = (f"not isolated: {iso['running']} RUNNING, {iso['queued']} QUEUED experiment(s) in the service "
+                    f"after waiting {iso['waitedMillis'] / 1000:.0f} s; not measured")
+            log(f"    {label}: SKIPPED, {note}")
+            sample = {"wall": None, "ideal": None, "error": note}
+        else:
+            sample = fn()
+        sample["round"], sample["position"] = r, position
+        sample["isolation"] = iso
+        # Isolated: nobody else was running before it started and, when the service
+        # reports interference, none overlapped it.
+        sample["isolated"] = iso["isolated"]
+        if other_runs(sample.get("interference")):
+            sample["isolated"] = False
+        self.results.add(key, sample)
+        return sample
+
+    def isolation_notes(self, key):
+        """A row's notes on isolation: samples not isolated, the interference the service saw."""
+        samples = self.results.samples.get(key, [])
+        notes = []
+        unchecked = sum(1 for s in samples if s.get("isolated") is None and "isolation" in s)
+        if unchecked:
+            notes.append(f"{unchecked} sample(s) without isolation check")
+        overlapped = sum(1 for s in samples if other_runs(s.get("interference")))
+        if overlapped:
+            notes.append(f"{overlapped} sample(s) overlapped other lab runs")
+        waited = [s["isolation"]["waitedMillis"] for s in samples
+                  if (s.get("isolation") or {}).get("waitedMillis", 0) >= 1000]
+        if waited:
+            notes.append(f"{len(waited)} sample(s) waited for other runs (up to {max(waited) / 1000:.0f} s)")
+        seen = [s["interference"] for s in samples if isinstance(s.get("interference"), dict)]
+        if seen:
+            parts = []
+            for field, unit in (("otherRuns", ""), ("stealPercent", " %")):
+                values = [other_runs(i) if field == "otherRuns" else i.get(field) for i in seen]
+                values = [v for v in values if isinstance(v, (int, float))]
+                if values:
+                    lo, hi = min(values), max(values)
+                    parts.append(f"{field} {lo:g}{unit}" if lo == hi else f"{field} {lo:g}–{hi:g}{unit}")
+            if parts:
+                notes.append("interference: " + ", ".join(parts))
+        return join_notes(notes)
 
     # -- warm-up: the service's first experiments run cold (class loading, JIT)
     def warmup(self):
@@ -710,16 +858,18 @@ class Bench:
         log(f"\n[a] harness overhead: {n:,} tasks x sleep 0 ms, {mode}")
         key = ("a", mode)
         for r in self.rounds():
-            self.results.add(key, lab_sample(self.lab, f"round {r + 1} {mode}",
-                                             experiment_spec(mode, sleep_wl(0), n, label="bench a")))
+            label = f"round {r + 1} {mode}"
+            self.take(key, r, 0, label, lambda: lab_sample(
+                self.lab, label, experiment_spec(mode, sleep_wl(0), n, label="bench a")))
         walls = self.results.walls(key)
         target = TARGETS["a_wall_ms"]
-        cpu = [s["cpuMillis"] for s in self.results.samples[key] if s.get("cpuMillis") is not None]
+        cpu = [s["cpuMillis"] for s in self.results.good(key) if s.get("cpuMillis") is not None]
+        notes = [f"wall ÷ {target:.0f} ms; cpu {med(cpu):.0f} ms" if cpu else "", self.isolation_notes(key)]
         self.row(scenario=f"a overhead {n:,} x sleep 0", mode=mode, walls=walls,
                  target=f"wall ≤ {target:.0f} ms", ratio=(med(walls) / target) if walls else None,
                  ratios=[w / target for w in walls],
                  verdict=verdict(med(walls), hi=target), errors=self.results.errors(key),
-                 notes=f"wall ÷ {target:.0f} ms; cpu {med(cpu):.0f} ms" if cpu else "")
+                 notes=join_notes(notes))
 
     # -- b (+ f floor + g Python peers, interleaved in the same rounds)
     def scenario_bfg(self, do_b, do_f, do_g):
@@ -731,19 +881,26 @@ class Bench:
             f"{n:,} tasks x sleep {millis} ms: lab {modes if do_b else []}, floor {floor_kinds}, python {peers}")
         if self.peer and do_g:
             log(f"  python peer: {self.peer.source}")
+
+        def lab(mode):
+            return lambda: lab_sample(self.lab, mode, experiment_spec(mode, sleep_wl(millis), n, label="bench b"))
+
+        def floor(kind):
+            return lambda: timed_sample(f"floor {kind}", lambda: self.floor.run(kind, n, millis), ideal=millis)
+
+        def python(peer):
+            fn = self.peer.asyncio_ms if peer == "asyncio" else self.peer.threads_ms
+            return lambda: timed_sample(f"python {peer}", lambda: fn(n, millis), ideal=millis)
+
+        # Everything a round measures, in one list that each round rotates.
+        items = ([(("b", m), m, lab(m)) for m in (modes if do_b else [])]
+                 + [(("f", k), f"floor {k}", floor(k)) for k in floor_kinds]
+                 + [(("g", p), f"python {p}", python(p)) for p in peers])
         for r in self.rounds():
-            log(f"  round {r + 1}/{self.args.repeats}")
-            if do_b:
-                for mode in modes:
-                    self.results.add(("b", mode), lab_sample(
-                        self.lab, mode, experiment_spec(mode, sleep_wl(millis), n, label="bench b")))
-            for kind in floor_kinds:
-                self.results.add(("f", kind), timed_sample(
-                    f"floor {kind}", lambda kind=kind: self.floor.run(kind, n, millis), ideal=millis))
-            for peer in peers:
-                fn = self.peer.asyncio_ms if peer == "asyncio" else self.peer.threads_ms
-                self.results.add(("g", peer), timed_sample(
-                    f"python {peer}", lambda fn=fn: fn(n, millis), ideal=millis))
+            order = rotated(items, r)
+            log(f"  round {r + 1}/{self.args.repeats}: {', '.join(label for _, label, _ in order)}")
+            for position, (key, label, fn) in enumerate(order):
+                self.take(key, r, position, label, fn)
 
         scen = f"b {n:,} x sleep {millis} ms"
         if do_b:
@@ -753,46 +910,50 @@ class Bench:
                 walls, ratios = self.results.walls(key), self.results.ratios(key)
                 notes = []
                 fk = FLOOR_FOR_MODE.get(mode)
-                if do_f and fk and self.results.walls(("f", fk)) and walls:
-                    notes.append(f"÷ floor({fk}) {med(walls) / med(self.results.walls(('f', fk))):.3f}")
+                if do_f and fk:
+                    notes.append(paired_text(f"÷ floor({fk})", *self.results.paired(key, ("f", fk))))
                 pk = PEER_FOR_MODE.get(mode)
-                if do_g and pk and self.results.walls(("g", pk)) and walls:
-                    notes.append(f"Java ÷ Python {pk} {med(walls) / med(self.results.walls(('g', pk))):.3f}")
+                if do_g and pk:
+                    notes.append(paired_text(f"Java ÷ Python {pk}", *self.results.paired(key, ("g", pk))))
+                notes.append(self.isolation_notes(key))
                 self.row(scenario=scen, mode=mode, walls=walls, ideal=ideal_of(self.results, key),
                          target=f"≤ {target:.2f}", ratio=med(ratios), ratios=ratios,
                          verdict=verdict(med(ratios), hi=target), errors=self.results.errors(key),
-                         notes="; ".join(notes))
+                         notes=join_notes(notes))
             self.skip_rows(scen, WAIT_MODES)
         if do_f:
             target = TARGETS["floor_ratio"]
             for kind in floor_kinds:
-                fwalls = self.results.walls(("f", kind))
+                fkey = ("f", kind)
+                fwalls = self.results.walls(fkey)
                 users = [m for m in modes if FLOOR_FOR_MODE.get(m) == kind]
                 for mode in users if do_b else [None]:
-                    lwalls = self.results.walls(("b", mode)) if mode else []
-                    ratio = med(lwalls) / med(fwalls) if lwalls and fwalls else None
+                    pairs, dropped = self.results.paired(("b", mode), fkey) if mode else ([], 0)
+                    ratio = med(pairs)
+                    notes = [f"floor ÷ ideal {med(fwalls) / millis:.3f}" if fwalls else "",
+                             f"{dropped} round(s) dropped: one side failed" if dropped else "",
+                             self.isolation_notes(fkey)]
                     self.row(scenario=f"f floor for b ({n:,} x {millis} ms)",
                              mode=f"{mode} ÷ floor({kind})" if mode else f"floor({kind})",
                              walls=fwalls, ideal=millis, target=f"lab ÷ floor ≤ {target:.2f}" if mode else "-",
-                             ratio=ratio, ratios=pair_ratios(lwalls, fwalls),
+                             ratio=ratio, ratios=pairs,
                              verdict=verdict(ratio, hi=target) if mode else "INFO",
-                             errors=self.results.errors(("f", kind)),
-                             notes=(f"floor ÷ ideal {med(fwalls) / millis:.3f}" if fwalls else ""))
+                             errors=self.results.errors(fkey), notes=join_notes(notes))
         if do_g:
             for peer in peers:
-                pwalls = self.results.walls(("g", peer))
+                gkey = ("g", peer)
+                pwalls = self.results.walls(gkey)
                 users = [m for m in modes if PEER_FOR_MODE.get(m) == peer]
                 notes = []
-                if do_b and pwalls:
+                if do_b:
                     for m in users:
-                        lw = self.results.walls(("b", m))
-                        if lw:
-                            notes.append(f"Java {m} ÷ Python {med(lw) / med(pwalls):.3f}")
+                        notes.append(paired_text(f"Java {m} ÷ Python", *self.results.paired(("b", m), gkey)))
+                notes.append(self.isolation_notes(gkey))
                 pratios = [w / millis for w in pwalls]
                 label = "asyncio.gather(asyncio.sleep)" if peer == "asyncio" else "threads × time.sleep"
                 self.row(scenario=f"g Python {platform.python_version()} ({n:,} x {millis} ms)", mode=label,
                          walls=pwalls, ideal=millis, target="info", ratio=med(pratios), ratios=pratios,
-                         verdict="INFO", errors=self.results.errors(("g", peer)), notes="; ".join(notes))
+                         verdict="INFO", errors=self.results.errors(gkey), notes=join_notes(notes))
 
     # -- c: platform-threads, pool of 200 (+ floor when f is selected)
     def scenario_c(self, do_f):
@@ -804,35 +965,41 @@ class Bench:
             return
         log(f"\n[c{'f' if do_f else ''}] {n:,} tasks x sleep {millis} ms, {mode} concurrency {pool}")
         key, fkey = ("c", mode), ("f", "platform")
+        expected_ideal = -(-n // pool) * millis
+        items = [(key, mode, lambda: lab_sample(self.lab, mode, experiment_spec(
+            mode, sleep_wl(millis), n, concurrency=pool, label="bench c")))]
+        if do_f:
+            items.append((fkey, "floor platform", lambda: timed_sample(
+                "floor platform", lambda: self.floor.run("platform", n, millis, pool), ideal=expected_ideal)))
         for r in self.rounds():
-            log(f"  round {r + 1}/{self.args.repeats}")
-            self.results.add(key, lab_sample(self.lab, mode, experiment_spec(
-                mode, sleep_wl(millis), n, concurrency=pool, label="bench c")))
-            if do_f:
-                self.results.add(fkey, timed_sample(
-                    "floor platform", lambda: self.floor.run("platform", n, millis, pool),
-                    ideal=-(-n // pool) * millis))
+            order = rotated(items, r)
+            log(f"  round {r + 1}/{self.args.repeats}: {', '.join(label for _, label, _ in order)}")
+            for position, (k, label, fn) in enumerate(order):
+                self.take(k, r, position, label, fn)
         walls, ratios = self.results.walls(key), self.results.ratios(key)
         target = TARGETS["c_ratio"]
-        expected_ideal = -(-n // pool) * millis
         ideal = ideal_of(self.results, key)
         notes = []
         if ideal is not None and abs(ideal - expected_ideal) > 0.5:
             notes.append(f"service idealMillis {ideal} ≠ expected {expected_ideal}")
-        fwalls = self.results.walls(fkey)
-        if do_f and fwalls and walls:
-            notes.append(f"÷ floor(platform) {med(walls) / med(fwalls):.3f}")
+        pairs, dropped = self.results.paired(key, fkey) if do_f else ([], 0)
+        if do_f:
+            notes.append(paired_text("÷ floor(platform)", pairs, dropped))
+        notes.append(self.isolation_notes(key))
         self.row(scenario=scen, mode=mode, walls=walls, ideal=ideal, target=f"≤ {target:.2f}",
                  ratio=med(ratios), ratios=ratios, verdict=verdict(med(ratios), hi=target),
-                 errors=self.results.errors(key), notes="; ".join(notes))
+                 errors=self.results.errors(key), notes=join_notes(notes))
         if do_f:
-            ratio = med(walls) / med(fwalls) if walls and fwalls else None
+            fwalls = self.results.walls(fkey)
+            ratio = med(pairs)
+            fnotes = [f"floor ÷ ideal {med(fwalls) / expected_ideal:.3f}" if fwalls else "",
+                      f"{dropped} round(s) dropped: one side failed" if dropped else "",
+                      self.isolation_notes(fkey)]
             self.row(scenario=f"f floor for c ({n:,} x {millis} ms, pool {pool})",
                      mode=f"{mode} ÷ floor(platform)", walls=fwalls, ideal=expected_ideal,
                      target=f"lab ÷ floor ≤ {TARGETS['floor_ratio']:.2f}", ratio=ratio,
-                     ratios=pair_ratios(walls, fwalls), verdict=verdict(ratio, hi=TARGETS["floor_ratio"]),
-                     errors=self.results.errors(fkey),
-                     notes=f"floor ÷ ideal {med(fwalls) / expected_ideal:.3f}" if fwalls else "")
+                     ratios=pairs, verdict=verdict(ratio, hi=TARGETS["floor_ratio"]),
+                     errors=self.results.errors(fkey), notes=join_notes(fnotes))
 
     # -- d: loopback HTTP
     def scenario_d(self):
@@ -852,9 +1019,10 @@ class Bench:
                     except (LabError, OSError) as e:
                         log(f"  warm-up {mode}: {e}")
         for r in self.rounds():
-            log(f"  round {r + 1}/{self.args.repeats}")
-            for mode in modes:
-                self.results.add(("d", mode), lab_sample(
+            order = rotated(modes, r)
+            log(f"  round {r + 1}/{self.args.repeats}: {', '.join(order)}")
+            for position, mode in enumerate(order):
+                self.take(("d", mode), r, position, mode, lambda mode=mode: lab_sample(
                     self.lab, mode, experiment_spec(mode, http_wl(millis), n, label="bench d")))
         target = TARGETS["d_ratio"]
         for mode in modes:
@@ -862,10 +1030,11 @@ class Bench:
             walls, ratios = self.results.walls(key), self.results.ratios(key)
             self.row(scenario=scen, mode=mode, walls=walls, ideal=ideal_of(self.results, key),
                      target=f"≤ {target:.2f}", ratio=med(ratios), ratios=ratios,
-                     verdict=verdict(med(ratios), hi=target), errors=self.results.errors(key))
+                     verdict=verdict(med(ratios), hi=target), errors=self.results.errors(key),
+                     notes=self.isolation_notes(key))
         self.skip_rows(scen, HTTP_MODES)
 
-    # -- e: computation, speedup against sequential, compared to the capacity C
+    # -- e: the capacity C
     def calibrate(self):
         """POST /machine/calibrate; the capacity it measured (GET /machine when that fails)."""
         t0 = time.monotonic()
@@ -884,7 +1053,7 @@ class Bench:
         self.calibrations.append(cap)
         return cap
 
-    # -- e: computation, speedup against sequential, compared to the capacity C
+    # -- e: computation, vsSequential (sequential wall ÷ mode wall) compared to the capacity C
     def scenario_e(self):
         # The capacity is measured in the same run: before every round and once after
         # them (a calibration disturbed by other load on a shared host would otherwise set
@@ -902,13 +1071,17 @@ class Bench:
             self.row(scenario=scen, mode="sequential", verdict="SKIP", notes="no sequential mode: no baseline")
             return
         modes = [m for m in CPU_MODES if self.offers(m)]
+        # sequential, the baseline, takes its turn in the rotation like every other mode
+        everyone = ["sequential"] + modes
         for r in self.rounds():
-            log(f"  round {r + 1}/{self.args.repeats}")
+            order = rotated(everyone, r)
+            log(f"  round {r + 1}/{self.args.repeats}: {', '.join(order)}")
             if r > 0 and self.args.recalibrate:
                 self.calibrate()
-            for mode in ["sequential"] + modes:
-                self.results.add(("e", mode), lab_sample(self.lab, mode, experiment_spec(
-                    mode, cpu_wl(iterations), n, concurrency=CPU_CONCURRENCY.get(mode), label="bench e"),
+            for position, mode in enumerate(order):
+                self.take(("e", mode), r, position, mode, lambda mode=mode: lab_sample(
+                    self.lab, mode, experiment_spec(mode, cpu_wl(iterations), n,
+                                                    concurrency=CPU_CONCURRENCY.get(mode), label="bench e"),
                     timings=mode in PROCESS_MODES))
         if self.args.recalibrate:
             self.calibrate()
@@ -919,35 +1092,39 @@ class Bench:
         if max(cs) - min(cs) > 0.25:
             c_text += " UNSTABLE: the host's capacity changed during the run"
         log(f"  capacity {c_text}")
-        seq_samples = self.results.samples.get(("e", "sequential"), [])
-        seq = self.results.walls(("e", "sequential"))
-        seq_ratios = self.results.ratios(("e", "sequential"))
-        self.row(scenario=scen, mode="sequential", walls=seq, ideal=ideal_of(self.results, ("e", "sequential")),
+        seq_key = ("e", "sequential")
+        seq = self.results.walls(seq_key)
+        seq_ratios = self.results.ratios(seq_key)
+        self.row(scenario=scen, mode="sequential", walls=seq, ideal=ideal_of(self.results, seq_key),
                  target="baseline", ratio=med(seq_ratios), ratios=seq_ratios, verdict="INFO",
-                 errors=self.results.errors(("e", "sequential")),
-                 notes=f"{c_text}; wall ÷ ideal checks {npi:.3f} ns/iteration")
+                 errors=self.results.errors(seq_key),
+                 notes=join_notes([f"{c_text}; wall ÷ ideal checks {npi:.3f} ns/iteration",
+                                   self.isolation_notes(seq_key)]))
         for mode in modes:
             key = ("e", mode)
             samples = self.results.samples.get(key, [])
-            # speedup per round: the sequential run of the same round ÷ this mode's run
-            speedups = [s0["wall"] / s1["wall"] for s0, s1 in zip(seq_samples, samples)
-                        if s0.get("wall") and s1.get("wall")]
+            # vsSequential per round: the sequential run of the same round ÷ this mode's run
+            # (not the service's summary.speedup, which means something else)
+            speedups, dropped = self.results.paired(seq_key, key)
             sp = med(speedups)
             t = CPU_TARGETS.get(mode, CPU_TARGETS["default"])
             if "absolute" in t:
                 lo, hi = t["absolute"]
-                target_text = f"speedup {lo:g}–{hi:g}"
+                target_text = f"vsSequential {lo:g}–{hi:g}"
             else:
                 lo, hi = t["min_c"] * c, None
-                target_text = f"speedup ≥ {t['min_c']:.2f} × C = {lo:.2f}"
-            notes = (f"speedup ÷ C {sp / c:.3f}; wall ÷ ideal {med(self.results.ratios(key)):.3f}"
-                     if sp and self.results.ratios(key) else "")
+                target_text = f"vsSequential ≥ {t['min_c']:.2f} × C = {lo:.2f}"
+            notes = [f"vsSequential ÷ C {sp / c:.3f}" if sp else "",
+                     f"wall ÷ ideal {med(self.results.ratios(key)):.3f}" if self.results.ratios(key) else "",
+                     f"{dropped} round(s) dropped: one side failed" if dropped else ""]
             if mode in PROCESS_MODES:
-                notes = "; ".join(x for x in [notes, process_notes(samples)] if x)
+                notes.append(process_notes([x for x in samples if ok(x)]))
+            notes.append(self.isolation_notes(key))
             self.row(scenario=scen, mode=mode + (f" ({CPU_CONCURRENCY[mode]})" if mode in CPU_CONCURRENCY else ""),
                      walls=self.results.walls(key), ideal=ideal_of(self.results, key), target=target_text,
-                     ratio=sp, ratios=speedups, verdict=verdict(sp, lo=lo, hi=hi),
-                     errors=self.results.errors(key), notes=notes)
+                     ratio=sp, ratios=speedups, vsSequential=sp, vsSequentialPerRound=speedups,
+                     verdict=verdict(sp, lo=lo, hi=hi),
+                     errors=self.results.errors(key), notes=join_notes(notes))
         self.skip_rows(scen, CPU_MODES)
 
     # -- h: per-task spawn cost of the processes mode vs a bare JVM Hello start
@@ -978,63 +1155,75 @@ class Bench:
         for r in self.rounds():
             log(f"  round {r + 1}/{self.args.repeats}")
             bare, flagged, error = [], [], None
-            try:
-                hellos(k // 2, bare, flagged)
-            except Exception as e:
-                error = f"{type(e).__name__}: {e}"
-            sample = lab_sample(self.lab, mode, experiment_spec(
-                mode, sleep_wl(0), n, concurrency=1, label="bench h"), timings=True)
+            iso = self.await_isolation("Hello starts")
+            if iso["isolated"] is not False:
+                try:
+                    hellos(k // 2, bare, flagged)
+                except Exception as e:
+                    error = f"{type(e).__name__}: {e}"
+            # a round whose Hello check found the service busy skips its experiment too
+            sample = self.take(pkey, r, 1, mode, lambda: lab_sample(self.lab, mode, experiment_spec(
+                mode, sleep_wl(0), n, concurrency=1, label="bench h"), timings=True),
+                iso=iso if iso["isolated"] is False else None)
             sample["spawnMedian"] = med(sample.get("spawns") or [])
-            self.results.add(pkey, sample)
-            if error is None:
+            if iso["isolated"] is False:
+                error = (f"not isolated: {iso['running']} RUNNING, {iso['queued']} QUEUED experiment(s) in the "
+                         f"service after waiting {iso['waitedMillis'] / 1000:.0f} s; not measured")
+            elif error is None:
                 try:
                     hellos(k - k // 2, bare, flagged)
                 except Exception as e:
                     error = f"{type(e).__name__}: {e}"
             for key, starts in ((hkey, bare), (fkey, flagged)):
-                self.results.add(key, {"wall": med(starts), "starts": [round(x, 3) for x in starts],
-                                       "ideal": None, **({"error": error} if error else {})})
+                self.results.add(key, {"round": r, "position": 0, "wall": med(starts),
+                                       "starts": [round(x, 3) for x in starts], "ideal": None,
+                                       "isolation": iso, "isolated": iso["isolated"],
+                                       **({"error": error} if error else {})})
             log(f"    bare Hello median {fmt_ms(med(bare))} ms ({len(bare)} starts), with the worker's flags "
                 f"{fmt_ms(med(flagged))} ms; processes spawn median {fmt_ms(sample['spawnMedian'])} ms"
                 + (f"  (Hello ERROR {error})" if error else ""))
 
-        hello_all = [x for s in self.results.samples.get(hkey, []) for x in s.get("starts", [])]
-        flagged_all = [x for s in self.results.samples.get(fkey, []) for x in s.get("starts", [])]
-        psamples = self.results.samples.get(pkey, [])
+        hello_all = [x for s in self.results.good(hkey) for x in s.get("starts", [])]
+        flagged_all = [x for s in self.results.good(fkey) for x in s.get("starts", [])]
+        psamples = self.results.good(pkey)
         spawns_all = [x for s in psamples for x in s.get("spawns") or []]
         hello_med, spawn_med = med(hello_all), med(spawns_all)
-        round_hello = [s["wall"] for s in self.results.samples.get(hkey, [])]
-        round_spawn = [s.get("spawnMedian") for s in psamples]
+        round_hello = self.results.walls(hkey)
+        round_spawn = [s.get("spawnMedian") for s in psamples if s.get("spawnMedian") is not None]
         target = TARGETS["h_spawn_vs_hello"]
         self.row(scenario=scen, mode="bare `java -cp DIR Hello` start", median=hello_med,
-                 walls=[x for x in round_hello if x is not None], target="reference", verdict="INFO",
+                 walls=round_hello, target="reference", verdict="INFO",
                  errors=self.results.errors(hkey),
                  notes=(f"median of {len(hello_all)} starts, launch → stdout line (min–max: round medians); "
                         f"{jdk_note}; with the worker's flags {fmt_ms(med(flagged_all))} ms"))
-        ratio = spawn_med / hello_med if spawn_med is not None and hello_med else None
-        notes = [f"median of {len(spawns_all)} spawnMillis (min–max: round medians)"]
+        # the ratio: per round, that round's spawn median ÷ that round's Hello median
+        pairs, dropped = self.results.paired(pkey, hkey, num_field="spawnMedian")
+        ratio = med(pairs)
+        notes = [f"median of {len(spawns_all)} spawnMillis (min–max: round medians); ratio: per-round "
+                 f"spawn median ÷ Hello median"]
+        if dropped:
+            notes.append(f"{dropped} round(s) dropped: one side failed")
         if hello_med:
             notes.append(f"Hello {fmt_ms(hello_med)} ms × {target:g} = {fmt_ms(target * hello_med)} ms")
-        if spawn_med is not None and flagged_all:
-            notes.append(f"spawn ÷ Hello with the worker's flags {spawn_med / med(flagged_all):.3f}")
+        flag_pairs, _ = self.results.paired(pkey, fkey, num_field="spawnMedian")
+        if flag_pairs:
+            notes.append(f"spawn ÷ Hello with the worker's flags {med(flag_pairs):.3f}")
         durations = [x for s in psamples for x in s.get("durations") or []]
         if durations:
             notes.append(f"task durationMillis median {fmt_ms(med(durations))} ms")
         whole = [x for s in psamples for x in s.get("spawnPlusDuration") or []]
         if whole and hello_med:
             notes.append(f"spawn + duration median {fmt_ms(med(whole))} ms = {med(whole) / hello_med:.2f} × Hello")
-        walls = [s["wall"] for s in psamples if s.get("wall")]
+        walls = [s["wall"] for s in psamples]
         if walls:
             notes.append(f"wall ÷ tasks {fmt_ms(med(walls) / n)} ms")
         pids = [s.get("pids") for s in psamples if s.get("pids") is not None]
         if pids and min(pids) != n:
             notes.append(f"pids per run {pids} (expected {n}: one per task)")
-        self.row(scenario=scen, mode=f"{mode} (1) spawnMillis", median=spawn_med,
-                 walls=[x for x in round_spawn if x is not None],
-                 target=f"spawn ≤ {target:g} × Hello", ratio=ratio,
-                 ratios=pair_ratios([x for x in round_spawn], round_hello)
-                 if None not in round_spawn and None not in round_hello else [],
-                 verdict=verdict(ratio, hi=target), errors=self.results.errors(pkey), notes="; ".join(notes))
+        notes.append(self.isolation_notes(pkey))
+        self.row(scenario=scen, mode=f"{mode} (1) spawnMillis", median=spawn_med, walls=round_spawn,
+                 target=f"spawn ≤ {target:g} × Hello", ratio=ratio, ratios=pairs,
+                 verdict=verdict(ratio, hi=target), errors=self.results.errors(pkey), notes=join_notes(notes))
 
     # -- i: process-pool round trip of a no-op task
     def scenario_i(self):
@@ -1048,11 +1237,10 @@ class Bench:
         key = ("i", mode)
         for r in self.rounds():
             log(f"  round {r + 1}/{self.args.repeats}")
-            sample = lab_sample(self.lab, mode, experiment_spec(mode, sleep_wl(0), n, concurrency=1,
-                                                                 label="bench i"), timings=True)
+            sample = self.take(key, r, 0, mode, lambda: lab_sample(self.lab, mode, experiment_spec(
+                mode, sleep_wl(0), n, concurrency=1, label="bench i"), timings=True))
             sample["durationMedian"] = med(sample.get("durations") or [])
-            self.results.add(key, sample)
-        samples = self.results.samples.get(key, [])
+        samples = self.results.good(key)
         durations = [x for s in samples for x in s.get("durations") or []]
         per_round = [s["durationMedian"] for s in samples if s.get("durationMedian") is not None]
         target = TARGETS["i_round_trip_ms"]
@@ -1067,10 +1255,11 @@ class Bench:
         procs = sorted({s.get("processesUsed") for s in samples if s.get("processesUsed") is not None})
         if procs:
             notes.append(f"processesUsed {procs}")
+        notes.append(self.isolation_notes(key))
         self.row(scenario=scen, mode=f"{mode} (1) task durationMillis", median=m, walls=per_round,
                  target=f"median ≤ {target:g} ms", ratio=(m / target) if m is not None else None,
                  ratios=[x / target for x in per_round], verdict=verdict(m, hi=target),
-                 errors=self.results.errors(key), notes="; ".join(notes))
+                 errors=self.results.errors(key), notes=join_notes(notes))
         walls = self.results.walls(key)
         per_task = [w / n for w in walls]
         wnotes = [f"wall {fmt_ms(med(walls))} ms for {n:,} tasks" if walls else ""]
@@ -1122,12 +1311,22 @@ def process_notes(samples):
 
 
 def ideal_of(results, key):
-    ideals = [s["ideal"] for s in results.samples.get(key, []) if s.get("ideal") is not None]
+    ideals = [s["ideal"] for s in results.good(key) if s.get("ideal") is not None]
     return med(ideals)
 
 
-def pair_ratios(a, b):
-    return [x / y for x, y in zip(a, b) if y]
+def other_runs(interference):
+    """How many other lab runs overlapped a sample, from summary.interference (0 if unknown)."""
+    if not isinstance(interference, dict):
+        return 0
+    value = interference.get("otherRuns")
+    if isinstance(value, dict):  # e.g. {"count": n, ...}
+        value = value.get("count")
+    return value if isinstance(value, (int, float)) else 0
+
+
+def join_notes(notes):
+    return "; ".join(x for x in notes if x)
 
 
 def verdict(value, lo=None, hi=None):
@@ -1238,12 +1437,15 @@ def report(args, machine, bench, started, finished, interrupted, abort_note=None
 
 
 LEGEND = """ratio: wall ÷ idealMillis (b, c, d: 1.00 is perfect, lower is better); a: wall ÷ 1000 ms;
-e: speedup = sequential wall ÷ mode wall in the same round, to be ≥ 0.92 × C (C = measured parallel
-capacity; process-pool ≥ 0.85 × C, processes ≥ 0.75 × C); f: lab wall ÷ bare-JDK floor wall (medians);
-g: Python wall ÷ ideal, and in the notes Java ÷ Python (below 1 = Java faster); h: the ms columns are
-per-task spawnMillis / Hello start times (median over all of them, min–max of the round medians), ratio =
-spawn ÷ bare Hello, to be ≤ 1.3; i: the ms columns are task durationMillis (same), ratio = median ÷ 0.5 ms.
-Verdicts are on the median; min–max shows the spread."""
+e: vsSequential = sequential wall ÷ mode wall in the same round, to be ≥ 0.92 × C (C = measured parallel
+capacity; process-pool ≥ 0.85 × C, processes ≥ 0.75 × C); f: lab wall ÷ bare-JDK floor wall in the same
+round (both: run start to the last task's end); g: Python wall ÷ ideal, and in the notes Java ÷ Python
+(below 1 = Java faster); h: the ms columns are per-task spawnMillis / Hello start times (median over all
+of them, min–max of the round medians), ratio = round's spawn median ÷ round's bare Hello median, to be
+≤ 1.3; i: the ms columns are task durationMillis (same), ratio = median ÷ 0.5 ms.
+Ratios of two figures are per round, over the rounds where both sides succeeded; the ratio column is
+their median (min–max in brackets). Modes run in an order rotated every round. Verdicts are on the
+median; min–max shows the spread."""
 
 
 # ----------------------------------------------------------------- main
@@ -1270,6 +1472,9 @@ def parse_args(argv):
                    help="with --start, keep spring-boot:run's optimizedLaunch (-XX:TieredStopAtLevel=1, C1 only); "
                         "by default the bench passes -Dspring-boot.run.optimizedLaunch=false")
     p.add_argument("--start-timeout", type=float, default=600, help="seconds to wait for the started service")
+    p.add_argument("--isolation-wait", type=float, default=120,
+                   help="seconds each sample waits for other experiments in the service to end before it is "
+                        "marked not isolated and skipped (default %(default)s)")
     args = p.parse_args(argv)
     args.only = {c for c in args.only.replace(",", "").strip().lower()}
     bad = args.only - set(ALL_SCENARIOS)
