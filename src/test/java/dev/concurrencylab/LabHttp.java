@@ -50,18 +50,23 @@ public final class LabHttp implements AutoCloseable {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path)).DELETE());
 	}
 
-	/** Polls an experiment until it has finished, for at most a minute. */
-	public JsonNode awaitFinished(String location) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-		while (System.nanoTime() < deadline) {
-			JsonNode experiment = get(location).json();
-			String status = experiment.get("status").asString();
-			if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
-				return experiment;
-			}
-			Thread.sleep(50);
-		}
-		throw new AssertionError(location + " did not finish within a minute");
+	/**
+	 * Polls an experiment until it has finished and returns it; fails the test if it has
+	 * not finished within two minutes.
+	 */
+	public JsonNode awaitFinished(String location) {
+		return Awaits.awaitValue(location + " finished", Duration.ofMinutes(2), () -> get(location).json(),
+				(experiment) -> !experiment.get("status").asString().equals("QUEUED")
+						&& !experiment.get("status").asString().equals("RUNNING"));
+	}
+
+	/**
+	 * Polls an experiment until it has tasks in flight and returns it: the precondition
+	 * of any test that stops running tasks.
+	 */
+	public JsonNode awaitInFlight(String location) {
+		return Awaits.awaitValue(location + " has tasks in flight", Awaits.PATIENCE, () -> get(location).json(),
+				(experiment) -> experiment.get("progress").get("inFlight").asInt() > 0);
 	}
 
 	private Answer send(HttpRequest.Builder request) {

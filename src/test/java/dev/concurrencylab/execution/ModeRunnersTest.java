@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.util.unit.DataSize;
 
+import dev.concurrencylab.Awaits;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
@@ -100,6 +101,8 @@ class ModeRunnersTest {
 
 	@Test
 	void eventLoopShouldRunEverythingOnOneThread() throws Exception {
+		// One callback on the loop launches all 500, so no timer can complete a task
+		// before the last has begun: the peak is 500 however slow the machine.
 		Execution execution = run(new EventLoopRunner(), new SleepWorkload(100, 1), 500, 500);
 
 		assertThat(execution.progress().completed()).isEqualTo(500);
@@ -110,25 +113,32 @@ class ModeRunnersTest {
 
 	@Test
 	void reactiveShouldKeepTheCapAboveTheFlatMapLimit() throws Exception {
+		// Waits long enough that subscribing the first FLAT_LIMIT + 1 tasks (microseconds
+		// each) is done long before any of them completes, on any machine.
 		int concurrency = ReactiveRunner.FLAT_LIMIT + 500;
-		Execution execution = run(new ReactiveRunner(), new SleepWorkload(50, 1), 3 * concurrency, concurrency);
+		Execution execution = run(new ReactiveRunner(), new SleepWorkload(500, 1), 3 * concurrency, concurrency);
 
 		assertThat(execution.progress().completed()).isEqualTo(3 * concurrency);
-		assertThat(execution.progress().peakInFlight()).isBetween(concurrency / 2, concurrency);
+		assertThat(execution.progress().peakInFlight()).isGreaterThan(ReactiveRunner.FLAT_LIMIT)
+			.isLessThanOrEqualTo(concurrency);
 		assertNoThreadLeft();
 	}
 
 	@ParameterizedTest
 	@MethodSource("runners")
 	void theDeadlineShouldStopTheRunAndCancelUnfinishedTasks(ModeRunner runner) throws Exception {
-		Execution execution = execution(runner, new SleepWorkload(10_000, 1), 4, 2, 200);
+		Execution execution = execution(runner, new SleepWorkload(10_000, 1), 4, 2, 500);
 
 		runner.run(execution);
 		execution.finish();
 
+		// Precondition: the deadline caught tasks while they ran, not only tasks still
+		// queued.
+		assertThat(execution.progress().peakInFlight()).isPositive();
 		assertThat(execution.stopReason()).isEqualTo(StopReason.DEADLINE);
 		assertThat(execution.progress().cancelled()).isEqualTo(4);
-		assertThat(execution.log().error(0)).contains("deadline of 200 ms");
+		assertThat(execution.progress().completed()).isZero();
+		assertThat(execution.log().error(0)).contains("deadline of 500 ms");
 		assertNoThreadLeft();
 	}
 
@@ -145,7 +155,8 @@ class ModeRunnersTest {
 				outcome.set(ex);
 			}
 		});
-		awaitUntil(() -> execution.progress().inFlight() > 0);
+		Awaits.awaitUntil(runner.id() + " has tasks in flight", () -> execution.progress().inFlight() > 0);
+		assertThat(IntStream.range(0, 4).mapToObj(execution.log()::state)).contains(TaskState.RUNNING);
 
 		execution.stop(StopReason.CANCELLED);
 		conductor.interrupt();
@@ -184,10 +195,12 @@ class ModeRunnersTest {
 	void aCancelledTaskShouldNotStartAfterTheStop(ModeRunner runner) throws Exception {
 		Execution execution = execution(runner, new SleepWorkload(0, 1), 5, 1, 60_000);
 		execution.stop(StopReason.CANCELLED);
+		assertThat(execution.stopping()).isTrue();
 
 		runner.run(execution);
 		execution.finish();
 
+		assertThat(execution.progress().peakInFlight()).isZero();
 		assertThat(execution.progress().cancelled()).isEqualTo(5);
 		assertThat(IntStream.range(0, 5).mapToObj(execution.log()::state)).containsOnly(TaskState.CANCELLED);
 		assertNoThreadLeft();
@@ -205,24 +218,31 @@ class ModeRunnersTest {
 		return new Execution(workload, tasks, allowed, timeoutMillis, "lab-test-", LabClock.SYSTEM, this.threads, null);
 	}
 
-	private static LabProperties limits() {
+	/** The service's default limits. */
+	static LabProperties limits() {
 		return new LabProperties(1_000_000, 10, 60_000, 100, 10_000_000_000L, 2000, 4, 600_000, 300_000, 600_000,
 				30_000, 4, 200, DataSize.ofMegabytes(512), 100, DataSize.ofKilobytes(64));
 	}
 
 	/** Lab threads end after their executor reports termination; give them a moment. */
-	private void assertNoThreadLeft() throws InterruptedException {
-		awaitUntil(() -> this.threads.live() == 0
+	private void assertNoThreadLeft() {
+		assertNoThreadLeft(this.threads);
+	}
+
+	/** Fails unless every lab thread, counted or named {@code lab-test-}, has ended. */
+	static void assertNoThreadLeft(LabThreads threads) {
+		Awaits.awaitUntil("every lab thread ended", () -> threads.live() == 0
 				&& Thread.getAllStackTraces().keySet().stream().noneMatch((t) -> t.getName().startsWith("lab-test-")));
-		assertThat(this.threads.live()).isZero();
+		assertThat(threads.live()).isZero();
 		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((t) -> t.getName().startsWith("lab-test-"));
 	}
 
-	static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-			Thread.sleep(10);
-		}
+	/**
+	 * Waits for a condition and fails the test if it does not hold in time; kept for the
+	 * worker-mode tests, new code calls {@link Awaits} directly.
+	 */
+	static void awaitUntil(BooleanSupplier condition) {
+		Awaits.awaitUntil("condition", condition);
 	}
 
 }

@@ -23,13 +23,18 @@ class ExperimentAdmissionIntegrationTest {
 	private int port;
 
 	@Test
-	void aThirdRunningExperimentShouldBeRefusedWith429() throws InterruptedException {
+	void aThirdRunningExperimentShouldBeRefusedWith429() {
 		try (LabHttp http = new LabHttp(this.port)) {
 			List<String> running = new ArrayList<>();
 			for (int i = 0; i < 2; i++) {
 				LabHttp.Answer answer = http.post("/experiments?waitMillis=0", LONG_WAIT);
 				assertThat(answer.status()).isEqualTo(202);
 				running.add(answer.header("Location"));
+			}
+			// Precondition: both really run (their tasks are in flight) when the third
+			// arrives.
+			for (String location : running) {
+				assertThat(http.awaitInFlight(location).get("status").asString()).isEqualTo("RUNNING");
 			}
 
 			LabHttp.Answer refused = http.post("/experiments?waitMillis=0", LONG_WAIT);

@@ -1,5 +1,6 @@
 package dev.concurrencylab.experiment;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfig
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.concurrencylab.Awaits;
 import dev.concurrencylab.LabHttp;
 import dev.concurrencylab.execution.LabThreads;
 
@@ -59,17 +61,11 @@ class ExperimentApiIntegrationTest {
 	}
 
 	@AfterEach
-	void noLabThreadOutlivesItsExperiment() throws InterruptedException {
-		long deadline = System.nanoTime() + 10_000_000_000L;
-		while (this.threads.live() > 0 && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
-		assertThat(this.threads.live()).isZero();
+	void noLabThreadOutlivesItsExperiment() {
+		Awaits.awaitUntil("every lab thread ended", () -> this.threads.live() == 0);
 		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((thread) -> thread.getName().startsWith("lab-"));
-		while (ProcessHandle.current().descendants().findAny().isPresent() && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
-		assertThat(ProcessHandle.current().descendants()).isEmpty();
+		Awaits.awaitUntil("every worker process reaped",
+				() -> ProcessHandle.current().descendants().findAny().isEmpty());
 	}
 
 	@Test
@@ -122,7 +118,7 @@ class ExperimentApiIntegrationTest {
 	}
 
 	@Test
-	void anExperimentOutlastingTheWaitShouldAnswer202AndFinishLater() throws InterruptedException {
+	void anExperimentOutlastingTheWaitShouldAnswer202AndFinishLater() {
 		LabHttp.Answer answer = this.http.post("/experiments?waitMillis=0",
 				"{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":100},\"tasks\":6,"
 						+ "\"concurrency\":2}");
@@ -154,7 +150,7 @@ class ExperimentApiIntegrationTest {
 	}
 
 	@Test
-	void cancellingARunningExperimentShouldStopItsTasks() throws InterruptedException {
+	void cancellingARunningExperimentShouldStopItsTasks() {
 		List<String> locations = new ArrayList<>();
 		for (String mode : List.of("platform-threads", "virtual-threads", "async", "process-pool")) {
 			LabHttp.Answer answer = this.http.post("/experiments?waitMillis=0", "{\"mode\":\"" + mode
@@ -163,7 +159,11 @@ class ExperimentApiIntegrationTest {
 			locations.add(answer.header("Location"));
 		}
 		for (String location : locations) {
-			awaitRunning(location);
+			// Precondition: tasks are really running, so the cancel has something to
+			// stop.
+			JsonNode running = this.http.awaitInFlight(location);
+			assertThat(running.get("status").asString()).isEqualTo("RUNNING");
+			assertThat(running.get("progress").get("completed").asInt()).isZero();
 			assertThat(this.http.delete(location).status()).isEqualTo(202);
 			JsonNode cancelled = this.http.awaitFinished(location);
 			assertThat(cancelled.get("status").asString()).isEqualTo("CANCELLED");
@@ -174,7 +174,7 @@ class ExperimentApiIntegrationTest {
 	}
 
 	@Test
-	void theDeadlineShouldFailTheExperimentAndKeepFinishedTasks() throws InterruptedException {
+	void theDeadlineShouldFailTheExperimentAndKeepFinishedTasks() {
 		LabHttp.Answer answer = this.http.post("/experiments",
 				"{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":300},\"tasks\":4,"
 						+ "\"concurrency\":1,\"timeoutMillis\":1000}");
@@ -187,13 +187,10 @@ class ExperimentApiIntegrationTest {
 	}
 
 	@Test
-	void machineShouldReportTheMeasuredCapacity() throws InterruptedException {
-		JsonNode machine = this.http.get("/machine").json();
-		long deadline = System.nanoTime() + 60_000_000_000L;
-		while (machine.get("calibration").asString().equals("MEASURING") && System.nanoTime() < deadline) {
-			Thread.sleep(200);
-			machine = this.http.get("/machine").json();
-		}
+	void machineShouldReportTheMeasuredCapacity() {
+		JsonNode machine = Awaits.awaitValue("the capacity calibration done", Duration.ofMinutes(1),
+				() -> this.http.get("/machine").json(),
+				(answer) -> !answer.get("calibration").asString().equals("MEASURING"));
 		assertThat(machine.get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
 		assertThat(machine.get("jdk").get("version").asString()).isEqualTo(Runtime.version().toString());
 		JsonNode capacity = machine.get("capacity");
@@ -240,14 +237,6 @@ class ExperimentApiIntegrationTest {
 		for (LabHttp.Answer answer : List.of(unknown, bad, this.http.get("/no/such/path"))) {
 			assertThat(answer.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("trace");
 			assertThat(answer.json().get("detail").asString()).isNotBlank();
-		}
-	}
-
-	private void awaitRunning(String location) throws InterruptedException {
-		long deadline = System.nanoTime() + 10_000_000_000L;
-		while (System.nanoTime() < deadline
-				&& this.http.get(location).json().get("progress").get("inFlight").asInt() == 0) {
-			Thread.sleep(20);
 		}
 	}
 

@@ -54,10 +54,14 @@ class LabFeaturesIntegrationTest {
 
 	@Test
 	void eventsShouldStreamProgressThenExactlyOneFinishedEqualToTheResult() throws Exception {
-		String location = this.http.post("/experiments?waitMillis=0",
-				"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":1000,\"steps\":3},\"tasks\":50}")
+		// Waits far longer than the test, cancelled once the stream has shown them
+		// running: nothing here depends on how fast the machine or the client is.
+		String location = this.http
+			.post("/experiments?waitMillis=0",
+					"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":60000},\"tasks\":50}")
 			.header("Location");
 		List<String[]> events = new ArrayList<>();
+		boolean cancelled = false;
 		try (HttpClient client = HttpClient.newHttpClient()) {
 			HttpResponse<java.io.InputStream> response = client.send(
 					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + location + "/events")).build(),
@@ -73,19 +77,32 @@ class LabFeaturesIntegrationTest {
 					}
 					else if (line.startsWith("data:")) {
 						events.add(new String[] { name, line.substring(5) });
+						if (!cancelled && progressEvents(events).size() >= 2
+								&& JSON.readTree(line.substring(5)).get("inFlight").asInt() == 50) {
+							assertThat(this.http.delete(location).status()).isEqualTo(202);
+							cancelled = true;
+						}
 					}
 				}
 			}
 		}
-		long progress = events.stream().filter((e) -> e[0].equals("progress")).count();
+		assertThat(cancelled).as("the stream showed every task in flight before the cancel").isTrue();
+		List<JsonNode> progress = progressEvents(events);
 		List<String[]> finished = events.stream().filter((e) -> e[0].equals("finished")).toList();
-		assertThat(progress).isGreaterThanOrEqualTo(2).isLessThanOrEqualTo(10 * 4 + 2);
 		assertThat(finished).hasSize(1);
 		assertThat(events.get(events.size() - 1)[0]).isEqualTo("finished");
+		// At most 10 progress events a second, by the server's own clock: one per 100 ms
+		// tick between the first and the last event, plus the one sent on opening and the
+		// last one sent with the result.
+		double firstMillis = progress.get(0).get("elapsedMillis").asDouble();
+		double lastMillis = progress.get(progress.size() - 1).get("elapsedMillis").asDouble();
+		assertThat(lastMillis).isGreaterThanOrEqualTo(firstMillis);
+		assertThat(progress).hasSizeLessThanOrEqualTo((int) ((lastMillis - firstMillis) / 100) + 3);
 		JsonNode last = JSON.readTree(finished.get(0)[1]);
 		JsonNode result = this.http.get(location).json();
-		assertThat(last.get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(last.get("status").asString()).isEqualTo("CANCELLED");
 		assertThat(last.get("summary")).isEqualTo(result.get("summary"));
+		assertThat(last.get("summary").get("cancelled").asInt()).isEqualTo(50);
 	}
 
 	@Test
@@ -196,6 +213,10 @@ class LabFeaturesIntegrationTest {
 		assertThat(experiment.get("summary").get("threadsUsed").asInt()).isEqualTo(1);
 		assertThat(experiment.get("summary").get("peakInFlight").asInt()).isEqualTo(3);
 		assertThat(this.http.post("/presets/nothing/run", "").status()).isEqualTo(404);
+	}
+
+	private static List<JsonNode> progressEvents(List<String[]> events) {
+		return events.stream().filter((e) -> e[0].equals("progress")).map((e) -> JSON.readTree(e[1])).toList();
 	}
 
 	private static int count(String text, String regex) {

@@ -1,13 +1,11 @@
 package dev.concurrencylab.experiment;
 
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
-
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.concurrencylab.Awaits;
 import dev.concurrencylab.ConcurrencyLabApplication;
 import dev.concurrencylab.LabHttp;
 import dev.concurrencylab.execution.LabThreads;
@@ -21,39 +19,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShutdownIntegrationTest {
 
 	@Test
-	void stoppingTheServiceShouldKillWorkersAndCancelExperiments() throws InterruptedException {
+	void stoppingTheServiceShouldKillWorkersAndCancelExperiments() {
 		ConfigurableApplicationContext context = SpringApplication.run(ConcurrencyLabApplication.class,
 				"--server.port=0");
 		LabThreads threads = context.getBean(LabThreads.class);
 		ExperimentService service = context.getBean(ExperimentService.class);
 		int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-		String location;
+		String pool;
+		String waits;
 		try (LabHttp http = new LabHttp(port)) {
-			location = http
+			pool = http
 				.post("/experiments?waitMillis=0",
 						"{\"mode\":\"process-pool\",\"workload\":{\"type\":\"sleep\",\"millis\":60000},\"tasks\":4,"
 								+ "\"concurrency\":2}")
 				.header("Location");
-			http.post("/experiments?waitMillis=0",
-					"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":60000},\"tasks\":100}");
+			waits = http.post("/experiments?waitMillis=0",
+					"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":60000},\"tasks\":100}")
+				.header("Location");
 		}
-		awaitUntil(() -> ProcessHandle.current().descendants().count() >= 2);
-		Experiment experiment = service.get(location.substring(location.lastIndexOf('/') + 1));
+		Experiment workers = service.get(pool.substring(pool.lastIndexOf('/') + 1));
+		Experiment threaded = service.get(waits.substring(waits.lastIndexOf('/') + 1));
+		// Precondition: both experiments have tasks running, in two live worker processes
+		// and on lab threads, when the service stops.
+		Awaits.awaitUntil("both experiments running their tasks", () -> inFlight(workers) == 2
+				&& inFlight(threaded) == 100 && ProcessHandle.current().descendants().count() >= 2);
+		assertThat(threads.live()).isPositive();
 
 		context.close();
 
-		assertThat(experiment.status()).isEqualTo(ExperimentStatus.CANCELLED);
-		assertThat(experiment.error()).contains("shut down");
-		awaitUntil(() -> ProcessHandle.current().descendants().findAny().isEmpty() && threads.live() == 0);
-		assertThat(ProcessHandle.current().descendants()).isEmpty();
-		assertThat(threads.live()).isZero();
+		assertThat(workers.status()).isEqualTo(ExperimentStatus.CANCELLED);
+		assertThat(workers.error()).contains("shut down");
+		assertThat(threaded.status()).isEqualTo(ExperimentStatus.CANCELLED);
+		assertThat(threaded.execution().progress().cancelled()).isEqualTo(100);
+		Awaits.awaitUntil("every worker process reaped and lab thread ended",
+				() -> ProcessHandle.current().descendants().findAny().isEmpty() && threads.live() == 0);
 	}
 
-	private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-		while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
+	private static int inFlight(Experiment experiment) {
+		return (experiment.execution() != null) ? experiment.execution().progress().inFlight() : 0;
 	}
 
 }

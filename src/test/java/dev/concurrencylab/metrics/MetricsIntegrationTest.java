@@ -9,6 +9,7 @@ import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfig
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.concurrencylab.Awaits;
 import dev.concurrencylab.LabHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,25 +76,24 @@ class MetricsIntegrationTest {
 	}
 
 	@Test
-	void executorMetricsShouldBeVisibleWhileAnExperimentRuns() throws InterruptedException {
+	void executorMetricsShouldBeVisibleWhileAnExperimentRuns() {
 		try (LabHttp http = new LabHttp(this.port)) {
-			String location = http
-				.post("/experiments?waitMillis=0",
-						"{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":2000},\"tasks\":4}")
+			// Waits far longer than the test: the experiment is running whenever the
+			// scrape is read, and is cancelled at the end.
+			String location = http.post("/experiments?waitMillis=0",
+					"{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":60000},\"tasks\":4}")
 				.header("Location");
+			Awaits.awaitUntil("all four tasks in flight",
+					() -> http.get(location).json().get("progress").get("inFlight").asInt() == 4);
 			Pattern active = Pattern.compile(
 					"executor_active_threads\\{application=\"concurrency-lab\",mode=\"platform-threads\",name=\"lab.platform\",slot=\"\\d\"\\} 4\\.0");
-			String scrape = http.get("/actuator/prometheus").body();
-			for (int i = 0; i < 100 && !active.matcher(scrape).find(); i++) {
-				Thread.sleep(50);
-				scrape = http.get("/actuator/prometheus").body();
-			}
-			assertThat(scrape).containsPattern(
-					"executor_active_threads\\{application=\"concurrency-lab\",mode=\"platform-threads\",name=\"lab.platform\",slot=\"\\d\"\\} 4\\.0");
+			String scrape = Awaits.awaitValue("the executor gauges in the scrape", Awaits.PATIENCE,
+					() -> http.get("/actuator/prometheus").body(), (body) -> active.matcher(body).find());
+
 			assertThat(scrape).containsPattern(
 					"lab_tasks_inflight\\{application=\"concurrency-lab\",mode=\"platform-threads\"\\} 4\\.0");
-			http.delete(location);
-			http.awaitFinished(location);
+			assertThat(http.delete(location).status()).isEqualTo(202);
+			assertThat(http.awaitFinished(location).get("status").asString()).isEqualTo("CANCELLED");
 			assertThat(http.get("/actuator/prometheus").body()).doesNotContain("name=\"lab.platform\"");
 		}
 	}

@@ -8,6 +8,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CpuKernelTest {
 
+	/**
+	 * Checksums computed once with the kernel as it is: every mode, every worker process
+	 * and every stored result depends on them, so any change to the kernel must fail
+	 * here.
+	 */
+	@Test
+	void computeShouldGiveThePinnedChecksums() throws InterruptedException {
+		assertThat(CpuKernel.compute(0)).isEqualTo(6_607_762_075_843_605L);
+		assertThat(CpuKernel.compute(1)).isEqualTo(7_731_413_779_697_069L);
+		assertThat(CpuKernel.compute(1_000_000)).isEqualTo(5_746_617_667_317_507L);
+		// 3 × 2^19 + 17: three whole chunks of today's kernel and a part of a fourth.
+		assertThat(CpuKernel.compute(1_572_881)).isEqualTo(671_662_240_997_824L);
+	}
+
 	@Test
 	void computeShouldGiveTheSameChecksumEveryTime() throws InterruptedException {
 		assertThat(CpuKernel.compute(1_000_000)).isEqualTo(CpuKernel.compute(1_000_000));
