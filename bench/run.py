@@ -820,7 +820,8 @@ class Bench:
         seen = [s["interference"] for s in samples if isinstance(s.get("interference"), dict)]
         if seen:
             parts = []
-            for field, unit in (("otherRuns", ""), ("stealPercent", " %")):
+            for field, unit in (("otherRuns", ""), ("hostStealPercent", " %"),
+                                ("otherProcessesCpuMillis", " ms")):
                 values = [other_runs(i) if field == "otherRuns" else i.get(field) for i in seen]
                 values = [v for v in values if isinstance(v, (int, float))]
                 if values:
