@@ -60,20 +60,20 @@ class AsyncRunner implements ModeRunner {
 	@Override
 	public void run(Execution execution) throws InterruptedException {
 		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-				execution.platformThreads("async-timer"));
-		execution.monitored(timer, "async-timer");
+				execution.resources().platformThreads("async-timer"));
+		execution.resources().monitored(timer, "async-timer");
 		timer.setRemoveOnCancelPolicy(true);
 		ExecutorService cpu = Executors.newFixedThreadPool(
 				computeParallelism(execution.concurrency(), LabProperties.cores()),
-				execution.platformThreads("async-cpu"));
-		execution.monitored(cpu, "async-cpu");
+				execution.resources().platformThreads("async-cpu"));
+		execution.resources().monitored(cpu, "async-cpu");
 		Pipeline pipeline = new Pipeline(execution, timer, cpu);
 		try {
 			new LaunchWindow(execution, pipeline::task).start();
 			execution.awaitTasks();
 		}
 		finally {
-			execution.shutdown(timer, cpu);
+			execution.resources().shutdown(timer, cpu);
 		}
 	}
 
@@ -86,7 +86,7 @@ class AsyncRunner implements ModeRunner {
 				case CpuWorkload work -> compute(task, work.iterations());
 				case MixedWorkload mixed -> compute(task, mixed.iterations())
 					.thenCompose((result) -> TimerWaits.delay(this.timer, mixed.millis()).thenApply((done) -> result));
-				case HttpWorkload call -> this.execution.http().getAsync(call.millis());
+				case HttpWorkload call -> this.execution.resources().http().getAsync(call.millis());
 			};
 		}
 

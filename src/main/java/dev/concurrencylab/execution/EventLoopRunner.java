@@ -58,8 +58,9 @@ class EventLoopRunner implements ModeRunner {
 
 	@Override
 	public void run(Execution execution) throws InterruptedException {
-		ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(1, execution.platformThreads("event-loop"));
-		execution.monitored(loop, "event-loop");
+		ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(1,
+				execution.resources().platformThreads("event-loop"));
+		execution.resources().monitored(loop, "event-loop");
 		loop.setRemoveOnCancelPolicy(true);
 		try {
 			LaunchWindow window = new LaunchWindow(execution, (task) -> task(execution, loop, task));
@@ -67,7 +68,7 @@ class EventLoopRunner implements ModeRunner {
 			execution.awaitTasks();
 		}
 		finally {
-			execution.shutdown(loop);
+			execution.resources().shutdown(loop);
 		}
 	}
 
@@ -80,7 +81,8 @@ class EventLoopRunner implements ModeRunner {
 				long result = compute(execution, task, mixed.iterations());
 				yield TimerWaits.delay(loop, mixed.millis()).thenApply((done) -> result);
 			}
-			case HttpWorkload call -> execution.http().getAsync(call.millis()).thenApplyAsync((result) -> result, loop);
+			case HttpWorkload call ->
+				execution.resources().http().getAsync(call.millis()).thenApplyAsync((result) -> result, loop);
 		};
 	}
 

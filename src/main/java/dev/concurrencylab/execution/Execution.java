@@ -20,23 +20,19 @@ import dev.concurrencylab.workload.DelayClient;
 import dev.concurrencylab.workload.Workload;
 
 /**
- * One experiment while it runs: what to run, the task log every mode writes to, the
- * progress counters, and the stop signal. A {@link ModeRunner} calls {@link #begin} when
- * a task starts and {@link #succeeded}/{@link #failed} when it ends; everything the lab
- * reports is derived from those calls.
+ * One experiment's tasks while it runs: what to run, the task log every mode writes to,
+ * the progress counters, the deadline and the {@link StopSignal}; the threads and
+ * executors a mode uses are its {@link ModeResources}. A {@link ModeRunner} calls
+ * {@link #begin} when a task starts and {@link #succeeded}/{@link #failed} when it ends;
+ * everything the lab reports is derived from those calls.
  *
  * <p>
  * Concurrency: the task hooks are called from any thread of the mode, each task's hooks
- * in order. Counters are atomics; {@link #stopReason} is volatile and only ever set once.
+ * in order. Counters are atomics; the stop signal is set at most once.
  */
 public final class Execution {
 
-	private static final Logger logger = LoggerFactory.getLogger(Execution.class);
-
 	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
-	/** How long stopping waits for a mode's threads to end before it reports them. */
-	private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
 	/** How often a wait for the tasks looks at the stop signal. */
 	private static final long STOP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -55,11 +51,7 @@ public final class Execution {
 
 	private final long timeoutMillis;
 
-	private final String threadPrefix;
-
-	private final LabThreads threads;
-
-	private final DelayClient http;
+	private final ModeResources resources;
 
 	private final TaskLog log;
 
@@ -78,7 +70,7 @@ public final class Execution {
 
 	private final AtomicInteger peakInFlight = new AtomicInteger();
 
-	private volatile StopReason stopReason;
+	private final StopSignal stop = new StopSignal();
 
 	private volatile long endNanos = -1;
 
@@ -94,10 +86,8 @@ public final class Execution {
 		this.tasks = tasks;
 		this.concurrency = concurrency;
 		this.timeoutMillis = timeoutMillis;
-		this.threadPrefix = threadPrefix;
 		this.clock = clock;
-		this.threads = threads;
-		this.http = http;
+		this.resources = new ModeResources(threadPrefix, threads, http, observer);
 		this.log = new TaskLog(tasks);
 		this.unfinished = new CountDownLatch(tasks);
 		this.originNanos = clock.nanoTime();
@@ -120,47 +110,9 @@ public final class Execution {
 		return this.log;
 	}
 
-	public LabThreads threads() {
-		return this.threads;
-	}
-
-	public DelayClient http() {
-		return this.http;
-	}
-
-	/** Blocking work with this experiment's HTTP client. */
-	public BlockingWork blockingWork() {
-		return new BlockingWork(delayCall());
-	}
-
-	/** A blocking call to the delay endpoint with this experiment's HTTP client. */
-	public BlockingWork.DelayCall delayCall() {
-		DelayClient client = this.http;
-		return (millis) -> {
-			if (client == null) {
-				throw new IllegalStateException("this execution has no HTTP client for the delay endpoint");
-			}
-			return client.get(millis);
-		};
-	}
-
-	/** Shows an executor the mode made to the observer (its metrics); returns it. */
-	public <E extends ExecutorService> E monitored(E executor, String role) {
-		this.observer.executor(executor, role);
-		return executor;
-	}
-
-	/** A platform thread factory named {@code lab-e<n>-<role>-<i>}. */
-	public ThreadFactory platformThreads(String role) {
-		return this.threads.platform(threadName(role));
-	}
-
-	/**
-	 * The name prefix for this experiment's threads of one role, e.g.
-	 * {@code lab-e3-platform-}.
-	 */
-	public String threadName(String role) {
-		return this.threadPrefix + role + "-";
+	/** The threads, thread names, executors and HTTP client the mode runs tasks with. */
+	public ModeResources resources() {
+		return this.resources;
 	}
 
 	/** Nanoseconds since this experiment's origin. */
@@ -201,7 +153,7 @@ public final class Execution {
 	 * if the experiment is stopping: the caller must then not run it.
 	 */
 	public boolean begin(int task) {
-		if (this.stopReason != null || !this.log.start(task, now(), Thread.currentThread())) {
+		if (this.stop.reason() != null || !this.log.start(task, now(), Thread.currentThread())) {
 			cancelTask(task);
 			return false;
 		}
@@ -250,7 +202,7 @@ public final class Execution {
 	 */
 	public void failed(int task, Throwable error) {
 		Throwable cause = unwrap(error);
-		if (this.stopReason != null) {
+		if (this.stop.reason() != null) {
 			cancelTask(task);
 			return;
 		}
@@ -316,7 +268,7 @@ public final class Execution {
 			// within a
 			// poll; an interrupt ends the wait at once.
 			if (this.unfinished.await(Math.min(remaining, STOP_POLL_NANOS), TimeUnit.NANOSECONDS)
-					|| this.stopReason != null) {
+					|| this.stop.reason() != null) {
 				return true;
 			}
 		}
@@ -328,7 +280,7 @@ public final class Execution {
 	 */
 	public boolean acquire(Semaphore permits) throws InterruptedException {
 		long remaining = this.deadlineNanos - this.clock.nanoTime();
-		if (this.stopReason == null && permits.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
+		if (this.stop.reason() == null && permits.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
 			return true;
 		}
 		stop(StopReason.DEADLINE);
@@ -337,48 +289,16 @@ public final class Execution {
 
 	/** Whether the experiment is stopping: tasks not yet begun must not start. */
 	public boolean stopping() {
-		return this.stopReason != null;
+		return this.stop.reason() != null;
 	}
 
 	/** Asks every task that has not begun not to start. The first reason wins. */
 	public void stop(StopReason reason) {
-		synchronized (this) {
-			if (this.stopReason == null) {
-				this.stopReason = reason;
-			}
-		}
+		this.stop.raise(reason);
 	}
 
 	public StopReason stopReason() {
-		return this.stopReason;
-	}
-
-	/**
-	 * Stops a mode's executors: queued tasks are dropped, running ones interrupted, and
-	 * the call waits for their threads to end. Interrupts that arrive while waiting are
-	 * remembered and restored, so an owner can never leave threads behind.
-	 */
-	public void shutdown(ExecutorService... executors) {
-		for (ExecutorService executor : executors) {
-			executor.shutdownNow();
-		}
-		boolean interrupted = false;
-		for (ExecutorService executor : executors) {
-			while (true) {
-				try {
-					if (!executor.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-						logger.warn("{} threads of {} did not end within {}", this.threadPrefix, executor, STOP_GRACE);
-					}
-					break;
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
+		return this.stop.reason();
 	}
 
 	/**
@@ -429,7 +349,7 @@ public final class Execution {
 	}
 
 	private String cancelReason() {
-		StopReason reason = this.stopReason;
+		StopReason reason = this.stop.reason();
 		if (reason == StopReason.DEADLINE) {
 			return "the experiment's deadline of " + this.timeoutMillis + " ms passed before this task finished";
 		}

@@ -24,7 +24,7 @@ final class ExecutorRuns {
 			execution.awaitTasks();
 		}
 		finally {
-			execution.shutdown(executor);
+			execution.resources().shutdown(executor);
 		}
 	}
 

@@ -47,15 +47,17 @@ class ForkJoinRunner implements ModeRunner {
 
 	@Override
 	public void run(Execution execution) throws InterruptedException {
-		ForkJoinPool pool = execution.monitored(new ForkJoinPool(execution.concurrency(),
-				execution.threads().forkJoin(execution.threadName("forkjoin")), null, false), "forkjoin");
-		BlockingWork work = execution.blockingWork();
+		ForkJoinPool pool = execution.resources()
+			.monitored(new ForkJoinPool(execution.concurrency(),
+					execution.resources().threads().forkJoin(execution.resources().threadName("forkjoin")), null,
+					false), "forkjoin");
+		BlockingWork work = execution.resources().blockingWork();
 		try {
 			pool.execute(new Split(execution, work, 0, execution.tasks()));
 			execution.awaitTasks();
 		}
 		finally {
-			execution.shutdown(pool);
+			execution.resources().shutdown(pool);
 		}
 	}
 

@@ -59,8 +59,8 @@ class GilThreadsRunner implements ModeRunner {
 	@Override
 	public void run(Execution execution) throws InterruptedException {
 		int threads = Math.min(execution.concurrency(), execution.tasks());
-		ExecutorService pool = execution
-			.monitored(Executors.newFixedThreadPool(threads, execution.platformThreads("gil")), "gil");
+		ExecutorService pool = execution.resources()
+			.monitored(Executors.newFixedThreadPool(threads, execution.resources().platformThreads("gil")), "gil");
 		ExecutorRuns.runAll(execution, pool, new GilWork(execution, new ReentrantLock(true)));
 	}
 
@@ -71,7 +71,7 @@ class GilThreadsRunner implements ModeRunner {
 		private final ReentrantLock gil;
 
 		GilWork(Execution execution, ReentrantLock gil) {
-			super(execution.delayCall());
+			super(execution.resources().delayCall());
 			this.gil = gil;
 		}
 

@@ -45,9 +45,10 @@ class PlatformThreadsRunner implements ModeRunner {
 	@Override
 	public void run(Execution execution) throws InterruptedException {
 		int threads = Math.min(execution.concurrency(), execution.tasks());
-		ExecutorService pool = execution
-			.monitored(Executors.newFixedThreadPool(threads, execution.platformThreads("platform")), "platform");
-		ExecutorRuns.runAll(execution, pool, execution.blockingWork());
+		ExecutorService pool = execution.resources()
+			.monitored(Executors.newFixedThreadPool(threads, execution.resources().platformThreads("platform")),
+					"platform");
+		ExecutorRuns.runAll(execution, pool, execution.resources().blockingWork());
 	}
 
 }

@@ -61,8 +61,9 @@ class ProcessPoolRunner implements ModeRunner {
 	public void run(Execution execution) throws InterruptedException {
 		WorkerTasks workers = new WorkerTasks(execution, this.launcher);
 		int size = Math.min(execution.concurrency(), execution.tasks());
-		ExecutorService drivers = Executors.newFixedThreadPool(size, execution.platformThreads("pool-driver"));
-		execution.monitored(drivers, "pool-driver");
+		ExecutorService drivers = Executors.newFixedThreadPool(size,
+				execution.resources().platformThreads("pool-driver"));
+		execution.resources().monitored(drivers, "pool-driver");
 		AtomicInteger next = new AtomicInteger();
 		try {
 			for (int driver = 0; driver < size; driver++) {

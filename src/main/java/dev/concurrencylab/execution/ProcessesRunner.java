@@ -57,8 +57,8 @@ class ProcessesRunner implements ModeRunner {
 	public void run(Execution execution) throws InterruptedException {
 		WorkerTasks workers = new WorkerTasks(execution, this.launcher);
 		ExecutorService drivers = Executors.newFixedThreadPool(Math.min(execution.concurrency(), execution.tasks()),
-				execution.platformThreads("process-driver"));
-		execution.monitored(drivers, "process-driver");
+				execution.resources().platformThreads("process-driver"));
+		execution.resources().monitored(drivers, "process-driver");
 		try {
 			for (int task = 0; task < execution.tasks(); task++) {
 				int index = task;

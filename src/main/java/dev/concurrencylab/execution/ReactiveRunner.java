@@ -69,15 +69,16 @@ class ReactiveRunner implements ModeRunner {
 	@Override
 	public void run(Execution execution) throws InterruptedException {
 		ScheduledThreadPoolExecutor timerThread = new ScheduledThreadPoolExecutor(1,
-				execution.platformThreads("reactive-timer"));
-		execution.monitored(timerThread, "reactive-timer");
+				execution.resources().platformThreads("reactive-timer"));
+		execution.resources().monitored(timerThread, "reactive-timer");
 		timerThread.setRemoveOnCancelPolicy(true);
 		ExecutorService cpuThreads = Executors.newFixedThreadPool(
 				computeParallelism(execution.concurrency(), LabProperties.cores()),
-				execution.platformThreads("reactive-cpu"));
-		execution.monitored(cpuThreads, "reactive-cpu");
-		Scheduler timer = Schedulers.fromExecutorService(timerThread, execution.threadName("reactive-timer"));
-		Scheduler cpu = Schedulers.fromExecutorService(cpuThreads, execution.threadName("reactive-cpu"));
+				execution.resources().platformThreads("reactive-cpu"));
+		execution.resources().monitored(cpuThreads, "reactive-cpu");
+		Scheduler timer = Schedulers.fromExecutorService(timerThread,
+				execution.resources().threadName("reactive-timer"));
+		Scheduler cpu = Schedulers.fromExecutorService(cpuThreads, execution.resources().threadName("reactive-cpu"));
 		Disposable subscription = tasks(execution, timer, cpu).subscribe();
 		try {
 			execution.awaitTasks();
@@ -86,7 +87,7 @@ class ReactiveRunner implements ModeRunner {
 			subscription.dispose();
 			timer.dispose();
 			cpu.dispose();
-			execution.shutdown(timerThread, cpuThreads);
+			execution.resources().shutdown(timerThread, cpuThreads);
 		}
 	}
 
@@ -135,7 +136,7 @@ class ReactiveRunner implements ModeRunner {
 			case CpuWorkload work -> compute(execution, task, work.iterations(), cpu);
 			case MixedWorkload mixed -> compute(execution, task, mixed.iterations(), cpu)
 				.delayUntil((result) -> Mono.delay(Duration.ofMillis(mixed.millis()), timer));
-			case HttpWorkload call -> Mono.fromFuture(() -> execution.http().getAsync(call.millis()));
+			case HttpWorkload call -> Mono.fromFuture(() -> execution.resources().http().getAsync(call.millis()));
 		};
 	}
 

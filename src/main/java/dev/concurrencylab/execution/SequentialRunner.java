@@ -41,9 +41,10 @@ class SequentialRunner implements ModeRunner {
 
 	@Override
 	public void run(Execution execution) throws InterruptedException {
-		ExecutorService thread = execution
-			.monitored(Executors.newSingleThreadExecutor(execution.platformThreads("sequential")), "sequential");
-		ExecutorRuns.runAll(execution, thread, execution.blockingWork());
+		ExecutorService thread = execution.resources()
+			.monitored(Executors.newSingleThreadExecutor(execution.resources().platformThreads("sequential")),
+					"sequential");
+		ExecutorRuns.runAll(execution, thread, execution.resources().blockingWork());
 	}
 
 }

@@ -49,8 +49,8 @@ class VirtualThreadsRunner implements ModeRunner {
 	public void run(Execution execution) throws InterruptedException {
 		Semaphore permits = (execution.concurrency() < execution.tasks()) ? new Semaphore(execution.concurrency())
 				: null;
-		BlockingWork work = execution.blockingWork();
-		ExecutorService perTask = Executors.newThreadPerTaskExecutor(execution.threads().virtual());
+		BlockingWork work = execution.resources().blockingWork();
+		ExecutorService perTask = Executors.newThreadPerTaskExecutor(execution.resources().threads().virtual());
 		try {
 			for (int task = 0; task < execution.tasks(); task++) {
 				int index = task;
@@ -72,7 +72,7 @@ class VirtualThreadsRunner implements ModeRunner {
 			execution.awaitTasks();
 		}
 		finally {
-			execution.shutdown(perTask);
+			execution.resources().shutdown(perTask);
 		}
 	}
 

@@ -27,7 +27,7 @@ final class WorkerTasks {
 	WorkerTasks(Execution execution, WorkerLauncher launcher) {
 		this.execution = execution;
 		this.launcher = launcher;
-		this.stderrThreads = execution.platformThreads("worker-stderr");
+		this.stderrThreads = execution.resources().platformThreads("worker-stderr");
 		execution.enableProcesses();
 	}
 
@@ -90,7 +90,7 @@ final class WorkerTasks {
 		if (stopping) {
 			endAll(true);
 		}
-		this.execution.shutdown(drivers);
+		this.execution.resources().shutdown(drivers);
 		endAll(stopping);
 	}
 

@@ -1,0 +1,112 @@
+package dev.concurrencylab.execution;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.concurrencylab.workload.BlockingWork;
+import dev.concurrencylab.workload.DelayClient;
+
+/**
+ * What a mode runs one experiment's tasks with: named threads, the executors it makes
+ * (shown to the metrics), the HTTP client of the delay endpoint, and the one way to stop
+ * those executors and wait for their threads. Immutable; safe from any thread.
+ */
+public final class ModeResources {
+
+	private static final Logger logger = LoggerFactory.getLogger(ModeResources.class);
+
+	/** How long stopping waits for a mode's threads to end before it reports them. */
+	private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+	private final String threadPrefix;
+
+	private final LabThreads threads;
+
+	private final DelayClient http;
+
+	private final TaskObserver observer;
+
+	ModeResources(String threadPrefix, LabThreads threads, DelayClient http, TaskObserver observer) {
+		this.threadPrefix = threadPrefix;
+		this.threads = threads;
+		this.http = http;
+		this.observer = observer;
+	}
+
+	public LabThreads threads() {
+		return this.threads;
+	}
+
+	public DelayClient http() {
+		return this.http;
+	}
+
+	/** Blocking work with this experiment's HTTP client. */
+	public BlockingWork blockingWork() {
+		return new BlockingWork(delayCall());
+	}
+
+	/** A blocking call to the delay endpoint with this experiment's HTTP client. */
+	public BlockingWork.DelayCall delayCall() {
+		DelayClient client = this.http;
+		return (millis) -> {
+			if (client == null) {
+				throw new IllegalStateException("this execution has no HTTP client for the delay endpoint");
+			}
+			return client.get(millis);
+		};
+	}
+
+	/** Shows an executor the mode made to the observer (its metrics); returns it. */
+	public <E extends ExecutorService> E monitored(E executor, String role) {
+		this.observer.executor(executor, role);
+		return executor;
+	}
+
+	/** A platform thread factory named {@code lab-e<n>-<role>-<i>}. */
+	public ThreadFactory platformThreads(String role) {
+		return this.threads.platform(threadName(role));
+	}
+
+	/**
+	 * The name prefix for this experiment's threads of one role, e.g.
+	 * {@code lab-e3-platform-}.
+	 */
+	public String threadName(String role) {
+		return this.threadPrefix + role + "-";
+	}
+
+	/**
+	 * Stops a mode's executors: queued tasks are dropped, running ones interrupted, and
+	 * the call waits for their threads to end. Interrupts that arrive while waiting are
+	 * remembered and restored, so an owner can never leave threads behind.
+	 */
+	public void shutdown(ExecutorService... executors) {
+		for (ExecutorService executor : executors) {
+			executor.shutdownNow();
+		}
+		boolean interrupted = false;
+		for (ExecutorService executor : executors) {
+			while (true) {
+				try {
+					if (!executor.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+						logger.warn("{} threads of {} did not end within {}", this.threadPrefix, executor, STOP_GRACE);
+					}
+					break;
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
