@@ -3,26 +3,69 @@ package dev.concurrencylab.execution;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The timings of every task of one experiment, kept in primitive arrays (49 bytes a task)
- * so that a million tasks cost about 50 MB and no object per task.
+ * The timings of every task of one experiment, kept in primitive columns (51 bytes a
+ * task, failures included) so that a million tasks cost about 51 MB and no object per
+ * task.
  *
  * <p>
- * Concurrency: each task's slots are written by whichever thread runs that step of the
- * task (start, then end), and the state byte is published last with release semantics and
- * read with acquire semantics, so a reader that sees a finished state sees that task's
- * times and result. Errors and thread names live in concurrent maps; both stay small
- * (errors only for failed tasks, names only for platform threads).
+ * Concurrency, the claim-then-publish invariant: a task's state changes only by a
+ * compare-and-set that <em>claims</em> it (PENDING to a transient STARTING or
+ * ENDING_FROM_PENDING code, RUNNING to ENDING_FROM_RUNNING); only the thread whose claim
+ * succeeded writes that step's fields (start and thread; or end, result and error code),
+ * and it then publishes the next state (RUNNING, or the final one) with a release store.
+ * Readers read the state with acquire semantics, so a reader that sees RUNNING sees the
+ * task's start and thread, and a reader that sees a final state sees the end, result and
+ * error the winner wrote; a loser writes nothing. The transient codes are never shown:
+ * {@link #state} reports them as the state they were claimed from. The CPU, thread and
+ * worker columns are written by the task's own thread while it runs; a reader that sees
+ * the final state written by that thread, or that ran after the mode's threads ended,
+ * sees them too.
+ *
+ * <p>
+ * Errors are stored as a code per task into a bounded table of distinct messages
+ * ({@link ErrorTable}), so a million failed tasks with the same message hold one string,
+ * and a million with a million different messages hold at most {@value #MAX_MESSAGES}
+ * plus a few fallbacks.
  */
 public final class TaskLog {
 
 	private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
 
-	/** Bytes held per task by the arrays below. */
-	static final int BYTES_PER_TASK = 6 * Long.BYTES + 1;
+	/** Bytes held per task by the columns every log has. */
+	static final int BYTES_PER_TASK = 6 * Long.BYTES + 1 + Short.BYTES;
+
+	/** Bytes held per task by the process-mode columns: pid, spawn and spawn CPU. */
+	static final int PROCESS_BYTES_PER_TASK = Integer.BYTES + 2 * Long.BYTES;
+
+	/** Distinct error messages a log keeps; later new ones become a fallback. */
+	static final int MAX_MESSAGES = 1024;
+
+	/** Characters of one error message kept; the rest is cut. */
+	static final int MAX_MESSAGE_LENGTH = 2000;
+
+	/**
+	 * Object headers, array headers and the empty maps of one log: an upper estimate.
+	 */
+	private static final int FIXED_BYTES = 1024;
+
+	/** Claimed by {@link #start}; becomes RUNNING. Shown as PENDING. */
+	private static final byte STARTING = (byte) TaskState.values().length;
+
+	/** Claimed by {@link #cancel} from PENDING; becomes CANCELLED. Shown as PENDING. */
+	private static final byte ENDING_FROM_PENDING = (byte) (STARTING + 1);
+
+	/** Claimed by {@link #finish} or {@link #cancel} from RUNNING. Shown as RUNNING. */
+	private static final byte ENDING_FROM_RUNNING = (byte) (STARTING + 2);
+
+	private static final byte PENDING = TaskState.PENDING.code();
+
+	private static final byte RUNNING = TaskState.RUNNING.code();
 
 	private final int size;
 
@@ -41,21 +84,29 @@ public final class TaskLog {
 	/** {@link Thread#threadId()} of the thread that ran (or computed) the task. */
 	private final long[] thread;
 
+	/** A {@link TaskState} code, or one of the transient claim codes above. */
 	private final byte[] state;
 
-	private final Map<Integer, String> errors = new ConcurrentHashMap<>();
+	/** The task's error as a code of {@link #errors}; 0 when it has none. */
+	private final short[] errorCode;
 
-	/** Names of the platform threads seen; a virtual thread is named by its id. */
+	private final ErrorTable errors = new ErrorTable();
+
+	/**
+	 * Names of the platform threads seen; a virtual thread is named by its id. Entries
+	 * are only added, and their bytes counted by whoever added them.
+	 */
 	private final Map<Long, String> platformThreadNames = new ConcurrentHashMap<>();
+
+	private final AtomicLong platformThreadNameBytes = new AtomicLong();
 
 	private final long servicePid = ProcessHandle.current().pid();
 
 	/**
-	 * Worker pids and start-up costs, only for the process modes; set before any task.
+	 * The process modes' columns, null otherwise; set once before any task starts, so the
+	 * tasks' threads see it.
 	 */
-	private volatile long[] workerPid;
-
-	private volatile long[] spawn;
+	private volatile ProcessColumns processes;
 
 	TaskLog(int size) {
 		this.size = size;
@@ -66,6 +117,7 @@ public final class TaskLog {
 		this.result = new long[size];
 		this.thread = new long[size];
 		this.state = new byte[size];
+		this.errorCode = new short[size];
 		Arrays.fill(this.cpu, -1);
 	}
 
@@ -74,9 +126,13 @@ public final class TaskLog {
 		return this.size;
 	}
 
-	/** Bytes this log holds, for the retention budget. */
+	/**
+	 * Bytes this log holds, for the retention budget: every column, the error table, the
+	 * platform thread names and the process columns.
+	 */
 	public long retainedBytes() {
-		return (long) this.size * (BYTES_PER_TASK + (processes() ? 2 * Long.BYTES : 0));
+		long columns = (long) this.size * (BYTES_PER_TASK + (processes() ? PROCESS_BYTES_PER_TASK : 0));
+		return FIXED_BYTES + columns + this.errors.retainedBytes() + this.platformThreadNameBytes.get();
 	}
 
 	void queued(int task, long nanos) {
@@ -85,19 +141,27 @@ public final class TaskLog {
 
 	/** Moves a pending task to running; false if it was already stopped. */
 	boolean start(int task, long nanos, Thread current) {
-		if (!STATE.compareAndSet(this.state, task, TaskState.PENDING.code(), TaskState.RUNNING.code())) {
+		rememberName(current);
+		if (!STATE.compareAndSet(this.state, task, PENDING, STARTING)) {
 			return false;
 		}
 		this.start[task] = nanos;
-		onThread(task, current);
+		this.thread[task] = current.threadId();
+		STATE.setRelease(this.state, task, RUNNING);
 		return true;
 	}
 
 	void onThread(int task, Thread current) {
-		long id = current.threadId();
-		this.thread[task] = id;
+		rememberName(current);
+		this.thread[task] = current.threadId();
+	}
+
+	private void rememberName(Thread current) {
 		if (!current.isVirtual()) {
-			this.platformThreadNames.putIfAbsent(id, current.getName());
+			String name = current.getName();
+			if (this.platformThreadNames.putIfAbsent(current.threadId(), name) == null) {
+				this.platformThreadNameBytes.addAndGet(ErrorTable.MAP_ENTRY_BYTES + ErrorTable.stringBytes(name));
+			}
 		}
 	}
 
@@ -106,18 +170,22 @@ public final class TaskLog {
 		this.cpu[task] = (before < 0) ? nanos : before + nanos;
 	}
 
-	/** Finishes a running task; false if something else finished it first. */
+	/**
+	 * Finishes a running task; false, having written nothing, if something else finished
+	 * or cancelled it first.
+	 */
 	boolean finish(int task, TaskState outcome, long nanos, long value, String error) {
-		byte running = TaskState.RUNNING.code();
-		if ((byte) STATE.getAcquire(this.state, task) != running) {
+		if (!outcome.isFinished()) {
+			throw new IllegalArgumentException("not a final state: " + outcome);
+		}
+		if (!STATE.compareAndSet(this.state, task, RUNNING, ENDING_FROM_RUNNING)) {
 			return false;
 		}
 		this.end[task] = nanos;
 		this.result[task] = value;
-		if (error != null) {
-			this.errors.put(task, error);
-		}
-		return STATE.compareAndSet(this.state, task, running, outcome.code());
+		this.errorCode[task] = (error != null) ? this.errors.code(error) : 0;
+		STATE.setRelease(this.state, task, outcome.code());
+		return true;
 	}
 
 	void setCpu(int task, long nanos) {
@@ -125,30 +193,48 @@ public final class TaskLog {
 	}
 
 	/**
-	 * Cancels a task that has not finished; returns the state it had, or null when it had
-	 * finished already.
+	 * Cancels a task that has not finished; returns the state it had (PENDING or
+	 * RUNNING), or null, having written nothing, when it had finished already or another
+	 * thread is ending it.
 	 */
 	TaskState cancel(int task, long nanos, String reason) {
 		while (true) {
 			byte current = (byte) STATE.getAcquire(this.state, task);
-			TaskState was = TaskState.of(current);
-			if (was.isFinished()) {
+			if (current == STARTING) {
+				// The starter is between its claim and its publish (two plain writes):
+				// wait for RUNNING, then cancel that.
+				Thread.onSpinWait();
+				continue;
+			}
+			if (current != PENDING && current != RUNNING) {
 				return null;
 			}
-			if (was == TaskState.PENDING) {
-				this.start[task] = nanos;
-			}
-			this.end[task] = nanos;
-			this.errors.put(task, reason);
-			if (STATE.compareAndSet(this.state, task, current, TaskState.CANCELLED.code())) {
-				return was;
+			boolean pending = current == PENDING;
+			if (STATE.compareAndSet(this.state, task, current, pending ? ENDING_FROM_PENDING : ENDING_FROM_RUNNING)) {
+				if (pending) {
+					this.start[task] = nanos;
+				}
+				this.end[task] = nanos;
+				this.errorCode[task] = (reason != null) ? this.errors.code(reason) : 0;
+				STATE.setRelease(this.state, task, TaskState.CANCELLED.code());
+				return TaskState.of(current);
 			}
 		}
 	}
 
-	/** The state of a task, read with acquire semantics. */
+	/**
+	 * The state of a task, read with acquire semantics; a task being claimed shows the
+	 * state it was claimed from.
+	 */
 	public TaskState state(int task) {
-		return TaskState.of((byte) STATE.getAcquire(this.state, task));
+		byte code = (byte) STATE.getAcquire(this.state, task);
+		if (code == STARTING || code == ENDING_FROM_PENDING) {
+			return TaskState.PENDING;
+		}
+		if (code == ENDING_FROM_RUNNING) {
+			return TaskState.RUNNING;
+		}
+		return TaskState.of(code);
 	}
 
 	public long queuedNanos(int task) {
@@ -197,36 +283,244 @@ public final class TaskLog {
 
 	/** Gives this log the columns of the process modes. */
 	void enableProcesses() {
-		this.workerPid = new long[this.size];
-		this.spawn = new long[this.size];
-		Arrays.fill(this.spawn, -1);
+		if (this.processes == null) {
+			this.processes = new ProcessColumns(this.size);
+		}
 	}
 
 	/** Whether tasks run in worker processes. */
 	public boolean processes() {
-		return this.workerPid != null;
+		return this.processes != null;
 	}
 
 	void worker(int task, long pid, long spawnNanos, long nanos) {
-		this.workerPid[task] = pid;
-		this.spawn[task] = spawnNanos;
+		ProcessColumns columns = processColumns();
+		columns.pid[task] = (int) pid;
+		columns.spawn[task] = spawnNanos;
 		this.start[task] = nanos;
+	}
+
+	/**
+	 * Records the start-up CPU time of the worker whose start-up this task paid for, as
+	 * the OS counted it.
+	 */
+	void spawnCpu(int task, long nanos) {
+		processColumns().spawnCpu[task] = nanos;
+	}
+
+	private ProcessColumns processColumns() {
+		ProcessColumns columns = this.processes;
+		if (columns == null) {
+			throw new IllegalStateException("this log has no process columns: call enableProcesses() first");
+		}
+		return columns;
 	}
 
 	/** The process that ran the task: a worker's, or this service's. */
 	public long pid(int task) {
-		long[] pids = this.workerPid;
-		return (pids != null && pids[task] != 0) ? pids[task] : this.servicePid;
+		ProcessColumns columns = this.processes;
+		int pid = (columns != null) ? columns.pid[task] : 0;
+		return (pid != 0) ? Integer.toUnsignedLong(pid) : this.servicePid;
 	}
 
 	/** The start-up cost of the worker the task paid for, or -1. */
 	public long spawnNanos(int task) {
-		long[] costs = this.spawn;
-		return (costs != null) ? costs[task] : -1;
+		ProcessColumns columns = this.processes;
+		return (columns != null) ? columns.spawn[task] : -1;
 	}
 
+	/** The start-up CPU time of the worker the task paid for, or -1. */
+	public long spawnCpuNanos(int task) {
+		ProcessColumns columns = this.processes;
+		return (columns != null) ? columns.spawnCpu[task] : -1;
+	}
+
+	/** The task's error message, or null when it has none. */
 	public String error(int task) {
-		return this.errors.get(task);
+		return this.errors.message(this.errorCode[task]);
+	}
+
+	/**
+	 * The columns of the process modes: the worker pid (an int: pids are 32-bit on every
+	 * platform the workers run on), its start-up wall time and CPU time when this task
+	 * paid for it, else -1.
+	 */
+	private static final class ProcessColumns {
+
+		private final int[] pid;
+
+		private final long[] spawn;
+
+		private final long[] spawnCpu;
+
+		ProcessColumns(int size) {
+			this.pid = new int[size];
+			this.spawn = new long[size];
+			this.spawnCpu = new long[size];
+			Arrays.fill(this.spawn, -1);
+			Arrays.fill(this.spawnCpu, -1);
+		}
+
+	}
+
+	/**
+	 * The distinct error messages of one log, each under a code from 1.
+	 *
+	 * <p>
+	 * At most {@link #MAX_MESSAGES} messages are kept as given; a new message past that
+	 * is recorded as a fallback naming its exception class (at most
+	 * {@link #MAX_FALLBACKS} of those, then one generic fallback), so messages with
+	 * per-task text (a pid, a task number) cannot grow the table without bound.
+	 *
+	 * <p>
+	 * Concurrency: lookups of known messages are lock-free ({@link #codes} is
+	 * concurrent); new codes are assigned under this object's lock, which writes the
+	 * message into {@link #messages} and then republishes the array through the volatile
+	 * field before the code is put in {@link #codes} or returned. A reader that learnt a
+	 * code through a task's published state therefore sees its message.
+	 */
+	static final class ErrorTable {
+
+		/**
+		 * A map entry's cost besides its string: node, boxed key or value, table slot.
+		 */
+		static final int MAP_ENTRY_BYTES = 64;
+
+		/** Fallbacks with an exception class name; past that, one generic fallback. */
+		static final int MAX_FALLBACKS = 64;
+
+		private static final String FALLBACK_SUFFIX = " (more than " + String.format(Locale.ROOT, "%,d", MAX_MESSAGES)
+				+ " distinct error messages in this run; this one was not kept)";
+
+		private final Map<String, Short> codes = new ConcurrentHashMap<>();
+
+		/**
+		 * Message by code; index 0 is unused. Replaced and republished under the lock.
+		 */
+		private volatile String[] messages = new String[16];
+
+		/** Codes handed out, fallbacks included; written under the lock. */
+		private volatile int assigned;
+
+		/** Messages kept as given; written under the lock. */
+		private volatile int kept;
+
+		private int fallbacks;
+
+		private volatile long bytes;
+
+		short code(String message) {
+			String text = cut(message);
+			Short known = this.codes.get(text);
+			if (known != null) {
+				return known;
+			}
+			if (this.kept >= MAX_MESSAGES) {
+				// Past the bound: look the fallback up without the lock.
+				known = this.codes.get(fallback(text));
+				if (known != null) {
+					return known;
+				}
+			}
+			return add(text);
+		}
+
+		private synchronized short add(String text) {
+			Short known = this.codes.get(text);
+			if (known != null) {
+				return known;
+			}
+			if (this.kept < MAX_MESSAGES) {
+				this.kept++;
+				return insert(text);
+			}
+			String fallback = fallback(text);
+			known = this.codes.get(fallback);
+			if (known != null) {
+				return known;
+			}
+			if (this.fallbacks < MAX_FALLBACKS) {
+				this.fallbacks++;
+				return insert(fallback);
+			}
+			String generic = fallback("");
+			known = this.codes.get(generic);
+			return (known != null) ? known : insert(generic);
+		}
+
+		/** Called under the lock with a message not in the table yet. */
+		private short insert(String text) {
+			short code = (short) (this.assigned + 1);
+			String[] table = this.messages;
+			if (code >= table.length) {
+				table = Arrays.copyOf(table, table.length * 2);
+			}
+			table[code] = text;
+			this.messages = table;
+			this.assigned = code;
+			this.bytes += MAP_ENTRY_BYTES + stringBytes(text);
+			this.codes.put(text, code);
+			return code;
+		}
+
+		String message(short code) {
+			return (code != 0) ? this.messages[code] : null;
+		}
+
+		/** Bytes of the messages kept, their map entries and the message array. */
+		long retainedBytes() {
+			return this.bytes + (long) this.messages.length * Integer.BYTES;
+		}
+
+		/** Distinct messages held, fallbacks included. */
+		int size() {
+			return this.assigned;
+		}
+
+		static String fallback(String message) {
+			return errorKind(message) + FALLBACK_SUFFIX;
+		}
+
+		/**
+		 * The exception class a message starts with, as {@code Execution} describes
+		 * errors ({@code Kind: message}), or "An error" when there is none.
+		 */
+		private static String errorKind(String message) {
+			int colon = message.indexOf(':');
+			String kind = (colon > 0) ? message.substring(0, colon) : message;
+			if (kind.isEmpty() || kind.length() > 100 || !Character.isJavaIdentifierStart(kind.charAt(0))) {
+				return "An error";
+			}
+			for (int i = 1; i < kind.length(); i++) {
+				char c = kind.charAt(i);
+				if (!Character.isJavaIdentifierPart(c) && c != '.') {
+					return "An error";
+				}
+			}
+			return kind;
+		}
+
+		private static String cut(String message) {
+			if (message.length() <= MAX_MESSAGE_LENGTH) {
+				return message;
+			}
+			int end = MAX_MESSAGE_LENGTH;
+			if (Character.isHighSurrogate(message.charAt(end - 1))) {
+				end--;
+			}
+			return message.substring(0, end) + "… (" + (message.length() - end) + " more characters not kept)";
+		}
+
+		/**
+		 * A string's heap size: the String object and its byte array, one byte a char
+		 * when every char is Latin-1, else two.
+		 */
+		static long stringBytes(String text) {
+			boolean latin1 = text.chars().allMatch((c) -> c <= 0xFF);
+			long array = 16 + (long) text.length() * (latin1 ? 1 : 2);
+			return 24 + ((array + 7) & ~7L);
+		}
+
 	}
 
 }
