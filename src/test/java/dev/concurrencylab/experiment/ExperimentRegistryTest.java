@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.execution.Execution;
 import dev.concurrencylab.execution.LabClock;
 import dev.concurrencylab.execution.LabThreads;
@@ -117,7 +118,7 @@ class ExperimentRegistryTest {
 	}
 
 	private static ExperimentSpec spec(int tasks) {
-		return new ExperimentSpec(null, new SleepWorkload(1, 1), tasks, 1, 60_000, null);
+		return new ExperimentSpec(null, new SleepWorkload(1, 1), tasks, 1, 60_000, null, Isolation.SHARED);
 	}
 
 	private static LabProperties limits(int retainedExperiments, DataSize retainedTimingsMemory) {
