@@ -57,6 +57,9 @@ public final class TaskLog {
 
 	private volatile long[] spawn;
 
+	/** CPU nanoseconds of a worker's start-up, on the task that paid it; -1 when none. */
+	private volatile long[] spawnCpu;
+
 	TaskLog(int size) {
 		this.size = size;
 		this.queued = new long[size];
@@ -76,7 +79,7 @@ public final class TaskLog {
 
 	/** Bytes this log holds, for the retention budget. */
 	public long retainedBytes() {
-		return (long) this.size * (BYTES_PER_TASK + (processes() ? 2 * Long.BYTES : 0));
+		return (long) this.size * (BYTES_PER_TASK + (processes() ? 3 * Long.BYTES : 0));
 	}
 
 	void queued(int task, long nanos) {
@@ -200,6 +203,8 @@ public final class TaskLog {
 		this.workerPid = new long[this.size];
 		this.spawn = new long[this.size];
 		Arrays.fill(this.spawn, -1);
+		this.spawnCpu = new long[this.size];
+		Arrays.fill(this.spawnCpu, -1);
 	}
 
 	/** Whether tasks run in worker processes. */
@@ -222,6 +227,16 @@ public final class TaskLog {
 	/** The start-up cost of the worker the task paid for, or -1. */
 	public long spawnNanos(int task) {
 		long[] costs = this.spawn;
+		return (costs != null) ? costs[task] : -1;
+	}
+
+	void spawnCpu(int task, long nanos) {
+		this.spawnCpu[task] = nanos;
+	}
+
+	/** The start-up CPU time of the worker the task paid for, or -1. */
+	public long spawnCpuNanos(int task) {
+		long[] costs = this.spawnCpu;
 		return (costs != null) ? costs[task] : -1;
 	}
 
