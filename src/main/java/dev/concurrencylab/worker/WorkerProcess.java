@@ -25,7 +25,7 @@ import dev.concurrencylab.workload.Workload;
  * own, keeping the last lines for error messages, so a chatty worker never blocks.
  *
  * <p>
- * It ends through one path, {@link #end(boolean)}, whoever asks first and however
+ * It ends through one path, {@code end}, whoever asks first and however
  * ({@link #requestExit()}, {@link #close()}, {@link #kill()}, a lost worker, a failed
  * start, the launcher's shutdown): the first request reads the worker's CPU total, asks
  * it to exit (or kills it) and starts the ender thread, which reaps it, closes its
@@ -39,7 +39,7 @@ public final class WorkerProcess implements AutoCloseable {
 	static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
 	/** How long a worker asked to exit gets before it is terminated, then killed. */
-	public static final Duration EXIT_GRACE = Duration.ofSeconds(2);
+	static final Duration EXIT_GRACE = Duration.ofSeconds(2);
 
 	private static final int STDERR_LINES_KEPT = 5;
 
