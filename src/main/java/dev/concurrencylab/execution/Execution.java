@@ -176,6 +176,17 @@ public final class Execution {
 		this.log.worker(task, pid, spawnNanos, now());
 	}
 
+	/**
+	 * Records the start-up CPU time of the worker whose start-up {@code task} paid (-1:
+	 * unknown, nothing recorded). Called once the worker is reaped, maybe after the task
+	 * ended.
+	 */
+	public void spawnCpu(int task, long cpuNanos) {
+		if (cpuNanos >= 0) {
+			this.log.spawnCpu(task, cpuNanos);
+		}
+	}
+
 	/** Records the calling thread as the one that runs (computes) the task. */
 	public void onThread(int task) {
 		this.log.onThread(task, Thread.currentThread());

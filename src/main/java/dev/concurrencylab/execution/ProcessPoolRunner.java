@@ -77,7 +77,8 @@ class ProcessPoolRunner implements ModeRunner {
 	}
 
 	/**
-	 * Runs tasks on one worker until none are left, replacing the worker if it is lost.
+	 * Runs tasks on one worker until none are left, replacing the worker if it is lost (a
+	 * lost worker has already been killed).
 	 */
 	private void drive(Execution execution, WorkerTasks workers, AtomicInteger next) {
 		WorkerProcess worker = null;
@@ -100,8 +101,7 @@ class ProcessPoolRunner implements ModeRunner {
 				}
 				catch (WorkerException ex) {
 					execution.failed(task, ex);
-					if (ex.workerLost() && worker != null) {
-						workers.discard(worker);
+					if (ex.workerLost()) {
 						worker = null;
 					}
 				}
@@ -112,7 +112,7 @@ class ProcessPoolRunner implements ModeRunner {
 		}
 		finally {
 			if (worker != null) {
-				workers.release(worker);
+				worker.requestExit();
 			}
 		}
 	}

@@ -92,7 +92,9 @@ class ProcessesRunner implements ModeRunner {
 		}
 		finally {
 			if (worker != null) {
-				workers.release(worker);
+				// Exits in the background, so this driver can start the next task's
+				// worker meanwhile; the run's end waits for it.
+				worker.requestExit();
 			}
 		}
 	}

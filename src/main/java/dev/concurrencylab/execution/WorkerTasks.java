@@ -11,8 +11,10 @@ import dev.concurrencylab.worker.WorkerProcess;
 
 /**
  * The worker processes of one run of a process mode: launches them through the
- * {@link WorkerLauncher} (which caps them across experiments), runs tasks on them, and
- * kills every one still alive when the run stops, so a blocked driver's read ends.
+ * {@link WorkerLauncher} (which caps them across experiments), runs tasks on them and
+ * records what the workers measured, and at the end of the run waits until every one has
+ * been reaped, killing them first when the run stops, so a blocked driver's read ends.
+ * How a worker ends is {@link WorkerProcess}'s business; the drivers only say when.
  */
 final class WorkerTasks {
 
@@ -22,6 +24,7 @@ final class WorkerTasks {
 
 	private final ThreadFactory stderrThreads;
 
+	/** This run's workers not yet reaped; each removes itself when it has been. */
 	private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
 
 	WorkerTasks(Execution execution, WorkerLauncher launcher) {
@@ -32,15 +35,18 @@ final class WorkerTasks {
 	}
 
 	/**
-	 * Launches a worker for this run; null, with the task cancelled, if the run stopped
-	 * meanwhile.
+	 * Launches a worker for a begun task, which pays its start-up: its
+	 * {@code spawnMillis} now, its {@code spawnCpuMillis} once the worker is reaped.
+	 * Null, with the task cancelled, if the run stopped meanwhile.
 	 */
 	WorkerProcess launch(int task) throws InterruptedException, WorkerException {
-		WorkerProcess worker = this.launcher.launch(this.stderrThreads, System::nanoTime);
+		WorkerProcess worker = this.launcher.launch(this.stderrThreads, System::nanoTime,
+				(ended) -> ended(task, ended));
 		this.live.add(worker);
-		worker.onExit(() -> this.live.remove(worker));
 		// A stop that came while launching already killed the others; this one too.
+		// (Added before this check: a stop after it finds the worker in `live`.)
 		if (this.execution.stopping()) {
+			this.execution.onWorker(task, worker.pid(), worker.spawnNanos());
 			worker.kill();
 			this.execution.failed(task, new InterruptedException("stopped"));
 			return null;
@@ -49,21 +55,18 @@ final class WorkerTasks {
 	}
 
 	/**
-	 * Runs a begun task on a worker and records its outcome; the task's CPU time is what
-	 * the worker process used meanwhile.
+	 * Runs a begun task on a worker and records its outcome, with the CPU time the worker
+	 * measured for it. Nothing is read about the worker in between: the task's timed
+	 * window holds only the request and the reply.
 	 * @param spawnNanos the worker's start-up cost if this task paid for it, else -1
-	 * @throws WorkerException when the worker is lost (the task is already recorded
-	 * failed)
+	 * @throws WorkerException when the worker is lost (and already killed); the task is
+	 * not yet recorded
 	 */
 	void run(int task, WorkerProcess worker, long spawnNanos) throws WorkerException {
 		this.execution.onWorker(task, worker.pid(), spawnNanos);
-		long cpuBefore = worker.cpuNanos();
 		var reply = worker.run(task, this.execution.workload());
-		long cpuAfter = worker.cpuNanos();
+		this.execution.addCpu(task, reply.cpuNanos());
 		if (reply.succeeded()) {
-			if (cpuBefore >= 0 && cpuAfter >= 0) {
-				this.execution.addCpu(task, cpuAfter - cpuBefore);
-			}
 			this.execution.succeeded(task, reply.result());
 		}
 		else {
@@ -71,44 +74,37 @@ final class WorkerTasks {
 		}
 	}
 
-	/** Lets a worker go: it is asked to exit and reaped when the run ends. */
-	void release(WorkerProcess worker) {
-		worker.requestExit();
-	}
-
-	/** Kills a worker that is lost or broken. */
-	void discard(WorkerProcess worker) {
-		worker.kill();
-	}
-
 	/**
 	 * Ends the run: when it is stopping, kills the workers first so that drivers blocked
-	 * reading them wake up; then stops the drivers, and ends (or reaps) every worker.
+	 * reading them wake up; then stops the drivers, and waits until every worker has been
+	 * reaped (those the drivers let go exit on their own; when stopping, the rest are
+	 * killed). On return every worker's start-up CPU is recorded and its launcher slot
+	 * free.
 	 */
 	void stop(ExecutorService drivers) {
 		boolean stopping = this.execution.stopping();
 		if (stopping) {
-			endAll(true);
+			Set.copyOf(this.live).forEach(WorkerProcess::kill);
 		}
 		this.execution.resources().shutdown(drivers);
-		endAll(stopping);
-	}
-
-	/**
-	 * Ends every worker of this run: those asked to exit get a moment to do so, the rest
-	 * are killed; then each is reaped and its stderr drained.
-	 */
-	private void endAll(boolean kill) {
-		long deadline = System.nanoTime() + WorkerProcess.EXIT_GRACE.toNanos();
 		for (WorkerProcess worker : Set.copyOf(this.live)) {
-			if (kill) {
+			if (stopping) {
 				worker.kill();
 			}
 			else {
-				worker.awaitExit(deadline);
+				worker.close();
 			}
-			worker.close();
 		}
+	}
+
+	/**
+	 * Told once per worker, when it has been reaped: records its start-up CPU on the task
+	 * that paid for it, and only then leaves {@link #live}, so a {@link #stop} that no
+	 * longer sees the worker sees the record.
+	 */
+	private void ended(int payer, WorkerProcess worker) {
+		this.execution.spawnCpu(payer, worker.spawnCpuNanos());
+		this.live.remove(worker);
 	}
 
 }

@@ -346,14 +346,18 @@ public class ExperimentService implements SmartLifecycle {
 		}
 	}
 
-	/** CPU the worker processes of a process mode used for their tasks; 0 otherwise. */
+	/**
+	 * CPU the worker processes of a process mode used: the thread CPU time each task's
+	 * worker measured for it, plus each worker's start-up CPU (its process total, read
+	 * once before it exits, minus its tasks'); 0 for the other modes.
+	 */
 	private static long workerCpuNanos(TaskLog log) {
 		if (!log.processes()) {
 			return 0;
 		}
 		long total = 0;
 		for (int task = 0; task < log.size(); task++) {
-			total += Math.max(0, log.cpuNanos(task));
+			total += Math.max(0, log.cpuNanos(task)) + Math.max(0, log.spawnCpuNanos(task));
 		}
 		return total;
 	}

@@ -14,18 +14,26 @@ import dev.concurrencylab.report.Summaries;
  * @param endMillis when it ended; null while it runs
  * @param durationMillis end − start
  * @param cpuMillis CPU time of its thread; null where not measurable (virtual threads,
- * pure waits on timers)
+ * pure waits on timers). In the process modes, the CPU time of the worker's thread during
+ * the work, as the worker measured it
  * @param thread the thread that ran (or computed) it, {@code virtual-<id>} for virtual
  * threads
  * @param virtual whether that thread was virtual
  * @param pid the process that ran it
- * @param spawnMillis the worker process's start-up cost (process modes only)
+ * @param spawnMillis the worker process's start-up cost (process modes only), on the task
+ * that paid for it: launch until the worker said READY
+ * @param spawnCpuMillis the CPU time that worker used apart from its tasks, on the same
+ * task (null elsewhere, and when unknown: the worker crashed or was killed from outside):
+ * its process total as the OS counts it (all threads, clock-tick resolution), read once
+ * just before it is asked to exit or killed, minus its tasks' CPU. Mostly its start-up
+ * until READY; also its JIT and GC work beside the tasks, and the part of a task cut
+ * short by a stop. Part of the run's {@code cpuMillis}
  * @param result the task's checksum, equal in every mode
  * @param error why it failed or was cancelled
  */
 public record TaskTiming(int task, TaskState status, double queuedMillis, Double startMillis, Double endMillis,
 		Double durationMillis, Double cpuMillis, String thread, Boolean virtual, Long pid, Double spawnMillis,
-		Long result, String error) {
+		Double spawnCpuMillis, Long result, String error) {
 
 	static TaskTiming of(TaskLog log, int task) {
 		TaskState status = log.state(task);
@@ -40,6 +48,7 @@ public record TaskTiming(int task, TaskState status, double queuedMillis, Double
 				(cpu >= 0 && ended) ? Summaries.millis(cpu) : null, started ? log.threadName(task) : null,
 				started ? log.virtual(task) : null, started ? log.pid(task) : null,
 				(log.spawnNanos(task) >= 0) ? Summaries.millis(log.spawnNanos(task)) : null,
+				(log.spawnCpuNanos(task) >= 0) ? Summaries.millis(log.spawnCpuNanos(task)) : null,
 				(status == TaskState.SUCCEEDED) ? log.result(task) : null, log.error(task));
 	}
 

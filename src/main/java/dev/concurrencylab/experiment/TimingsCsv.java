@@ -16,7 +16,7 @@ import dev.concurrencylab.execution.TaskLog;
 final class TimingsCsv {
 
 	static final String HEADER = "task,status,queuedMillis,startMillis,endMillis,durationMillis,cpuMillis,thread,"
-			+ "virtual,pid,spawnMillis,result,error";
+			+ "virtual,pid,spawnMillis,spawnCpuMillis,result,error";
 
 	private TimingsCsv() {
 	}
@@ -39,6 +39,7 @@ final class TimingsCsv {
 			cell(out, timing.virtual());
 			cell(out, timing.pid());
 			cell(out, timing.spawnMillis());
+			cell(out, timing.spawnCpuMillis());
 			cell(out, timing.result());
 			cell(out, timing.error());
 			out.write('\n');

@@ -6,6 +6,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -21,8 +23,9 @@ import dev.concurrencylab.workload.DelayServer;
 /**
  * Launches worker processes and caps how many are alive across all experiments
  * ({@code lab.max-processes-per-core} × cores): beyond the cap a launch waits for a
- * worker to exit rather than forking without bound. Kills every worker still alive when
- * the service stops.
+ * worker to be reaped rather than forking without bound. Each worker holds a
+ * {@link Lease} on one slot from before its launch until it is reaped. Kills every worker
+ * still alive when the service stops.
  */
 @Component
 public class WorkerLauncher {
@@ -31,7 +34,8 @@ public class WorkerLauncher {
 
 	private final Supplier<WorkerCommand> command;
 
-	private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
+	/** Leases not yet released: workers launching or alive. */
+	private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
 
 	/** Told each worker's start-up time; set once by the metrics. */
 	private volatile LongConsumer spawnListener = (nanos) -> {
@@ -50,26 +54,19 @@ public class WorkerLauncher {
 
 	/**
 	 * Launches a worker once fewer than the cap are alive, and waits until it is ready.
+	 * The worker owns its slot from then on and gives it back when it has been reaped,
+	 * whichever way it ends: its owner must end it ({@link WorkerProcess#close()},
+	 * {@link WorkerProcess#kill()} or {@link WorkerProcess#requestExit()}).
+	 * @param onEnd told once, when the worker has been reaped, before its slot is free
 	 * @throws InterruptedException when interrupted while waiting for a slot
 	 * @throws WorkerException when the worker cannot start
 	 */
-	public WorkerProcess launch(ThreadFactory drainThreads, LongSupplier clock)
+	public WorkerProcess launch(ThreadFactory drainThreads, LongSupplier clock, Consumer<WorkerProcess> onEnd)
 			throws InterruptedException, WorkerException {
+		WorkerCommand workerCommand = this.command.get();
 		this.slots.acquire();
-		WorkerProcess worker;
-		try {
-			worker = WorkerProcess.launch(this.command.get(), drainThreads, clock);
-		}
-		catch (WorkerException | RuntimeException ex) {
-			this.slots.release();
-			throw ex;
-		}
-		this.live.add(worker);
+		WorkerProcess worker = WorkerProcess.launch(workerCommand, new Lease(), drainThreads, clock, onEnd);
 		this.spawnListener.accept(worker.spawnNanos());
-		worker.onExit(() -> {
-			this.live.remove(worker);
-			this.slots.release();
-		});
 		return worker;
 	}
 
@@ -78,20 +75,73 @@ public class WorkerLauncher {
 		this.spawnListener = listener;
 	}
 
-	/** Worker processes alive now. */
+	/** Worker processes launching or alive now (not yet reaped). */
 	public int live() {
-		return this.live.size();
+		return this.leases.size();
 	}
 
-	/** Kills every live worker and waits until each is reaped. */
+	/** Slots free now; at rest, the cap. */
+	int freeSlots() {
+		return this.slots.availablePermits();
+	}
+
+	/**
+	 * Kills every live worker and waits until each is reaped; one still launching is
+	 * killed as soon as its process exists.
+	 */
 	@PreDestroy
 	public void killAll() {
-		for (WorkerProcess worker : Set.copyOf(this.live)) {
-			worker.kill();
+		for (Lease lease : Set.copyOf(this.leases)) {
+			lease.kill();
 		}
-		for (WorkerProcess worker : Set.copyOf(this.live)) {
-			worker.close();
+	}
+
+	/**
+	 * One worker's hold on a launcher slot, taken before its launch. {@link #release()}
+	 * is the only place a slot is given back, and gives it back at most once: the
+	 * worker's end (after it is reaped) releases it, or its launch if no process could be
+	 * started.
+	 */
+	final class Lease {
+
+		private final AtomicBoolean released = new AtomicBoolean();
+
+		/** The worker, once its process exists. */
+		private volatile WorkerProcess worker;
+
+		private volatile boolean killed;
+
+		private Lease() {
+			WorkerLauncher.this.leases.add(this);
 		}
+
+		/**
+		 * Binds the lease to its worker's process. Either this sees {@link #killed} or
+		 * {@link #kill()} sees the worker (both volatile), so a kill racing a launch is
+		 * never lost.
+		 */
+		void attach(WorkerProcess process) {
+			this.worker = process;
+			if (this.killed) {
+				process.kill();
+			}
+		}
+
+		void kill() {
+			this.killed = true;
+			WorkerProcess process = this.worker;
+			if (process != null) {
+				process.kill();
+			}
+		}
+
+		void release() {
+			if (this.released.compareAndSet(false, true)) {
+				WorkerLauncher.this.leases.remove(this);
+				WorkerLauncher.this.slots.release();
+			}
+		}
+
 	}
 
 	private static WorkerCommand serviceCommand(DelayServer delays) {

@@ -1,10 +1,13 @@
 package dev.concurrencylab.worker;
 
 import java.io.BufferedReader;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +19,10 @@ import dev.concurrencylab.workload.BlockingWork;
 /**
  * A worker process: a plain Java main, no Spring. It says READY, then runs the tasks it
  * is sent on stdin one at a time with the same {@link BlockingWork} (so the same kernel
- * and the same results) as the in-process modes, and answers each on stdout. It exits on
- * EXIT, on end of input, or when its parent (the service) dies, so it can never be
- * orphaned.
+ * and the same results) as the in-process modes, and answers each on stdout with the
+ * work's own wall and thread CPU time, so the service reads nothing about the worker
+ * while a task runs. It exits on EXIT, on end of input, or when its parent (the service)
+ * dies, so it can never be orphaned.
  */
 public final class WorkerMain {
 
@@ -37,6 +41,7 @@ public final class WorkerMain {
 		// the JVM's own. The service knows the pid from its Process.
 		System.out.println("READY");
 		System.out.flush();
+		CpuClock cpu = new CpuClock();
 		PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
 		exitWithParent();
 		String delayBase = (args.length > 0) ? args[0] : null;
@@ -53,15 +58,20 @@ public final class WorkerMain {
 				System.exit(2);
 				return;
 			}
+			// The CPU window nests inside the wall window.
 			long start = System.nanoTime();
+			long cpuStart = cpu.now();
 			String reply;
 			try {
 				long result = work.run(request.workload());
-				reply = WorkerProtocol.done(request.task(), result, System.nanoTime() - start);
+				long cpuNanos = cpu.since(cpuStart);
+				reply = WorkerProtocol.done(request.task(), result, System.nanoTime() - start, cpuNanos);
 			}
 			catch (Exception ex) {
+				long cpuNanos = cpu.since(cpuStart);
+				long workNanos = System.nanoTime() - start;
 				String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
-				reply = WorkerProtocol.fail(request.task(), message);
+				reply = WorkerProtocol.fail(request.task(), workNanos, cpuNanos, message);
 			}
 			out.println(reply);
 			out.flush();
@@ -84,6 +94,70 @@ public final class WorkerMain {
 				throw new IllegalStateException("the delay endpoint answered HTTP " + response.statusCode());
 			}
 			return Long.parseLong(response.body().trim());
+		}
+
+	}
+
+	/**
+	 * The CPU clock of the thread that runs the tasks (only ever used by it), chosen at
+	 * the first task. On Linux it reads the thread's own
+	 * {@code /proc/thread-self/schedstat}: the time it spent on a CPU, in nanoseconds,
+	 * the same count as {@code CLOCK_THREAD_CPUTIME_ID} behind
+	 * {@link ThreadMXBean#getCurrentThreadCpuTime()} (they agreed within 43 µs over 200
+	 * reads, 0 on average), for about 0.1 ms on first use and 16 µs a read after that.
+	 * Elsewhere it falls back to the {@link ThreadMXBean}, whose first use costs about 20
+	 * ms of class loading on 2 cores (JDK 25) — per worker, so per task in the
+	 * {@code processes} mode. Nothing is loaded before READY.
+	 */
+	private static final class CpuClock {
+
+		private static final String SCHEDSTAT = "/proc/thread-self/schedstat";
+
+		private final byte[] buffer = new byte[128];
+
+		private boolean chosen;
+
+		private boolean schedstat;
+
+		/** The fallback, when the thread cannot read its schedstat. */
+		private ThreadMXBean threads;
+
+		/** CPU nanoseconds of the calling thread so far, or -1 if unknown. */
+		long now() {
+			if (!this.chosen) {
+				this.chosen = true;
+				this.schedstat = readSchedstat() >= 0;
+				if (!this.schedstat) {
+					ThreadMXBean loaded = ManagementFactory.getThreadMXBean();
+					this.threads = loaded.isCurrentThreadCpuTimeSupported() ? loaded : null;
+				}
+			}
+			if (this.schedstat) {
+				return readSchedstat();
+			}
+			return (this.threads != null) ? this.threads.getCurrentThreadCpuTime() : -1;
+		}
+
+		/** CPU nanoseconds since {@code start} (a {@link #now()}), or -1 if unknown. */
+		long since(long start) {
+			long end = now();
+			return (start >= 0 && end >= 0) ? Math.max(0, end - start) : -1;
+		}
+
+		private long readSchedstat() {
+			try (FileInputStream in = new FileInputStream(SCHEDSTAT)) {
+				int length = in.read(this.buffer);
+				long nanos = 0;
+				int digits = 0;
+				while (digits < length && this.buffer[digits] >= '0' && this.buffer[digits] <= '9') {
+					nanos = nanos * 10 + (this.buffer[digits] - '0');
+					digits++;
+				}
+				return (digits > 0) ? nanos : -1;
+			}
+			catch (IOException | SecurityException ex) {
+				return -1;
+			}
 		}
 
 	}

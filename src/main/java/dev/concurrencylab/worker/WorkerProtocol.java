@@ -13,12 +13,14 @@ import dev.concurrencylab.workload.Workload;
  * <pre>
  * worker → service  READY
  * service → worker  RUN    task  type  millis  steps  iterations
- * worker → service  DONE   task  result  workNanos
- * worker → service  FAIL   task  message
+ * worker → service  DONE   task  result  workNanos  cpuNanos
+ * worker → service  FAIL   task  workNanos  cpuNanos  message
  * service → worker  EXIT
  * </pre>
  *
- * Pure and free of Spring, so both sides share it.
+ * {@code workNanos} and {@code cpuNanos} are measured by the worker around the work
+ * alone: its wall time and the CPU time of the thread that ran it ({@code -1} when the
+ * JVM cannot measure thread CPU time). Pure and free of Spring, so both sides share it.
  */
 public final class WorkerProtocol {
 
@@ -45,9 +47,10 @@ public final class WorkerProtocol {
 	 * @param task the task
 	 * @param result the result, if it succeeded
 	 * @param workNanos how long the work took inside the worker
+	 * @param cpuNanos the CPU time of the worker's thread during the work, -1 if unknown
 	 * @param error why it failed, or null
 	 */
-	public record Reply(int task, long result, long workNanos, String error) {
+	public record Reply(int task, long result, long workNanos, long cpuNanos, String error) {
 
 		public boolean succeeded() {
 			return this.error == null;
@@ -90,12 +93,12 @@ public final class WorkerProtocol {
 		return new Request(task, workload);
 	}
 
-	static String done(int task, long result, long workNanos) {
-		return DONE + "\t" + task + "\t" + result + "\t" + workNanos;
+	static String done(int task, long result, long workNanos, long cpuNanos) {
+		return DONE + "\t" + task + "\t" + result + "\t" + workNanos + "\t" + cpuNanos;
 	}
 
-	static String fail(int task, String message) {
-		return FAIL + "\t" + task + "\t" + message.replaceAll("[\\t\\r\\n]+", " ");
+	static String fail(int task, long workNanos, long cpuNanos, String message) {
+		return FAIL + "\t" + task + "\t" + workNanos + "\t" + cpuNanos + "\t" + message.replaceAll("[\\t\\r\\n]+", " ");
 	}
 
 	/**
@@ -103,13 +106,15 @@ public final class WorkerProtocol {
 	 */
 	static Reply parseReply(String line) {
 		if (line.startsWith(DONE + "\t")) {
-			String[] fields = split(line, 4);
-			return new Reply(Integer.parseInt(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]), null);
+			String[] fields = split(line, 5);
+			return new Reply(Integer.parseInt(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]),
+					Long.parseLong(fields[4]), null);
 		}
 		if (line.startsWith(FAIL + "\t")) {
-			String[] fields = line.split("\t", 3);
-			if (fields.length == 3) {
-				return new Reply(Integer.parseInt(fields[1]), 0, 0, fields[2]);
+			String[] fields = line.split("\t", 5);
+			if (fields.length == 5) {
+				return new Reply(Integer.parseInt(fields[1]), 0, Long.parseLong(fields[2]), Long.parseLong(fields[3]),
+						fields[4]);
 			}
 		}
 		throw new IllegalArgumentException("not a reply");

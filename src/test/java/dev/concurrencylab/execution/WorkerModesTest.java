@@ -2,7 +2,9 @@ package dev.concurrencylab.execution;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -18,10 +20,12 @@ import dev.concurrencylab.workload.SleepWorkload;
 import dev.concurrencylab.workload.Workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * The process modes with real worker processes: results, pids, faults, deadline and
- * cancellation — and after each test, no child process of this JVM and no lab thread.
+ * The process modes with real worker processes: results, pids, what the workers measured,
+ * faults, deadline and cancellation — and after each test, no child process of this JVM,
+ * no lab thread and no launcher slot taken.
  */
 class WorkerModesTest {
 
@@ -37,12 +41,12 @@ class WorkerModesTest {
 	private final WorkerLauncher faultyLauncher = new WorkerLauncher(8, () -> new WorkerCommand(
 			List.of(JAVA, "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp", CLASSPATH, FaultyWorkerMain.class.getName())));
 
+	private static final Duration PATIENCE = Duration.ofSeconds(60);
+
 	@AfterEach
-	void nothingIsLeftBehind() throws InterruptedException {
-		ModeRunnersTest.awaitUntil(() -> ProcessHandle.current().descendants().findAny().isEmpty());
-		assertThat(ProcessHandle.current().descendants()).isEmpty();
-		ModeRunnersTest.awaitUntil(() -> this.threads.live() == 0);
-		assertThat(this.threads.live()).isZero();
+	void nothingIsLeftBehind() {
+		await().atMost(PATIENCE).until(() -> ProcessHandle.current().descendants().findAny().isEmpty());
+		await().atMost(PATIENCE).until(() -> this.threads.live() == 0);
 		assertThat(this.launcher.live() + this.faultyLauncher.live()).isZero();
 	}
 
@@ -55,9 +59,10 @@ class WorkerModesTest {
 		assertThat(results(execution, 8)).containsOnly(CpuKernel.compute(2_000_000));
 		for (int task = 0; task < 8; task++) {
 			assertThat(execution.log().spawnNanos(task)).isPositive();
-			// Measured by the service from the worker's OS counters (clock-tick
-			// resolution).
-			assertThat(execution.log().cpuNanos(task)).isNotNegative();
+			// The worker's own thread CPU time, from its reply (nanosecond resolution).
+			assertThat(execution.log().cpuNanos(task)).isPositive();
+			// Every task paid for its worker; read when the worker was done with.
+			assertThat(execution.log().spawnCpuNanos(task)).isPositive();
 		}
 	}
 
@@ -67,8 +72,15 @@ class WorkerModesTest {
 
 		assertThat(execution.progress().completed()).isEqualTo(1000);
 		assertThat(pids(execution, 1000)).hasSize(2).doesNotContain(ProcessHandle.current().pid());
-		long spawned = IntStream.range(0, 1000).filter((task) -> execution.log().spawnNanos(task) >= 0).count();
-		assertThat(spawned).isEqualTo(2);
+		List<Integer> spawned = IntStream.range(0, 1000)
+			.filter((task) -> execution.log().spawnNanos(task) >= 0)
+			.boxed()
+			.toList();
+		assertThat(spawned).hasSize(2);
+		// The start-up CPU is on exactly the tasks that paid a start-up.
+		assertThat(IntStream.range(0, 1000).filter((task) -> execution.log().spawnCpuNanos(task) >= 0).boxed())
+			.containsExactlyElementsOf(spawned);
+		assertThat(spawned).allSatisfy((task) -> assertThat(execution.log().spawnCpuNanos(task)).isPositive());
 	}
 
 	@Test
@@ -112,12 +124,12 @@ class WorkerModesTest {
 				Thread.currentThread().interrupt();
 			}
 		});
-		ModeRunnersTest
-			.awaitUntil(() -> ProcessHandle.current().descendants().count() >= 2 && execution.progress().inFlight() == 2
+		await().atMost(PATIENCE)
+			.until(() -> ProcessHandle.current().descendants().count() >= 2 && execution.progress().inFlight() == 2
 					&& execution.log().processes() && execution.log().pid(0) != ProcessHandle.current().pid());
 		long victim = execution.log().pid(0);
 		ProcessHandle.of(victim).orElseThrow().destroyForcibly();
-		conductor.join(Duration.ofSeconds(30));
+		conductor.join(PATIENCE);
 		execution.finish();
 
 		assertThat(execution.log().state(0)).isEqualTo(TaskState.FAILED);
@@ -130,25 +142,105 @@ class WorkerModesTest {
 	void cancellingShouldKillRunningWorkers() throws Exception {
 		for (ModeRunner runner : List.of(new ProcessesRunner(this.launcher), new ProcessPoolRunner(this.launcher))) {
 			Execution execution = execution(new SleepWorkload(60_000, 1), 4, 2, 120_000);
-			Thread conductor = Thread.ofPlatform().start(() -> {
-				try {
-					runner.run(execution);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
-			ModeRunnersTest.awaitUntil(
-					() -> ProcessHandle.current().descendants().count() >= 2 && execution.progress().inFlight() == 2);
+			Thread conductor = conduct(runner, execution);
+			awaitTwoTasksOnWorkers(execution);
 			execution.stop(StopReason.CANCELLED);
 			conductor.interrupt();
-			conductor.join(Duration.ofSeconds(30));
+			conductor.join(PATIENCE);
 			execution.finish();
 
 			assertThat(conductor.isAlive()).isFalse();
 			assertThat(execution.progress().cancelled()).as(runner.id()).isEqualTo(4);
 			assertThat(ProcessHandle.current().descendants()).as(runner.id()).isEmpty();
+			assertThat(this.launcher.live()).as(runner.id()).isZero();
 		}
+	}
+
+	@Test
+	void cancellingDuringComputationShouldKillComputingWorkers() throws Exception {
+		for (ModeRunner runner : List.of(new ProcessesRunner(this.launcher), new ProcessPoolRunner(this.launcher))) {
+			// About 100 s of computation per task: the stop must cut it short.
+			Execution execution = execution(new CpuWorkload(50_000_000_000L), 4, 2, 600_000);
+			Thread conductor = conduct(runner, execution);
+			Map<Integer, ProcessHandle> workers = awaitTwoTasksOnWorkers(execution);
+			// Really computing: each worker's CPU time grows well past what it had.
+			Map<Integer, Long> cpuBefore = cpu(workers);
+			await().atMost(PATIENCE)
+				.until(() -> cpu(workers).entrySet()
+					.stream()
+					.allMatch((worker) -> worker.getValue() >= cpuBefore.get(worker.getKey())
+							+ Duration.ofMillis(200).toNanos()));
+			assertThat(execution.progress().inFlight()).as(runner.id()).isEqualTo(2);
+
+			execution.stop(StopReason.CANCELLED);
+			conductor.interrupt();
+			conductor.join(PATIENCE);
+			execution.finish();
+
+			assertThat(conductor.isAlive()).as(runner.id()).isFalse();
+			assertThat(execution.progress().cancelled()).as(runner.id()).isEqualTo(4);
+			assertThat(workers.values()).as(runner.id()).noneMatch(ProcessHandle::isAlive);
+			assertThat(ProcessHandle.current().descendants()).as(runner.id()).isEmpty();
+			assertThat(this.launcher.live()).as(runner.id()).isZero();
+		}
+	}
+
+	@Test
+	void processesShouldStopAtTheDeadlineAndLeaveNoWorker() throws Exception {
+		Execution execution = execution(new SleepWorkload(60_000, 1), 4, 2, 8_000);
+		new ProcessesRunner(this.launcher).run(execution);
+		execution.finish();
+
+		assertThat(execution.stopReason()).isEqualTo(StopReason.DEADLINE);
+		// Precondition: the deadline found two tasks running in their workers.
+		assertThat(IntStream.range(0, 4).filter((task) -> execution.log().spawnNanos(task) >= 0)).hasSize(2);
+		for (int task = 0; task < 4; task++) {
+			assertThat(execution.log().state(task)).isEqualTo(TaskState.CANCELLED);
+			assertThat(execution.log().error(task)).contains("deadline of 8000 ms");
+		}
+		// The run waited until its workers were reaped: every slot is free on return.
+		assertThat(this.launcher.live()).isZero();
+		await().atMost(PATIENCE).until(() -> ProcessHandle.current().descendants().findAny().isEmpty());
+	}
+
+	/** Starts a run on a thread of its own, the conductor. */
+	private static Thread conduct(ModeRunner runner, Execution execution) {
+		return Thread.ofPlatform().start(() -> {
+			try {
+				runner.run(execution);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+	}
+
+	/**
+	 * Waits until two tasks run, each in a live worker it was handed to; returns those
+	 * workers by task.
+	 */
+	private static Map<Integer, ProcessHandle> awaitTwoTasksOnWorkers(Execution execution) {
+		long self = ProcessHandle.current().pid();
+		await().atMost(PATIENCE)
+			.until(() -> execution.progress().inFlight() == 2 && execution.log().processes() && IntStream
+				.range(0, execution.tasks())
+				.filter((task) -> execution.log().state(task) == TaskState.RUNNING && execution.log().pid(task) != self)
+				.count() == 2);
+		Map<Integer, ProcessHandle> workers = IntStream.range(0, execution.tasks())
+			.filter((task) -> execution.log().state(task) == TaskState.RUNNING && execution.log().pid(task) != self)
+			.boxed()
+			.collect(Collectors.toMap(Function.identity(),
+					(task) -> ProcessHandle.of(execution.log().pid(task)).orElseThrow()));
+		assertThat(workers).hasSize(2);
+		assertThat(workers.values()).allMatch(ProcessHandle::isAlive);
+		return workers;
+	}
+
+	private static Map<Integer, Long> cpu(Map<Integer, ProcessHandle> workers) {
+		return workers.entrySet()
+			.stream()
+			.collect(Collectors.toMap(Map.Entry::getKey,
+					(worker) -> worker.getValue().info().totalCpuDuration().orElseThrow().toNanos()));
 	}
 
 	private Execution run(ModeRunner runner, Workload workload, int tasks, int concurrency) throws Exception {

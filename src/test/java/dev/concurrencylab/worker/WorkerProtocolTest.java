@@ -1,7 +1,11 @@
 package dev.concurrencylab.worker;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import org.junit.jupiter.api.Test;
 
+import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -12,6 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class WorkerProtocolTest {
+
+	private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
 
 	@Test
 	void everyWorkloadShouldSurviveTheRoundTrip() {
@@ -25,21 +31,54 @@ class WorkerProtocolTest {
 
 	@Test
 	void repliesShouldParseAndFailuresKeepTheirMessageOnOneLine() {
-		WorkerProtocol.Reply done = WorkerProtocol.parseReply(WorkerProtocol.done(3, 99, 1000));
+		WorkerProtocol.Reply done = WorkerProtocol.parseReply(WorkerProtocol.done(3, 99, 1000, 800));
 		assertThat(done.succeeded()).isTrue();
+		assertThat(done.task()).isEqualTo(3);
 		assertThat(done.result()).isEqualTo(99);
 		assertThat(done.workNanos()).isEqualTo(1000);
-		WorkerProtocol.Reply failed = WorkerProtocol.parseReply(WorkerProtocol.fail(4, "no\nluck\there"));
+		assertThat(done.cpuNanos()).isEqualTo(800);
+		WorkerProtocol.Reply failed = WorkerProtocol.parseReply(WorkerProtocol.fail(4, 500, -1, "no\nluck\there"));
 		assertThat(failed.succeeded()).isFalse();
 		assertThat(failed.task()).isEqualTo(4);
+		assertThat(failed.workNanos()).isEqualTo(500);
+		assertThat(failed.cpuNanos()).isEqualTo(-1);
 		assertThat(failed.error()).isEqualTo("no luck here");
+	}
+
+	@Test
+	void aRealWorkerShouldMeasureACpuTasksThreadCpuTimeItself() throws Exception {
+		WorkerLauncher launcher = new WorkerLauncher(1, () -> new WorkerCommand(List.of(JAVA, "-XX:+UseSerialGC",
+				"-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName())));
+		List<WorkerProcess> ended = new CopyOnWriteArrayList<>();
+		WorkerProcess worker = launcher.launch(Thread.ofPlatform().daemon().factory(), System::nanoTime, ended::add);
+		WorkerProtocol.Reply reply;
+		try {
+			reply = worker.run(7, new CpuWorkload(20_000_000));
+		}
+		finally {
+			worker.close();
+		}
+
+		assertThat(reply.succeeded()).isTrue();
+		assertThat(reply.result()).isEqualTo(CpuKernel.compute(20_000_000));
+		// Measured by the worker around the work alone: one thread's CPU time fits in
+		// the work's wall time (the CPU window nests in it; a microsecond of slack for
+		// the two clocks).
+		assertThat(reply.cpuNanos()).isPositive().isLessThanOrEqualTo(reply.workNanos() + 1_000);
+		assertThat(ended).containsExactly(worker);
+		// The start-up CPU: the worker's OS total before it exited, minus the task's.
+		assertThat(worker.spawnCpuNanos()).isPositive();
+		assertThat(launcher.live()).isZero();
+		assertThat(launcher.freeSlots()).isEqualTo(1);
+		assertThat(ProcessHandle.of(worker.pid()).filter(ProcessHandle::isAlive)).isEmpty();
 	}
 
 	@Test
 	void garbageShouldBeRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("hello there"));
-		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("DONE\t1\t2"));
-		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("DONE\tx\t2\t3"));
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("DONE\t1\t2\t3"));
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("DONE\tx\t2\t3\t4"));
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("FAIL\t1\tno numbers"));
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseRun("RUN\t1\tdisk\t0\t0\t0"));
 		WorkerProtocol.parseReady("READY");
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReady("READY?"));
