@@ -18,7 +18,7 @@ class OpenApiConfiguration {
 			**Summary formulas** (all times in ms from the experiment's start, monotonic clock):
 			- `wallMillis`: from the start to the last task's end.
 			- `overlap` = Σ task durations ÷ wallMillis: how many tasks ran at once on average.
-			- `sequentialEstimateMillis` = the time these tasks (those that ran to an end) would take one after \
+			- `sequentialEstimateMillis` = the time these tasks (those that succeeded) would take one after \
 			another on one thread: n × (c₁ + w), c₁ a task's computation at the calibrated single-thread cost of \
 			the kernel (`GET /machine`), w its nominal waits. `speedup` = sequentialEstimateMillis ÷ wallMillis, \
 			the same meaning in every mode (null while no capacity has been measured and the tasks compute). \

@@ -137,8 +137,12 @@ public class ComparisonService {
 		ExperimentStatus status = ExperimentStatus.SUCCEEDED;
 		String error = null;
 		InterferenceMeter.Reading start = null;
+		long queuedAt = System.nanoTime();
 		try {
 			window.awaitAdmission();
+			if (this.stopping || this.experiments.stopping()) {
+				throw new ServiceStoppingException();
+			}
 			comparison.running();
 			start = InterferenceMeter.read(System.nanoTime());
 			boolean computes = comparison.request().workload().iterationsPerTask() > 0;
@@ -165,7 +169,7 @@ public class ComparisonService {
 		}
 		catch (InterruptedException | ServiceStoppingException ex) {
 			status = ExperimentStatus.CANCELLED;
-			error = this.stopping ? "The service shut down while the comparison ran."
+			error = (this.stopping || this.experiments.stopping()) ? "The service shut down while the comparison ran."
 					: "A run was cancelled, so the comparison stopped.";
 		}
 		catch (RuntimeException ex) {
@@ -176,8 +180,10 @@ public class ComparisonService {
 		finally {
 			if (start != null) {
 				InterferenceMeter.Reading end = InterferenceMeter.read(System.nanoTime());
-				comparison.interference(InterferenceMeter.between(start, end, Isolation.EXCLUSIVE, 0,
-						window.overlappedActivities(), -1, 0), (end.nanos() - start.nanos()) / 1e6);
+				comparison
+					.interference(InterferenceMeter.between(start, end, Isolation.EXCLUSIVE, start.nanos() - queuedAt,
+							window.otherRuns(), window.otherRunsBusyNanos(end.nanos()), -1, workerCpuNanos(comparison)),
+							(end.nanos() - start.nanos()) / 1e6);
 			}
 			window.close();
 			comparison.finished(status, error);
@@ -185,6 +191,22 @@ public class ComparisonService {
 			this.slots.release();
 			comparison.done().complete(comparison);
 		}
+	}
+
+	/**
+	 * CPU time the worker processes of the comparison's runs used: each run's cpuMillis
+	 * less its service's part. They are the lab's, not other processes'.
+	 */
+	private static long workerCpuNanos(Comparison comparison) {
+		double millis = 0;
+		for (List<ExperimentService.Outcome> runs : comparison.outcomes().values()) {
+			for (ExperimentService.Outcome run : runs) {
+				if (run.summary() != null && run.summary().interference() != null) {
+					millis += Math.max(0, run.summary().cpuMillis() - run.summary().interference().serviceCpuMillis());
+				}
+			}
+		}
+		return Math.round(millis * 1e6);
 	}
 
 	private synchronized void retire(Comparison comparison) {
@@ -212,8 +234,9 @@ public class ComparisonService {
 		List<ExperimentSpec> specs = new ArrayList<>();
 		for (String mode : (modes.isEmpty() ? List.of("sequential") : modes)) {
 			try {
+				// Every run of a comparison is inside its exclusive window.
 				specs.add(this.validator.validate(new ExperimentRequest(mode, request.workload(), request.tasks(),
-						concurrencyFor(mode, request), null, request.label())));
+						concurrencyFor(mode, request), null, request.label(), Isolation.EXCLUSIVE.id())));
 			}
 			catch (InvalidRequestException ex) {
 				for (FieldProblem problem : ex.problems()) {

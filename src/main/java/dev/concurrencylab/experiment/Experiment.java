@@ -117,6 +117,11 @@ final class Experiment {
 		}
 	}
 
+	/** Whether a stop was asked for before the experiment ran. */
+	synchronized boolean stopRequested() {
+		return this.stopRequested != null;
+	}
+
 	/** Asks the experiment to stop; false if it had already finished. */
 	synchronized boolean stop(StopReason reason) {
 		if (this.status.isFinished()) {

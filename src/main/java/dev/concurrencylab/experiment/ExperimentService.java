@@ -28,7 +28,6 @@ import dev.concurrencylab.isolation.AdmissionGate;
 import dev.concurrencylab.isolation.Interference;
 import dev.concurrencylab.isolation.InterferenceMeter;
 import dev.concurrencylab.isolation.Isolation;
-import dev.concurrencylab.isolation.RunActivity;
 import dev.concurrencylab.machine.Capacity;
 import dev.concurrencylab.machine.MachineService;
 import dev.concurrencylab.metrics.LabMetrics;
@@ -157,12 +156,39 @@ public class ExperimentService implements SmartLifecycle {
 		catch (ExecutionException ex) {
 			throw new IllegalStateException(ex.getCause());
 		}
-		finally {
-			if (!experiment.status().isFinished()) {
-				experiment.stop(StopReason.CANCELLED);
-			}
+		catch (InterruptedException ex) {
+			// The window must not end before the run has ended its threads and workers.
+			experiment.stop(StopReason.CANCELLED);
+			awaitEnd(experiment);
+			throw ex;
 		}
 		return new Outcome(experiment.id(), experiment.status(), experiment.summary(), experiment.error());
+	}
+
+	/** Waits, not to be interrupted, until a stopping experiment has ended. */
+	private static void awaitEnd(Experiment experiment) {
+		boolean interrupted = false;
+		while (true) {
+			try {
+				experiment.done().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+			catch (ExecutionException | java.util.concurrent.TimeoutException ex) {
+				logger.warn("Experiment {} did not end within {}", experiment.id(), SHUTDOWN_WAIT);
+				break;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Whether the service is shutting down and accepts no more runs. */
+	public boolean stopping() {
+		return this.stopping;
 	}
 
 	/**
@@ -223,27 +249,46 @@ public class ExperimentService implements SmartLifecycle {
 	private void conduct(Experiment experiment, AdmissionGate.Ticket ticket, Runnable release) {
 		long queuedAt = this.clock.nanoTime();
 		try {
+			// A stop asked for before this thread ran could not interrupt it.
+			if (experiment.stopRequested() || this.stopping) {
+				throw new InterruptedException("stopped before admission");
+			}
 			if (ticket != null) {
 				ticket.awaitAdmission();
 			}
 		}
 		catch (InterruptedException ex) {
-			experiment.finished(ExperimentStatus.CANCELLED, null,
+			if (ticket != null) {
+				ticket.close();
+			}
+			endUnrun(experiment, ExperimentStatus.CANCELLED,
 					this.stopping ? "The service shut down while the experiment waited in QUEUED."
 							: "Cancelled on request while it waited in QUEUED; no task ran.",
-					Instant.now());
-			this.registry.finished(experiment);
-			release.run();
-			experiment.done().complete(experiment);
+					release);
 			return;
 		}
 		ExperimentSpec spec = experiment.spec();
-		Integer slot = this.freeSlots.poll();
+		Execution execution;
+		Integer slot;
+		InterferenceMeter.Reading start;
+		try {
+			slot = this.freeSlots.poll();
+			execution = new Execution(spec.workload(), spec.tasks(), spec.concurrency(), spec.timeoutMillis(),
+					"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http,
+					this.metrics.observe(spec.mode().id(), spec.workload().typeId(), (slot != null) ? slot : 0));
+			start = InterferenceMeter.read(this.clock.nanoTime());
+		}
+		catch (RuntimeException | Error ex) {
+			// Nothing ran (e.g. no memory for a million-task log): free the machine.
+			logger.error("Experiment {} could not start", experiment.id(), ex);
+			if (ticket != null) {
+				ticket.close();
+			}
+			endUnrun(experiment, ExperimentStatus.FAILED,
+					"The experiment could not start (" + ex.getClass().getSimpleName() + "); no task ran.", release);
+			return;
+		}
 		this.metrics.experimentStarted();
-		Execution execution = new Execution(spec.workload(), spec.tasks(), spec.concurrency(), spec.timeoutMillis(),
-				"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http,
-				this.metrics.observe(spec.mode().id(), spec.workload().typeId(), (slot != null) ? slot : 0));
-		InterferenceMeter.Reading start = InterferenceMeter.read(this.clock.nanoTime());
 		long admissionWait = start.nanos() - queuedAt;
 		if (ticket != null) {
 			ticket.activity(execution::busyNanos);
@@ -266,17 +311,30 @@ public class ExperimentService implements SmartLifecycle {
 			Thread.interrupted(); // a late cancel must not disturb the bookkeeping below
 			execution.finish();
 			InterferenceMeter.Reading end = InterferenceMeter.read(this.clock.nanoTime());
-			List<RunActivity> others = (ticket != null) ? ticket.overlappedActivities() : List.of();
+			int otherRuns = (ticket != null) ? ticket.otherRuns() : 0;
+			long otherBusy = (ticket != null) ? ticket.otherRunsBusyNanos(end.nanos()) : 0;
 			if (ticket != null) {
 				ticket.close();
 			}
-			finish(experiment, execution, start, end, admissionWait, others, failure, slot, release);
+			finish(experiment, execution, start, end, admissionWait, otherRuns, otherBusy, failure, slot, release);
+		}
+	}
+
+	/** Ends an experiment that never ran a task. */
+	private void endUnrun(Experiment experiment, ExperimentStatus status, String error, Runnable release) {
+		try {
+			experiment.finished(status, null, error, Instant.now());
+			this.registry.finished(experiment);
+		}
+		finally {
+			release.run();
+			experiment.done().complete(experiment);
 		}
 	}
 
 	private void finish(Experiment experiment, Execution execution, InterferenceMeter.Reading start,
-			InterferenceMeter.Reading end, long admissionWait, List<RunActivity> others, String failure, Integer slot,
-			Runnable release) {
+			InterferenceMeter.Reading end, long admissionWait, int otherRuns, long otherBusy, String failure,
+			Integer slot, Runnable release) {
 		try {
 			ExperimentSpec spec = experiment.spec();
 			// Only computation needs the capacity; waits do not wait for the first
@@ -288,8 +346,8 @@ public class ExperimentService implements SmartLifecycle {
 			Execution.Progress progress = execution.progress();
 			TaskLog log = execution.log();
 			long workerCpu = workerCpuNanos(log);
-			Interference interference = InterferenceMeter.between(start, end, spec.isolation(), admissionWait, others,
-					ownTaskCpuNanos(log), workerCpu);
+			Interference interference = InterferenceMeter.between(start, end, spec.isolation(), admissionWait,
+					otherRuns, otherBusy, ownTaskCpuNanos(log), workerCpu);
 			Summary summary = Summaries.of(log, progress.peakInFlight(),
 					Math.max(0, end.processCpuNanos() - start.processCpuNanos()) + workerCpu, ideal,
 					Ideal.nanosPerTaskAlone(spec.workload(), capacity), interference);

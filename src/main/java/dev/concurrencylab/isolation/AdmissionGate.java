@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -23,7 +24,9 @@ import dev.concurrencylab.LabProperties;
  *
  * <p>
  * Concurrency: the queue, the active set and every ticket's overlap list are guarded by
- * this gate's monitor; a ticket's admission is published through its latch.
+ * this gate's monitor; a ticket's admission is published through its latch. A run's
+ * activity is only ever read outside the monitor (it may walk a million-task log). Times
+ * are {@link System#nanoTime()}, the lab clock of the service.
  */
 @Component
 public class AdmissionGate {
@@ -67,9 +70,30 @@ public class AdmissionGate {
 		return this.waiting.size();
 	}
 
-	private synchronized void close(Ticket ticket) {
-		if (this.waiting.remove(ticket) || this.active.remove(ticket)) {
+	private void close(Ticket ticket) {
+		List<Ticket> stillActive;
+		synchronized (this) {
+			ticket.closed = true;
+			if (this.waiting.remove(ticket)) {
+				admitWaiting();
+				return;
+			}
+			if (!this.active.remove(ticket)) {
+				return;
+			}
+			// The runs still active forget this one but keep what it kept busy in their
+			// windows, so that a long run never holds on to the logs of the short runs it
+			// overlapped; the closing run's own list was read by its owner already.
+			stillActive = ticket.overlapped.stream().filter(this.active::contains).toList();
+			for (Ticket other : stillActive) {
+				other.overlapped.remove(ticket);
+			}
+			ticket.overlapped.clear();
 			admitWaiting();
+		}
+		long now = System.nanoTime();
+		for (Ticket other : stillActive) {
+			other.endedBusyNanos.addAndGet(Math.max(0, ticket.activity.busyNanos(other.admittedAtNanos, now)));
 		}
 	}
 
@@ -84,9 +108,12 @@ public class AdmissionGate {
 				return;
 			}
 			this.waiting.removeFirst();
+			next.admittedAtNanos = System.nanoTime();
 			for (Ticket other : this.active) {
 				other.overlapped.add(next);
 				next.overlapped.add(other);
+				other.overlaps++;
+				next.overlaps++;
 			}
 			this.active.add(next);
 			next.admitted.countDown();
@@ -105,10 +132,23 @@ public class AdmissionGate {
 
 		private final CountDownLatch admitted = new CountDownLatch(1);
 
-		/**
-		 * Every run that was active at the same time as this one; guarded by the gate.
-		 */
+		/** The overlapping runs still active; guarded by the gate. */
 		private final List<Ticket> overlapped = new ArrayList<>();
+
+		/** How many runs overlapped this one, ended or not; guarded by the gate. */
+		private int overlaps;
+
+		/**
+		 * What the overlapping runs that ended kept busy in this run's window, in
+		 * task-nanoseconds.
+		 */
+		private final AtomicLong endedBusyNanos = new AtomicLong();
+
+		/** {@link System#nanoTime()} at admission; written under the gate's lock. */
+		private volatile long admittedAtNanos;
+
+		/** Set under the gate's lock when the ticket is closed. */
+		private volatile boolean closed;
 
 		private volatile RunActivity activity = RunActivity.NONE;
 
@@ -126,9 +166,9 @@ public class AdmissionGate {
 			return this.isolation;
 		}
 
-		/** Whether the run has been admitted. */
+		/** Whether the run has been admitted and still holds its place. */
 		public boolean isAdmitted() {
-			return this.admitted.getCount() == 0;
+			return this.admitted.getCount() == 0 && !this.closed;
 		}
 
 		/**
@@ -150,11 +190,27 @@ public class AdmissionGate {
 			this.activity = activity;
 		}
 
-		/** What the other runs that overlapped this one kept busy, so far. */
-		public List<RunActivity> overlappedActivities() {
+		/** How many other runs were active at any moment since this one was admitted. */
+		public int otherRuns() {
 			synchronized (AdmissionGate.this) {
-				return this.overlapped.stream().map((ticket) -> ticket.activity).toList();
+				return this.overlaps;
 			}
+		}
+
+		/**
+		 * Task-nanoseconds the other runs had in flight between this run's admission and
+		 * {@code toNanos} ({@link System#nanoTime()}).
+		 */
+		public long otherRunsBusyNanos(long toNanos) {
+			List<RunActivity> running;
+			synchronized (AdmissionGate.this) {
+				running = this.overlapped.stream().map((ticket) -> ticket.activity).toList();
+			}
+			long busy = this.endedBusyNanos.get();
+			for (RunActivity other : running) {
+				busy += Math.max(0, other.busyNanos(this.admittedAtNanos, toNanos));
+			}
+			return busy;
 		}
 
 		@Override

@@ -1,7 +1,10 @@
 package dev.concurrencylab.isolation;
 
+import java.io.BufferedReader;
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,8 +27,11 @@ public record HostCpu(long busyNanos, long idleNanos, long stealNanos) {
 
 	/** The counters now, or null where {@code /proc/stat} cannot be read. */
 	public static HostCpu now() {
-		try (var lines = Files.lines(PROC_STAT)) {
-			return lines.findFirst().map(HostCpu::parse).orElse(null);
+		// A plain stream, not a channel: a pending interrupt must not spoil the reading.
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(new FileInputStream(PROC_STAT.toFile()), StandardCharsets.US_ASCII))) {
+			String first = reader.readLine();
+			return (first != null) ? parse(first) : null;
 		}
 		catch (IOException | RuntimeException ex) {
 			return null;

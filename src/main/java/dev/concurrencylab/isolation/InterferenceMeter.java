@@ -3,7 +3,6 @@ package dev.concurrencylab.isolation;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.util.List;
 
 /**
  * Takes the readings that {@link Interference} is made of, once at the start of a run's
@@ -43,17 +42,15 @@ public final class InterferenceMeter {
 	 * The interference over the window from {@code start} to {@code end}.
 	 * @param isolation how the run was admitted
 	 * @param admissionWaitNanos how long it waited to be admitted
-	 * @param others what the other runs that overlapped it kept busy
+	 * @param otherRuns how many other lab runs overlapped it
+	 * @param otherRunsBusyNanos task-nanoseconds those runs had in flight in the window
 	 * @param ownTaskCpuNanos CPU time of this run's own tasks inside the service, or -1
 	 * when not measurable
 	 * @param workerCpuNanos CPU time of this run's worker processes (0 without workers)
 	 */
 	public static Interference between(Reading start, Reading end, Isolation isolation, long admissionWaitNanos,
-			List<RunActivity> others, long ownTaskCpuNanos, long workerCpuNanos) {
-		long busy = 0;
-		for (RunActivity other : others) {
-			busy += Math.max(0, other.busyNanos(start.nanos(), end.nanos()));
-		}
+			int otherRuns, long otherRunsBusyNanos, long ownTaskCpuNanos, long workerCpuNanos) {
+		long busy = Math.max(0, otherRunsBusyNanos);
 		long serviceCpu = Math.max(0, end.processCpuNanos() - start.processCpuNanos());
 		Double outside = (ownTaskCpuNanos >= 0) ? millis(Math.max(0, serviceCpu - ownTaskCpuNanos)) : null;
 		Double steal = null;
@@ -63,7 +60,7 @@ public final class InterferenceMeter {
 			steal = (window.totalNanos() > 0) ? round(100.0 * window.stealNanos() / window.totalNanos(), 2) : 0.0;
 			otherProcesses = millis(Math.max(0, window.busyNanos() - serviceCpu - workerCpuNanos));
 		}
-		return new Interference(isolation.id(), millis(admissionWaitNanos), others.size(), round(busy / 1e9, 3),
+		return new Interference(isolation.id(), millis(admissionWaitNanos), otherRuns, round(busy / 1e9, 3),
 				millis(serviceCpu), outside, end.gcMillis() - start.gcMillis(), end.jitMillis() - start.jitMillis(),
 				steal, otherProcesses);
 	}

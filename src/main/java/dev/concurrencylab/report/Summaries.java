@@ -77,7 +77,7 @@ public final class Summaries {
 		double wallMillis = millis(wallNanos);
 		double efficiency = (wallMillis > 0) ? round(ideal.millis() / wallMillis, 3) : 0;
 		// The same figure in every mode: these tasks one after another on one thread.
-		double alone = (nanosPerTaskAlone >= 0) ? (double) ran * nanosPerTaskAlone : -1;
+		double alone = (nanosPerTaskAlone >= 0) ? (double) succeeded * nanosPerTaskAlone : -1;
 		return new Summary(wallMillis, succeeded, failed, cancelled, distribution, queue, round(total / wall, 2),
 				peakInFlight, round((succeeded + failed) / (wall / 1e9), 1), distinct(threads, started),
 				(pids != null) ? distinct(pids, started) : 1, millis(cpuNanos), ideal.millis(), ideal.formula(),

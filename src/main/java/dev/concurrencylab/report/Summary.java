@@ -21,8 +21,8 @@ import dev.concurrencylab.isolation.Interference;
  * @param idealMillis what a perfect scheduler would achieve (see {@link Ideal})
  * @param idealFormula the formula behind {@code idealMillis}, with the numbers
  * @param efficiency idealMillis ÷ wallMillis
- * @param sequentialEstimateMillis the time these tasks (those that ran to an end) would
- * take one after another on one thread: n × (c₁ + w), c₁ a task's computation at the
+ * @param sequentialEstimateMillis the time these tasks (those that succeeded) would take
+ * one after another on one thread: n × (c₁ + w), c₁ a task's computation at the
  * calibrated single-thread cost of the kernel, w its nominal waits; null while c₁ is not
  * known (no capacity measured yet)
  * @param speedup sequentialEstimateMillis ÷ wallMillis, the same meaning in every mode

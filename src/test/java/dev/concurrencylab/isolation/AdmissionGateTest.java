@@ -21,7 +21,7 @@ class AdmissionGateTest {
 		assertThat(exclusive.isAdmitted()).isFalse();
 		shared.close();
 		assertThat(exclusive.isAdmitted()).isTrue();
-		assertThat(exclusive.overlappedActivities()).isEmpty();
+		assertThat(exclusive.otherRuns()).isZero();
 	}
 
 	@Test
@@ -59,15 +59,17 @@ class AdmissionGateTest {
 		assertThat(first.isAdmitted()).isTrue();
 		assertThat(second.isAdmitted()).isTrue();
 		assertThat(third.isAdmitted()).isFalse();
-		assertThat(first.overlappedActivities()).singleElement()
-			.satisfies((a) -> assertThat(a.busyNanos(0, 1)).isEqualTo(11));
-		assertThat(second.overlappedActivities()).singleElement()
-			.satisfies((a) -> assertThat(a.busyNanos(0, 1)).isEqualTo(7));
+		assertThat(first.otherRuns()).isEqualTo(1);
+		assertThat(second.otherRuns()).isEqualTo(1);
+		assertThat(first.otherRunsBusyNanos(System.nanoTime())).isEqualTo(11);
+		assertThat(second.otherRunsBusyNanos(System.nanoTime())).isEqualTo(7);
 		first.close();
+		assertThat(first.isAdmitted()).as("a closed ticket holds no place").isFalse();
 		assertThat(third.isAdmitted()).isTrue();
-		assertThat(third.overlappedActivities()).hasSize(1);
-		// Overlaps are remembered after the other run ended.
-		assertThat(second.overlappedActivities()).hasSize(2);
+		assertThat(third.otherRuns()).isEqualTo(1);
+		// The first run ended: the second keeps what it kept busy, and counts the third.
+		assertThat(second.otherRuns()).isEqualTo(2);
+		assertThat(second.otherRunsBusyNanos(System.nanoTime())).isEqualTo(7);
 	}
 
 	@Test

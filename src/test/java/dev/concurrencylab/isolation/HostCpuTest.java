@@ -1,7 +1,5 @@
 package dev.concurrencylab.isolation;
 
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,8 +25,8 @@ class HostCpuTest {
 		InterferenceMeter.Reading end = new InterferenceMeter.Reading(1_000_000_000L, 500_000_000L, 30, 9,
 				new HostCpu(1_200_000_000L, 700_000_000L, 100_000_000L));
 
-		Interference interference = InterferenceMeter.between(start, end, Isolation.SHARED, 2_000_000L,
-				List.of((from, to) -> 1_500_000_000L, RunActivity.NONE), 300_000_000L, 200_000_000L);
+		Interference interference = InterferenceMeter.between(start, end, Isolation.SHARED, 2_000_000L, 2,
+				1_500_000_000L, 300_000_000L, 200_000_000L);
 
 		assertThat(interference.isolation()).isEqualTo("shared");
 		assertThat(interference.admissionWaitMillis()).isEqualTo(2.0);
@@ -48,7 +46,7 @@ class HostCpuTest {
 		InterferenceMeter.Reading start = new InterferenceMeter.Reading(0, 0, 0, 0, null);
 		InterferenceMeter.Reading end = new InterferenceMeter.Reading(1_000, 1_000, 0, 0, null);
 
-		Interference interference = InterferenceMeter.between(start, end, Isolation.EXCLUSIVE, 0, List.of(), -1, 0);
+		Interference interference = InterferenceMeter.between(start, end, Isolation.EXCLUSIVE, 0, 0, 0, -1, 0);
 
 		assertThat(interference.serviceCpuOutsideTasksMillis()).isNull();
 		assertThat(interference.hostStealPercent()).isNull();

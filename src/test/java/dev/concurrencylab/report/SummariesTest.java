@@ -70,9 +70,9 @@ class SummariesTest {
 		assertThat(summary.cancelled()).isEqualTo(1);
 		assertThat(execution.log().error(0)).isEqualTo("IllegalStateException: boom");
 		assertThat(execution.log().error(2)).contains("cancelled");
-		// Two tasks ran to an end (the cancelled one never ran): 2 × 10 ms alone ÷ 20 ms.
-		assertThat(summary.sequentialEstimateMillis()).isEqualTo(20);
-		assertThat(summary.speedup()).isEqualTo(1.0);
+		// Only the task that succeeded did its work: 1 × 10 ms alone ÷ 20 ms.
+		assertThat(summary.sequentialEstimateMillis()).isEqualTo(10);
+		assertThat(summary.speedup()).isEqualTo(0.5);
 	}
 
 	@Test
