@@ -2,18 +2,19 @@ package dev.concurrencylab.experiment;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import jakarta.annotation.PreDestroy;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -24,9 +25,18 @@ import dev.concurrencylab.report.Summary;
 /**
  * Server-Sent Events of experiments: every open stream gets a {@code progress} event at
  * most every 100 ms (10 per second) while its experiment runs, then exactly one
- * {@code finished} event with the summary, and is completed. A client that disconnects is
- * dropped at the next send; one ticker thread serves every stream, so an open stream
- * costs no thread.
+ * {@code finished} event with the summary, and is completed.
+ * <p>
+ * Each stream has its own sender, a virtual thread that sends the experiment's progress
+ * as it is now and then sleeps {@link #TICK}, so a client that reads slowly gets fewer,
+ * fresher events (never a backlog) and a client that stops reading blocks only its own
+ * sender. Nothing in the application can end a blocked write: Spring's
+ * {@code complete}/{@code completeWithError} wait for the emitter's lock that the blocked
+ * {@code send} holds, and Tomcat's blocking write swallows interrupts and is not woken
+ * when its socket is closed; it ends only when the client reads or when the connector's
+ * write timeout ({@code server.tomcat.connection-timeout}, 5 s) passes with no byte
+ * taken. Then the send fails, the stream is dropped, Tomcat closes the connection and the
+ * sender ends.
  */
 @Component
 class ProgressStreams {
@@ -41,60 +51,121 @@ class ProgressStreams {
 	record FinishedEvent(String id, ExperimentStatus status, Summary summary, String error) {
 	}
 
-	private final Map<SseEmitter, Experiment> streams = new ConcurrentHashMap<>();
-
-	/** Ticks every stream; owned here and stopped with the context. */
-	private final ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1,
-			Thread.ofPlatform().name("sse-progress-", 1).daemon().factory());
-
-	ProgressStreams(ObjectProvider<MeterRegistry> registry) {
-		registry.ifAvailable(
-				(meters) -> new ExecutorServiceMetrics(this.ticker, "lab.sse-ticker", Tags.empty()).bindTo(meters));
-		this.ticker.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+	/**
+	 * What one open stream's sender is doing, for tests and diagnosis.
+	 *
+	 * @param experimentId the experiment watched
+	 * @param sender the stream's sender thread
+	 * @param progressSent {@code progress} events written so far
+	 * @param sending how long the current send has been under way; zero between sends
+	 */
+	record StreamState(String experimentId, Thread sender, long progressSent, Duration sending) {
 	}
 
-	/** Opens a stream for an experiment. */
+	/** Open streams; a stream removes itself when its sender ends. */
+	private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+
+	private final ThreadFactory senders = Thread.ofVirtual().name("sse-sender-", 1).factory();
+
+	/** Streams dropped because a send failed: the client went away or stopped reading. */
+	private final AtomicLong dropped = new AtomicLong();
+
+	/**
+	 * Longest a write to a client that reads nothing can block: Tomcat's write timeout.
+	 */
+	private final Duration writeTimeout;
+
+	/** Set once by {@link #stop()}; a stream opened after it ends at once. */
+	private volatile boolean stopping;
+
+	ProgressStreams(@Value("${server.tomcat.connection-timeout:60s}") Duration writeTimeout,
+			ObjectProvider<MeterRegistry> registry) {
+		this.writeTimeout = writeTimeout;
+		registry.ifAvailable((meters) -> {
+			Gauge.builder("lab.sse.streams", this.streams, Set::size)
+				.description("Server-Sent-Event streams open now, one sender thread each")
+				.register(meters);
+			FunctionCounter.builder("lab.sse.dropped", this.dropped, AtomicLong::get)
+				.description("Server-Sent-Event streams dropped: the client went away or read nothing until the "
+						+ "write timed out")
+				.register(meters);
+		});
+	}
+
+	/** Opens a stream for an experiment and starts its sender. */
 	SseEmitter open(Experiment experiment) {
 		SseEmitter emitter = new SseEmitter(experiment.spec().timeoutMillis() + Duration.ofMinutes(1).toMillis());
-		Runnable drop = () -> this.streams.remove(emitter);
-		emitter.onCompletion(drop);
-		emitter.onTimeout(drop);
-		emitter.onError((error) -> drop.run());
-		this.streams.put(emitter, experiment);
-		this.ticker.execute(() -> send(emitter, experiment));
+		Stream stream = new Stream(experiment, emitter);
+		// The container ended the request (completed, timed out, or an I/O error it saw):
+		// the sender stops at its next step.
+		emitter.onCompletion(stream::close);
+		emitter.onTimeout(stream::close);
+		emitter.onError((error) -> stream.close());
+		this.streams.add(stream);
+		stream.sender = this.senders.newThread(() -> run(stream));
+		stream.sender.start();
+		if (this.stopping) {
+			// stop() may have taken its copy of the open streams before this one was
+			// added: end this one here.
+			stream.close();
+		}
 		return emitter;
 	}
 
-	private void tick() {
-		for (Map.Entry<SseEmitter, Experiment> stream : Set.copyOf(this.streams.entrySet())) {
-			send(stream.getKey(), stream.getValue());
+	/** Open streams now. */
+	List<StreamState> streams() {
+		return this.streams.stream().map(Stream::state).toList();
+	}
+
+	/** Streams dropped since start-up because a send failed. */
+	long dropped() {
+		return this.dropped.get();
+	}
+
+	/**
+	 * The body of a stream's sender: the only thread that writes to its emitter, so the
+	 * events of one stream never interleave and {@code finished} is always the last.
+	 */
+	private void run(Stream stream) {
+		try {
+			while (!stream.closed) {
+				// Read the status before the progress, so the last progress sent is
+				// final.
+				boolean finished = stream.experiment.status().isFinished();
+				stream.send(SseEmitter.event()
+					.name("progress")
+					.data(progress(stream.experiment), MediaType.APPLICATION_JSON));
+				stream.progressSent++;
+				if (finished) {
+					Experiment experiment = stream.experiment;
+					stream.send(SseEmitter.event()
+						.name("finished")
+						.data(new FinishedEvent(experiment.id(), experiment.status(), experiment.summary(),
+								experiment.error()), MediaType.APPLICATION_JSON));
+					stream.emitter.complete();
+					return;
+				}
+				Thread.sleep(TICK);
+			}
+			endIfStopping(stream);
+		}
+		catch (InterruptedException ex) {
+			endIfStopping(stream);
+		}
+		catch (IOException | IllegalStateException ex) {
+			// The client went away or stopped reading until the write timed out; Tomcat
+			// ends the request itself (an error dispatch), nothing more to write.
+			this.dropped.incrementAndGet();
+		}
+		finally {
+			this.streams.remove(stream);
 		}
 	}
 
-	/** Runs on the ticker thread only, so the events of one stream never interleave. */
-	private void send(SseEmitter emitter, Experiment experiment) {
-		if (!this.streams.containsKey(emitter)) {
-			return;
-		}
-		try {
-			if (experiment.status().isFinished()) {
-				this.streams.remove(emitter);
-				emitter
-					.send(SseEmitter.event().name("progress").data(progress(experiment), MediaType.APPLICATION_JSON));
-				emitter.send(SseEmitter.event()
-					.name("finished")
-					.data(new FinishedEvent(experiment.id(), experiment.status(), experiment.summary(),
-							experiment.error()), MediaType.APPLICATION_JSON));
-				emitter.complete();
-			}
-			else {
-				emitter
-					.send(SseEmitter.event().name("progress").data(progress(experiment), MediaType.APPLICATION_JSON));
-			}
-		}
-		catch (IOException | IllegalStateException ex) {
-			// The client went away: forget the stream.
-			this.streams.remove(emitter);
+	/** On shutdown a stream ends without its {@code finished} event. */
+	private void endIfStopping(Stream stream) {
+		if (this.stopping) {
+			stream.emitter.complete();
 		}
 	}
 
@@ -108,13 +179,76 @@ class ProgressStreams {
 				Math.round(execution.elapsedNanos() / 1000.0) / 1000.0);
 	}
 
+	/**
+	 * Ends every stream and waits for the senders: a sender blocked on a client that
+	 * reads nothing ends within the write timeout.
+	 */
 	@PreDestroy
-	void stop() {
-		this.ticker.shutdownNow();
-		for (SseEmitter emitter : Set.copyOf(this.streams.keySet())) {
-			emitter.complete();
+	void stop() throws InterruptedException {
+		this.stopping = true;
+		List<Stream> open = List.copyOf(this.streams);
+		open.forEach(Stream::close);
+		long deadline = System.nanoTime() + this.writeTimeout.plusSeconds(1).toNanos();
+		for (Stream stream : open) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0 || !stream.sender.join(Duration.ofNanos(left))) {
+				break;
+			}
 		}
-		this.streams.clear();
+	}
+
+	/** One open stream: its experiment, its emitter and its sender. */
+	private static final class Stream {
+
+		private final Experiment experiment;
+
+		private final SseEmitter emitter;
+
+		/** Set before the sender starts, read by others after. */
+		private volatile Thread sender;
+
+		/** Set when the container ended the request or the service stops. */
+		private volatile boolean closed;
+
+		/** Written by the sender only. */
+		private volatile long progressSent;
+
+		/** {@link System#nanoTime()} when the current send started, 0 between sends. */
+		private volatile long sendingSince;
+
+		private Stream(Experiment experiment, SseEmitter emitter) {
+			this.experiment = experiment;
+			this.emitter = emitter;
+		}
+
+		private void send(SseEmitter.SseEventBuilder event) throws IOException {
+			this.sendingSince = System.nanoTime();
+			try {
+				this.emitter.send(event);
+			}
+			finally {
+				this.sendingSince = 0;
+			}
+		}
+
+		/**
+		 * Asks the sender to stop: it sees the flag after its current step; the interrupt
+		 * cuts its sleep short (a blocked write swallows it, the flag remains).
+		 */
+		private void close() {
+			this.closed = true;
+			Thread thread = this.sender;
+			if (thread != null && thread != Thread.currentThread()) {
+				thread.interrupt();
+			}
+		}
+
+		private StreamState state() {
+			long since = this.sendingSince;
+			return new StreamState(this.experiment.id(), this.sender, this.progressSent,
+					(since == 0) ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since));
+		}
+
 	}
 
 }

@@ -68,10 +68,12 @@ class MetricsIntegrationTest {
 			// per experiment.
 			assertThat(scrape).doesNotContain("name=\"lab.platform\"");
 			assertThat(scrape).doesNotContain("secret-label-text");
-			// The service's own long-lived pools.
+			// The service's own long-lived pool, and the SSE streams (a sender thread
+			// each).
 			assertThat(scrape).contains(
 					"executor_completed_tasks_total{application=\"concurrency-lab\",name=\"lab.delay-timer\"}",
-					"executor_pool_size_threads{application=\"concurrency-lab\",name=\"lab.sse-ticker\"}");
+					"lab_sse_streams{application=\"concurrency-lab\"}",
+					"lab_sse_dropped_total{application=\"concurrency-lab\"}");
 		}
 	}
 
