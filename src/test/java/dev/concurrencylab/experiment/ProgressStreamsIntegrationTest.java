@@ -36,8 +36,9 @@ import org.springframework.context.annotation.Bean;
 import dev.concurrencylab.ConcurrencyLabApplication;
 import dev.concurrencylab.LabHttp;
 
+import static dev.concurrencylab.Awaits.awaitUntil;
+import static dev.concurrencylab.Awaits.awaitValue;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Server-Sent-Event streams against the real server: a client that stops reading delays
@@ -99,13 +100,10 @@ class ProgressStreamsIntegrationTest {
 			// Precondition: the stalled stream's sender is inside a send that does not
 			// return (a send to a reading client takes microseconds), parked in the
 			// write.
-			await().atMost(Duration.ofMinutes(1)).until(() -> {
-				ProgressStreams.StreamState state = stateOf(stalledId);
-				return state != null && state.sending().compareTo(Duration.ofSeconds(1)) > 0
-						&& state.sender().getState() != Thread.State.RUNNABLE;
-			});
-			ProgressStreams.StreamState blocked = stateOf(stalledId);
-			assertThat(blocked).isNotNull();
+			ProgressStreams.StreamState blocked = awaitValue("the stalled stream's send blocked", Duration.ofMinutes(1),
+					() -> stateOf(stalledId),
+					(state) -> state != null && state.sending().compareTo(Duration.ofSeconds(1)) > 0
+							&& state.sender().getState() != Thread.State.RUNNABLE);
 			Thread stalledSender = blocked.sender();
 			long stalledSentBefore = blocked.progressSent();
 			assertThat(stalledSentBefore).as("events sent before the buffers filled").isPositive();
@@ -115,7 +113,7 @@ class ProgressStreamsIntegrationTest {
 			List<String> normal = new CopyOnWriteArrayList<>();
 			Thread reader = Thread.ofVirtual().start(() -> readEvents(normalLocation, normal));
 			try {
-				await().atMost(Duration.ofMinutes(1)).until(() -> count(normal, "progress") >= 10);
+				awaitUntil("10 progress events on the normal stream", () -> count(normal, "progress") >= 10);
 				ProgressStreams.StreamState stalledNow = stateOf(stalledId);
 				// A stream dropped in the meantime was dropped by a failed send: it sent
 				// nothing more either.
@@ -123,7 +121,7 @@ class ProgressStreamsIntegrationTest {
 				assertThat(count(normal, "progress")).isGreaterThanOrEqualTo(10);
 				assertThat(stalledSentDuring).as("progress events sent to the stalled client meanwhile").isZero();
 
-				await().atMost(Duration.ofMinutes(1)).until(() -> !reader.isAlive());
+				awaitUntil("the normal stream's end", () -> !reader.isAlive());
 			}
 			finally {
 				reader.interrupt();
@@ -133,7 +131,8 @@ class ProgressStreamsIntegrationTest {
 
 			// The stalled client is dropped: its write times out, its stream is gone and
 			// its sender has ended, while its experiment still runs.
-			await().atMost(Duration.ofMinutes(1)).until(() -> stateOf(stalledId) == null && !stalledSender.isAlive());
+			awaitUntil("the stalled stream dropped and its sender ended",
+					() -> stateOf(stalledId) == null && !stalledSender.isAlive());
 			assertThat(this.streams.dropped()).isGreaterThan(droppedBefore);
 			assertThat(this.http.get(stalledLocation).json().get("status").asString()).isEqualTo("RUNNING");
 		}
@@ -157,23 +156,22 @@ class ProgressStreamsIntegrationTest {
 		Set<Thread> senders = ConcurrentHashMap.newKeySet();
 		try {
 			// Every stream's sender, seen while its stream is open.
-			await().atMost(Duration.ofMinutes(1)).until(() -> {
+			awaitUntil("the three streams' senders", () -> {
 				this.streams.streams()
 					.stream()
 					.filter((s) -> ids.contains(s.experimentId()))
 					.forEach((s) -> senders.add(s.sender()));
 				return senders.size() == 3;
 			});
-			await().atMost(Duration.ofMinutes(1)).until(() -> readers.stream().noneMatch(Thread::isAlive));
+			awaitUntil("the three streams' ends", () -> readers.stream().noneMatch(Thread::isAlive));
 		}
 		finally {
 			readers.forEach(Thread::interrupt);
 		}
 		received.forEach((events) -> assertThat(events).last().isEqualTo("finished"));
 		assertThat(senders).hasSize(3);
-		await().atMost(Duration.ofMinutes(1))
-			.until(() -> senders.stream().noneMatch(Thread::isAlive)
-					&& this.streams.streams().stream().noneMatch((s) -> ids.contains(s.experimentId())));
+		awaitUntil("every sender ended and its stream gone", () -> senders.stream().noneMatch(Thread::isAlive)
+				&& this.streams.streams().stream().noneMatch((s) -> ids.contains(s.experimentId())));
 	}
 
 	@Test
@@ -194,7 +192,7 @@ class ProgressStreamsIntegrationTest {
 			}
 			String url = "http://127.0.0.1:" + port + location;
 			reader = Thread.ofVirtual().start(() -> readEvents(URI.create(url + "/events"), events));
-			await().atMost(Duration.ofMinutes(1)).until(() -> count(events, "progress") >= 1);
+			awaitUntil("a first progress event", () -> count(events, "progress") >= 1);
 			sender = streams.streams().get(0).sender();
 			assertThat(streams.streams()).hasSize(1);
 		}
@@ -203,7 +201,7 @@ class ProgressStreamsIntegrationTest {
 		}
 		try {
 			Thread stopped = reader;
-			await().atMost(Duration.ofMinutes(1)).until(() -> !stopped.isAlive());
+			awaitUntil("the stream's end on shutdown", () -> !stopped.isAlive());
 		}
 		finally {
 			reader.interrupt();
