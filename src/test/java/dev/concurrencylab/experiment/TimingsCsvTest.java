@@ -40,7 +40,7 @@ class TimingsCsvTest {
 		assertThat(csv.firstLine).isEqualTo(TimingsCsv.HEADER);
 		assertThat(csv.lastLine).startsWith((TASKS - 1) + ",SUCCEEDED,");
 		assertThat(csv.misnumberedRows).as("rows not in task order").isZero();
-		assertThat(csv.rowsWithoutThirteenFields).isZero();
+		assertThat(csv.rowsWithoutFourteenFields).isZero();
 		assertThat(csv.quotedRows).isEqualTo(TASKS / FAILING_EVERY);
 		// At least a task number, a status and twelve commas on each row.
 		assertThat(csv.bytes).isGreaterThan(20L * TASKS);
@@ -87,7 +87,7 @@ class TimingsCsvTest {
 
 		private int misnumberedRows;
 
-		private int rowsWithoutThirteenFields;
+		private int rowsWithoutFourteenFields;
 
 		private int quotedRows;
 
@@ -124,8 +124,8 @@ class TimingsCsvTest {
 				if (!line.startsWith((this.lines - 1) + ",")) {
 					this.misnumberedRows++;
 				}
-				if (fields(line) != 13) {
-					this.rowsWithoutThirteenFields++;
+				if (fields(line) != 14) {
+					this.rowsWithoutFourteenFields++;
 				}
 				if (line.indexOf('"') >= 0) {
 					this.quotedRows++;

@@ -131,17 +131,18 @@ class IsolationIntegrationTest {
 		assertThat(summary.get("succeeded").asInt()).isEqualTo(8);
 		// All eight ran at once, time-sliced on the cores ...
 		assertThat(summary.get("overlap").asDouble()).isBetween(7.0, 8.0);
-		// ... but eight tasks one after another on one thread ÷ wall can beat neither the
-		// cores nor the capacity measured around the run. The capacity is only meaningful
-		// on a quiet machine: when processes outside the lab took more than a tenth of
-		// the
-		// cores during the run (this machine is shared), the run says so and the bound on
-		// C is not checked (the test is reported as skipped, not passed).
+		// ... but eight tasks one after another on one thread ÷ wall cannot beat the
+		// capacity measured around the run. Both c₁ and C are measurements: they are only
+		// meaningful on a quiet machine, judged by the lab's own rule for comparisons (C
+		// before and after within 10 %, processes outside the lab below a tenth of the
+		// cores during the run). On a noisy machine (this one is shared) the bound is not
+		// checked: the test is reported as skipped, not passed.
 		double speedup = summary.get("speedup").asDouble();
 		double cores = this.http.get("/machine").json().get("cores").asDouble();
-		assertThat(speedup).isLessThanOrEqualTo(1.05 * cores);
 		double outside = summary.get("interference").get("otherProcessesCpuMillis").asDouble()
 				/ summary.get("wallMillis").asDouble();
+		assumeThat(Math.abs(after - before) / Math.max(before, after)).as("change of C around the run")
+			.isLessThanOrEqualTo(0.10);
 		assumeThat(outside).as("cores' worth of CPU used outside the lab during the run").isLessThan(0.1 * cores);
 		assertThat(speedup).isLessThanOrEqualTo(1.1 * Math.max(before, after));
 	}
