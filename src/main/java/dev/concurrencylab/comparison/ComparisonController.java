@@ -42,9 +42,13 @@ class ComparisonController {
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Start a comparison",
 			description = "Runs `workload` × `tasks` under every mode in `modes`, `repeats` times each (1–10, default 3) "
-					+ "in interleaved order, one run at a time. Per mode: wall median/min/max, speedup against "
-					+ "`sequential` (or the slowest mode when sequential is absent), efficiency against the ideal, and a "
-					+ "plain-language verdict. 201 if it finished within `waitMillis`, else 202 with `Location`.",
+					+ "in interleaved order, one run at a time, inside one exclusive window (it waits in `QUEUED` until "
+					+ "no other run is active, and nothing else starts until it ends). Computation measures the "
+					+ "capacity right before and right after the runs. Per mode: wall median/min/max, `speedup` (as in "
+					+ "experiments), `vsSequential` (sequential's median wall ÷ this mode's, when sequential is "
+					+ "compared), efficiency against the ideal; `noise` (capacity change, host steal, other processes' "
+					+ "CPU) and a plain-language verdict that names no mode with a failed run and no winner within the "
+					+ "noise. 201 if it finished within `waitMillis`, else 202 with `Location`.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
 					schema = @Schema(implementation = ComparisonRequest.class),
 					examples = { @ExampleObject(name = "threads vs processes on computation",

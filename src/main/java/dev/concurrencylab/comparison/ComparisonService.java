@@ -1,15 +1,12 @@
 package dev.concurrencylab.comparison;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,6 +26,7 @@ import dev.concurrencylab.experiment.ExperimentSpec;
 import dev.concurrencylab.experiment.ExperimentStatus;
 import dev.concurrencylab.experiment.FieldProblem;
 import dev.concurrencylab.experiment.InvalidRequestException;
+import dev.concurrencylab.experiment.RunRegistry;
 import dev.concurrencylab.experiment.ServiceStoppingException;
 import dev.concurrencylab.experiment.TooManyExperimentsException;
 import dev.concurrencylab.isolation.AdmissionGate;
@@ -71,9 +69,9 @@ public class ComparisonService {
 
 	private final AdmissionGate gate;
 
-	private final Map<String, Comparison> byId = new ConcurrentHashMap<>();
-
-	private final ConcurrentLinkedDeque<Comparison> finished = new ConcurrentLinkedDeque<>();
+	/** Comparisons kept: the newest {@link #RETAINED} finished, and every unfinished. */
+	private final RunRegistry<Comparison> runs = new RunRegistry<>(RETAINED, Long.MAX_VALUE, Comparison::id,
+			Comparison::sequence);
 
 	private final AtomicLong sequence = new AtomicLong();
 
@@ -106,7 +104,7 @@ public class ComparisonService {
 		try {
 			Comparison comparison = new Comparison(UUID.randomUUID().toString(), this.sequence.incrementAndGet(),
 					request, specs, repeats);
-			this.byId.put(comparison.id(), comparison);
+			this.runs.add(comparison);
 			Thread runner = this.threads.platformThread("lab-comparison-" + comparison.sequence(),
 					() -> run(comparison, window));
 			comparison.runBy(runner);
@@ -121,12 +119,12 @@ public class ComparisonService {
 	}
 
 	public Optional<Comparison> find(String id) {
-		return Optional.ofNullable(this.byId.get(id));
+		return this.runs.find(id);
 	}
 
 	/** Kept comparisons, newest first. */
 	List<Comparison> all() {
-		return this.byId.values().stream().sorted(Comparator.comparingLong(Comparison::sequence).reversed()).toList();
+		return this.runs.all();
 	}
 
 	/**
@@ -187,7 +185,7 @@ public class ComparisonService {
 			}
 			window.close();
 			comparison.finished(status, error);
-			retire(comparison);
+			this.runs.finished(comparison, 0);
 			this.slots.release();
 			comparison.done().complete(comparison);
 		}
@@ -207,13 +205,6 @@ public class ComparisonService {
 			}
 		}
 		return Math.round(millis * 1e6);
-	}
-
-	private synchronized void retire(Comparison comparison) {
-		this.finished.addLast(comparison);
-		while (this.finished.size() > RETAINED) {
-			this.byId.remove(this.finished.removeFirst().id());
-		}
 	}
 
 	private List<ExperimentSpec> validate(ComparisonRequest request) {
@@ -272,13 +263,13 @@ public class ComparisonService {
 	@PreDestroy
 	void stop() throws InterruptedException {
 		this.stopping = true;
-		for (Comparison comparison : this.byId.values()) {
+		for (Comparison comparison : this.runs.all()) {
 			Thread runner = comparison.runner();
 			if (runner != null) {
 				runner.interrupt();
 			}
 		}
-		for (Comparison comparison : this.byId.values()) {
+		for (Comparison comparison : this.runs.all()) {
 			Thread runner = comparison.runner();
 			if (runner != null) {
 				runner.join(10_000);

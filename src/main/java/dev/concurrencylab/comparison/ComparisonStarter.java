@@ -2,13 +2,13 @@ package dev.concurrencylab.comparison;
 
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.experiment.ExperimentStarter;
+import dev.concurrencylab.experiment.RunAnswer;
 import dev.concurrencylab.machine.Capacity;
 import dev.concurrencylab.machine.MachineService;
 
@@ -34,10 +34,7 @@ public class ComparisonStarter {
 	public CompletableFuture<ResponseEntity<ComparisonView>> start(ComparisonRequest request, Long waitMillis) {
 		long wait = ExperimentStarter.validWait(waitMillis, this.limits);
 		Comparison comparison = this.comparisons.start(request);
-		return comparison.done()
-			.copy()
-			.completeOnTimeout(comparison, wait, TimeUnit.MILLISECONDS)
-			.thenApply(this::answer);
+		return RunAnswer.after(comparison.done(), comparison, wait, this::answer);
 	}
 
 	ComparisonView view(Comparison comparison) {
@@ -49,11 +46,8 @@ public class ComparisonStarter {
 	}
 
 	private ResponseEntity<ComparisonView> answer(Comparison comparison) {
-		URI location = URI.create("/comparisons/" + comparison.id());
-		ComparisonView view = view(comparison);
-		boolean finished = comparison.status().isFinished();
-		return finished ? ResponseEntity.created(location).body(view)
-				: ResponseEntity.accepted().location(location).body(view);
+		return RunAnswer.of(URI.create("/comparisons/" + comparison.id()), comparison.status().isFinished(),
+				view(comparison));
 	}
 
 }

@@ -52,7 +52,9 @@ class ExperimentController {
 	@Operation(summary = "Start an experiment",
 			description = "Runs `tasks` identical tasks of `workload` under `mode`, at most `concurrency` in flight. "
 					+ "Waits up to `waitMillis` for the result: **201** with the full result if it finished, "
-					+ "**202** with the current state otherwise; both carry `Location: /experiments/{id}`.",
+					+ "**202** with the current state otherwise; both carry `Location: /experiments/{id}`. An "
+					+ "`exclusive` experiment (the default when the workload computes) waits in `QUEUED` until no other "
+					+ "run is active; `summary.interference` tells what shared the machine with it.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
 					schema = @Schema(implementation = ExperimentRequest.class),
 					examples = { @ExampleObject(name = "1,000 waits on virtual threads",
@@ -64,10 +66,10 @@ class ExperimentController {
 							@ExampleObject(name = "mixed work, reactive",
 									value = "{\"mode\": \"reactive\", \"workload\": {\"type\": \"mixed\", \"millis\": 100, \"iterations\": 5000000}, \"tasks\": 50, \"label\": \"mixed\"}") })))
 	@ApiResponse(responseCode = "201", description = "Finished within waitMillis; the full result")
-	@ApiResponse(responseCode = "202", description = "Still running; poll the Location")
+	@ApiResponse(responseCode = "202", description = "Queued or still running; poll the Location")
 	@ApiResponse(responseCode = "400", description = "Invalid request; `errors` lists each field",
 			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "429", description = "Too many experiments running; see Retry-After",
+	@ApiResponse(responseCode = "429", description = "Too many experiments queued or running; see Retry-After",
 			content = @Content(mediaType = "application/problem+json"))
 	CompletableFuture<ResponseEntity<ExperimentView>> start(@RequestBody ExperimentRequest request,
 			@Parameter(description = "How long to wait for the result, 0 = answer at once (default 30000)",
@@ -94,7 +96,8 @@ class ExperimentController {
 	@Operation(summary = "Watch an experiment live",
 			description = "Server-Sent Events: `progress` ({completed, failed, cancelled, inFlight, elapsedMillis}) at most "
 					+ "10 per second while it runs, then one `finished` event ({id, status, summary, error}); the "
-					+ "stream then ends. Try `curl -N localhost:8080/experiments/{id}/events`.")
+					+ "stream then ends. Each stream has its own sender: a client that reads nothing for 5 s is dropped "
+					+ "and delays no other stream. Try `curl -N localhost:8080/experiments/{id}/events`.")
 	SseEmitter events(@PathVariable String id) {
 		return this.streams.open(this.experiments.get(id));
 	}

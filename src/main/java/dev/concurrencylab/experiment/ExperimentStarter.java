@@ -3,7 +3,6 @@ package dev.concurrencylab.experiment;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -38,13 +37,7 @@ public class ExperimentStarter {
 		long wait = validWait(waitMillis, this.limits);
 		ExperimentSpec spec = this.validator.validate(request);
 		Experiment experiment = this.experiments.start(spec);
-		if (wait == 0) {
-			return CompletableFuture.completedFuture(answer(experiment));
-		}
-		return experiment.done()
-			.copy()
-			.completeOnTimeout(experiment, wait, TimeUnit.MILLISECONDS)
-			.thenApply(ExperimentStarter::answer);
+		return RunAnswer.after(experiment.done(), experiment, wait, ExperimentStarter::answer);
 	}
 
 	/** {@code waitMillis}, or its default; 0 to {@code lab.max-wait-millis}. */
@@ -60,10 +53,8 @@ public class ExperimentStarter {
 	}
 
 	private static ResponseEntity<ExperimentView> answer(Experiment experiment) {
-		URI location = URI.create("/experiments/" + experiment.id());
-		ExperimentView view = ExperimentView.of(experiment);
-		return experiment.status().isFinished() ? ResponseEntity.created(location).body(view)
-				: ResponseEntity.accepted().location(location).body(view);
+		return RunAnswer.of(URI.create("/experiments/" + experiment.id()), experiment.status().isFinished(),
+				ExperimentView.of(experiment));
 	}
 
 }

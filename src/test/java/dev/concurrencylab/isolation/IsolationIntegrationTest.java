@@ -166,9 +166,17 @@ class IsolationIntegrationTest {
 		List<Process> hogs = new ArrayList<>();
 		try {
 			for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
-				// Bounded: each hog ends by itself after a minute at the latest.
-				hogs.add(new ProcessBuilder("timeout", "60", "sh", "-c", "while :; do :; done").start());
+				// Bounded: `timeout` ends the busy shell after a minute even if this JVM
+				// dies;
+				// normally both are killed below, the shell first (killing `timeout`
+				// alone
+				// would orphan it).
+				hogs.add(new ProcessBuilder("timeout", "--kill-after=1", "60", "sh", "-c", "while :; do :; done")
+					.start());
 			}
+			// Precondition: every busy shell runs.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> hogs.stream().allMatch((hog) -> hog.descendants().anyMatch(ProcessHandle::isAlive)));
 			JsonNode comparison = this.http
 				.post("/comparisons?waitMillis=120000",
 						"{\"workload\":{\"type\":\"cpu\",\"iterations\":" + iterationsFor(Duration.ofMillis(200))
@@ -185,12 +193,13 @@ class IsolationIntegrationTest {
 				.contains("processes outside the lab used");
 		}
 		finally {
-			for (Process hog : hogs) {
-				hog.destroyForcibly();
-			}
+			List<ProcessHandle> shells = hogs.stream().flatMap(Process::descendants).toList();
+			shells.forEach(ProcessHandle::destroyForcibly);
+			hogs.forEach(Process::destroyForcibly);
 			for (Process hog : hogs) {
 				hog.waitFor();
 			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> shells.stream().noneMatch(ProcessHandle::isAlive));
 		}
 		assertThat(hogs).noneMatch(Process::isAlive);
 	}

@@ -1,0 +1,93 @@
+package dev.concurrencylab.experiment;
+
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * The runs of one kind (experiments, comparisons) the service keeps. Runs that have not
+ * finished are never evicted; finished ones are kept up to a count and a byte budget, the
+ * oldest finished evicted first and the newest finished always kept.
+ *
+ * <p>
+ * Concurrency: {@link #byId} is concurrent, so lookups never block; the finished queue
+ * and its byte total are guarded by this object's lock. Only {@link #finished} puts a run
+ * on the queue, so a queued or running run can never be evicted. Each entry keeps the
+ * bytes counted when it finished, and eviction subtracts exactly those, so the total
+ * stays true even if a run's own figure moved afterwards.
+ *
+ * @param <R> the kind of run
+ */
+public final class RunRegistry<R> {
+
+	private final int maxFinished;
+
+	private final long maxFinishedBytes;
+
+	private final Function<R, String> id;
+
+	private final ToLongFunction<R> sequence;
+
+	private final Map<String, R> byId = new ConcurrentHashMap<>();
+
+	/** Finished runs in the order they finished; guarded by this. */
+	private final Deque<Finished<R>> finished = new ArrayDeque<>();
+
+	/** The sum of {@link Finished#bytes} over {@link #finished}; guarded by this. */
+	private long finishedBytes;
+
+	/**
+	 * A registry that keeps at most {@code maxFinished} finished runs holding at most
+	 * {@code maxFinishedBytes} together.
+	 */
+	public RunRegistry(int maxFinished, long maxFinishedBytes, Function<R, String> id, ToLongFunction<R> sequence) {
+		this.maxFinished = maxFinished;
+		this.maxFinishedBytes = maxFinishedBytes;
+		this.id = id;
+		this.sequence = sequence;
+	}
+
+	public void add(R run) {
+		this.byId.put(this.id.apply(run), run);
+	}
+
+	public Optional<R> find(String runId) {
+		return Optional.ofNullable(this.byId.get(runId));
+	}
+
+	/** All kept runs, newest first. */
+	public List<R> all() {
+		return this.byId.values().stream().sorted(Comparator.comparingLong(this.sequence).reversed()).toList();
+	}
+
+	/**
+	 * Records that a run finished holding {@code bytes}, then evicts the oldest finished
+	 * beyond the limits.
+	 */
+	public synchronized void finished(R run, long bytes) {
+		this.finished.addLast(new Finished<>(run, bytes));
+		this.finishedBytes += bytes;
+		while (this.finished.size() > this.maxFinished
+				|| (this.finishedBytes > this.maxFinishedBytes && this.finished.size() > 1)) {
+			Finished<R> oldest = this.finished.removeFirst();
+			this.finishedBytes -= oldest.bytes();
+			this.byId.remove(this.id.apply(oldest.run()));
+		}
+	}
+
+	/** Bytes the finished runs hold, as counted when each finished. */
+	public synchronized long finishedBytes() {
+		return this.finishedBytes;
+	}
+
+	/** A finished run and the bytes counted for it when it finished. */
+	private record Finished<R>(R run, long bytes) {
+	}
+
+}
