@@ -22,6 +22,8 @@ public record HostCpu(long busyNanos, long idleNanos, long stealNanos) {
 
 	private static final Path PROC_STAT = Path.of("/proc/stat");
 
+	private static final Path PROC_SELF_STAT = Path.of("/proc/self/stat");
+
 	/** Nanoseconds per tick of {@code /proc/stat} (USER_HZ is 100 on Linux). */
 	private static final long TICK_NANOS = 10_000_000L;
 
@@ -36,6 +38,30 @@ public record HostCpu(long busyNanos, long idleNanos, long stealNanos) {
 		catch (IOException | RuntimeException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * CPU time of this process's children that have ended and been reaped, as Linux
+	 * counts it in {@code /proc/self/stat} (cutime + cstime), or -1 where unreadable.
+	 */
+	public static long reapedChildrenCpuNanos() {
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(new FileInputStream(PROC_SELF_STAT.toFile()), StandardCharsets.US_ASCII))) {
+			String line = reader.readLine();
+			return (line != null) ? parseReapedChildren(line) : -1;
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	/** cutime + cstime of a {@code /proc/<pid>/stat} line, in nanoseconds. */
+	static long parseReapedChildren(String line) {
+		// The command name may hold spaces and parentheses: count fields after the last
+		// ')'.
+		String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+		// fields[0] is the state (field 3); cutime and cstime are fields 16 and 17.
+		return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * TICK_NANOS;
 	}
 
 	/** Parses the aggregate {@code cpu} line, or null if it is not one. */

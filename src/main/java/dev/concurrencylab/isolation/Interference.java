@@ -21,8 +21,9 @@ package dev.concurrencylab.isolation;
  * @param hostStealPercent of all CPU time the host counted in the window, the share the
  * hypervisor gave to other guests (steal); null where {@code /proc/stat} is unreadable
  * @param otherProcessesCpuMillis CPU time the rest of the host used in the window: the
- * host's busy time minus this service's and its worker processes'; null where
- * {@code /proc/stat} is unreadable
+ * host's busy time minus this service's and its worker processes' (what the workers
+ * reported, or what Linux counted for the workers reaped in the window, start-up and exit
+ * included, whichever is more); null where {@code /proc/stat} is unreadable
  */
 public record Interference(String isolation, double admissionWaitMillis, int otherRuns, double otherRunsBusyTaskSeconds,
 		double serviceCpuMillis, Double serviceCpuOutsideTasksMillis, double gcMillis, double jitMillis,

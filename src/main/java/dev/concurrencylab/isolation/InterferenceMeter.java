@@ -22,8 +22,12 @@ public final class InterferenceMeter {
 	 * @param gcMillis collection time reported by every collector so far
 	 * @param jitMillis compilation time so far
 	 * @param host the host's CPU counters, or null
+	 * @param reapedChildrenCpuNanos CPU time of this process's children that have ended
+	 * and been reaped (Linux counts their whole life there, start-up and exit included),
+	 * or -1 where unknown
 	 */
-	public record Reading(long nanos, long processCpuNanos, long gcMillis, long jitMillis, HostCpu host) {
+	public record Reading(long nanos, long processCpuNanos, long gcMillis, long jitMillis, HostCpu host,
+			long reapedChildrenCpuNanos) {
 	}
 
 	/** Reads everything now; {@code nanos} is the lab clock's reading. */
@@ -35,7 +39,7 @@ public final class InterferenceMeter {
 		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
 		long compiling = (jit != null && jit.isCompilationTimeMonitoringSupported()) ? jit.getTotalCompilationTime()
 				: 0;
-		return new Reading(nanos, processCpuNanos(), gc, compiling, HostCpu.now());
+		return new Reading(nanos, processCpuNanos(), gc, compiling, HostCpu.now(), HostCpu.reapedChildrenCpuNanos());
 	}
 
 	/**
@@ -46,7 +50,9 @@ public final class InterferenceMeter {
 	 * @param otherRunsBusyNanos task-nanoseconds those runs had in flight in the window
 	 * @param ownTaskCpuNanos CPU time of this run's own tasks inside the service, or -1
 	 * when not measurable
-	 * @param workerCpuNanos CPU time of this run's worker processes (0 without workers)
+	 * @param workerCpuNanos CPU time of this run's worker processes as they reported it
+	 * (0 without workers); where more CPU of reaped children was counted in the window (a
+	 * worker's exit, which it cannot report), that is taken instead
 	 */
 	public static Interference between(Reading start, Reading end, Isolation isolation, long admissionWaitNanos,
 			int otherRuns, long otherRunsBusyNanos, long ownTaskCpuNanos, long workerCpuNanos) {
@@ -58,7 +64,10 @@ public final class InterferenceMeter {
 		if (start.host() != null && end.host() != null) {
 			HostCpu window = end.host().since(start.host());
 			steal = (window.totalNanos() > 0) ? round(100.0 * window.stealNanos() / window.totalNanos(), 2) : 0.0;
-			otherProcesses = millis(Math.max(0, window.busyNanos() - serviceCpu - workerCpuNanos));
+			long reaped = (start.reapedChildrenCpuNanos() >= 0 && end.reapedChildrenCpuNanos() >= 0)
+					? end.reapedChildrenCpuNanos() - start.reapedChildrenCpuNanos() : 0;
+			long workers = Math.max(workerCpuNanos, reaped);
+			otherProcesses = millis(Math.max(0, window.busyNanos() - serviceCpu - workers));
 		}
 		return new Interference(isolation.id(), millis(admissionWaitNanos), otherRuns, round(busy / 1e9, 3),
 				millis(serviceCpu), outside, end.gcMillis() - start.gcMillis(), end.jitMillis() - start.jitMillis(),

@@ -19,11 +19,11 @@ class HostCpuTest {
 
 	@Test
 	void aWindowShouldReportStealAndOtherProcesses() {
-		InterferenceMeter.Reading start = new InterferenceMeter.Reading(0, 0, 10, 5, new HostCpu(0, 0, 0));
+		InterferenceMeter.Reading start = new InterferenceMeter.Reading(0, 0, 10, 5, new HostCpu(0, 0, 0), 0);
 		// 1 s on 2 CPUs: 1.2 s busy (0.5 s of it the service, 0.2 s its workers), 0.7 s
 		// idle, 0.1 s stolen.
 		InterferenceMeter.Reading end = new InterferenceMeter.Reading(1_000_000_000L, 500_000_000L, 30, 9,
-				new HostCpu(1_200_000_000L, 700_000_000L, 100_000_000L));
+				new HostCpu(1_200_000_000L, 700_000_000L, 100_000_000L), 150_000_000L);
 
 		Interference interference = InterferenceMeter.between(start, end, Isolation.SHARED, 2_000_000L, 2,
 				1_500_000_000L, 300_000_000L, 200_000_000L);
@@ -43,8 +43,8 @@ class HostCpuTest {
 
 	@Test
 	void unmeasurableTaskCpuAndAnUnreadableHostShouldBeNull() {
-		InterferenceMeter.Reading start = new InterferenceMeter.Reading(0, 0, 0, 0, null);
-		InterferenceMeter.Reading end = new InterferenceMeter.Reading(1_000, 1_000, 0, 0, null);
+		InterferenceMeter.Reading start = new InterferenceMeter.Reading(0, 0, 0, 0, null, -1);
+		InterferenceMeter.Reading end = new InterferenceMeter.Reading(1_000, 1_000, 0, 0, null, -1);
 
 		Interference interference = InterferenceMeter.between(start, end, Isolation.EXCLUSIVE, 0, 0, 0, -1, 0);
 
@@ -55,10 +55,29 @@ class HostCpuTest {
 	}
 
 	@Test
+	void reapedChildrenShouldCountAsTheLabsWhenTheyUsedMoreThanTheyReported() {
+		InterferenceMeter.Reading start = new InterferenceMeter.Reading(0, 0, 0, 0, new HostCpu(0, 0, 0), 0);
+		// Workers reported 200 ms, but their whole lives (exit included) took 300 ms.
+		InterferenceMeter.Reading end = new InterferenceMeter.Reading(1_000_000_000L, 500_000_000L, 0, 0,
+				new HostCpu(1_000_000_000L, 1_000_000_000L, 0), 300_000_000L);
+
+		Interference interference = InterferenceMeter.between(start, end, Isolation.SHARED, 0, 0, 0, -1, 200_000_000L);
+
+		assertThat(interference.otherProcessesCpuMillis()).isEqualTo(200.0);
+	}
+
+	@Test
+	void theStatLineShouldGiveTheReapedChildrensTime() {
+		String line = "4242 (java (lab) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 500 60 30 7 20 0 40 0 1 0";
+		assertThat(HostCpu.parseReapedChildren(line)).isEqualTo(37 * 10_000_000L);
+	}
+
+	@Test
 	void thisMachineShouldHaveReadableCounters() {
 		HostCpu now = HostCpu.now();
 		assertThat(now).isNotNull();
 		assertThat(now.totalNanos()).isPositive();
+		assertThat(HostCpu.reapedChildrenCpuNanos()).isNotNegative();
 	}
 
 }
