@@ -23,7 +23,6 @@ import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.LabThreads;
 import dev.concurrencylab.execution.StopReason;
 import dev.concurrencylab.execution.TaskLog;
-import dev.concurrencylab.execution.TaskState;
 import dev.concurrencylab.isolation.AdmissionGate;
 import dev.concurrencylab.isolation.Interference;
 import dev.concurrencylab.isolation.InterferenceMeter;
@@ -267,6 +266,7 @@ public class ExperimentService implements SmartLifecycle {
 					release);
 			return;
 		}
+		long admissionWait = this.clock.nanoTime() - queuedAt;
 		ExperimentSpec spec = experiment.spec();
 		Execution execution;
 		Integer slot;
@@ -289,7 +289,6 @@ public class ExperimentService implements SmartLifecycle {
 			return;
 		}
 		this.metrics.experimentStarted();
-		long admissionWait = start.nanos() - queuedAt;
 		if (ticket != null) {
 			ticket.activity(execution::busyNanos);
 		}
@@ -422,7 +421,8 @@ public class ExperimentService implements SmartLifecycle {
 
 	/**
 	 * CPU time of this run's own tasks inside the service: 0 when they ran in worker
-	 * processes, -1 when some task's could not be measured (virtual threads, timers).
+	 * processes, -1 when some task that started could not be measured (virtual threads,
+	 * timers, a task stopped before its CPU time was read).
 	 */
 	private static long ownTaskCpuNanos(TaskLog log) {
 		if (log.processes()) {
@@ -430,14 +430,14 @@ public class ExperimentService implements SmartLifecycle {
 		}
 		long total = 0;
 		for (int task = 0; task < log.size(); task++) {
-			TaskState state = log.state(task);
-			if (state == TaskState.SUCCEEDED || state == TaskState.FAILED) {
-				long cpu = log.cpuNanos(task);
-				if (cpu < 0) {
-					return -1;
-				}
-				total += cpu;
+			if (log.threadId(task) == 0) {
+				continue; // never started
 			}
+			long cpu = log.cpuNanos(task);
+			if (cpu < 0) {
+				return -1;
+			}
+			total += cpu;
 		}
 		return total;
 	}
