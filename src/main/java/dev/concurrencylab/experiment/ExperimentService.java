@@ -312,10 +312,15 @@ public class ExperimentService implements SmartLifecycle {
 			InterferenceMeter.Reading end = InterferenceMeter.read(this.clock.nanoTime());
 			int otherRuns = (ticket != null) ? ticket.otherRuns() : 0;
 			long otherBusy = (ticket != null) ? ticket.otherRunsBusyNanos(end.nanos()) : 0;
+			// The run has ended (its tasks, threads and workers): the machine is free,
+			// and
+			// that moment is its finishedAt; summarising it is bookkeeping.
+			Instant ended = Instant.now();
 			if (ticket != null) {
 				ticket.close();
 			}
-			finish(experiment, execution, start, end, admissionWait, otherRuns, otherBusy, failure, slot, release);
+			finish(experiment, execution, start, end, admissionWait, otherRuns, otherBusy, failure, slot, ended,
+					release);
 		}
 	}
 
@@ -333,7 +338,7 @@ public class ExperimentService implements SmartLifecycle {
 
 	private void finish(Experiment experiment, Execution execution, InterferenceMeter.Reading start,
 			InterferenceMeter.Reading end, long admissionWait, int otherRuns, long otherBusy, String failure,
-			Integer slot, Runnable release) {
+			Integer slot, Instant ended, Runnable release) {
 		try {
 			ExperimentSpec spec = experiment.spec();
 			// Only computation needs the capacity; waits do not wait for the first
@@ -373,12 +378,11 @@ public class ExperimentService implements SmartLifecycle {
 			else {
 				status = ExperimentStatus.SUCCEEDED;
 			}
-			experiment.finished(status, summary, error, Instant.now());
+			experiment.finished(status, summary, error, ended);
 		}
 		catch (RuntimeException | Error ex) {
 			logger.error("Could not summarise experiment {}", experiment.id(), ex);
-			experiment.finished(ExperimentStatus.FAILED, null, "The experiment could not be summarised.",
-					Instant.now());
+			experiment.finished(ExperimentStatus.FAILED, null, "The experiment could not be summarised.", ended);
 		}
 		finally {
 			ExperimentSpec spec = experiment.spec();

@@ -23,7 +23,7 @@ import dev.concurrencylab.workload.Workload;
  * @param isolation {@code exclusive} (runs alone) or {@code shared}
  * @param createdAt when it was accepted
  * @param startedAt when it started
- * @param finishedAt when it finished
+ * @param finishedAt when its run ended: every task, thread and worker of it had ended
  * @param progress counters now
  * @param summary what it achieved; null until it finishes
  * @param error why it failed or was cancelled, or null
