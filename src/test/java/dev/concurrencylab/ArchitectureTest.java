@@ -43,6 +43,8 @@ class ArchitectureTest {
 		.resideInAPackage("..worker..")
 		.and()
 		.doNotHaveSimpleName("WorkerLauncher")
+		.and()
+		.doNotHaveSimpleName("WorkerImages")
 		.should()
 		.dependOnClassesThat()
 		.resideInAnyPackage("org.springframework..");

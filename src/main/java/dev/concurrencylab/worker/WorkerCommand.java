@@ -15,7 +15,9 @@ import java.util.List;
  * after launch against 26–32 ms for a bare Hello; {@code -XX:TieredStopAtLevel=1} gained
  * nothing measurable, so the kernel keeps the full JIT. The serial collector and a small
  * heap suit one task at a time, and {@code -XX:-UsePerfData} keeps a killed worker from
- * leaving an {@code hsperfdata} file behind.
+ * leaving an {@code hsperfdata} file behind. The JVM's own log goes to stderr, never to
+ * stdout, where the protocol's READY must be the first line (an AOT cache the JVM cannot
+ * use is reported as a warning before {@code main} runs).
  *
  * @param arguments the whole command, executable first
  */
@@ -23,7 +25,7 @@ public record WorkerCommand(List<String> arguments) {
 
 	/** JVM flags of every worker. */
 	static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:-UsePerfData",
-			"-Xshare:auto");
+			"-Xlog:disable", "-Xlog:all=warning:stderr");
 
 	private static final String MAIN = "dev.concurrencylab.worker.WorkerMain";
 
@@ -43,9 +45,7 @@ public record WorkerCommand(List<String> arguments) {
 	 * {@code http://127.0.0.1:41234/delay?millis=}
 	 */
 	public static WorkerCommand of(String java, URI classes, String delayBaseUrl) {
-		if (!delayBaseUrl.startsWith("http://127.0.0.1:")) {
-			throw new IllegalArgumentException("workers only ever call this service over loopback");
-		}
+		loopbackOnly(delayBaseUrl);
 		List<String> command = new ArrayList<>();
 		command.add(java);
 		command.addAll(JVM_FLAGS);
@@ -65,6 +65,31 @@ public record WorkerCommand(List<String> arguments) {
 		}
 		command.add(delayBaseUrl);
 		return new WorkerCommand(command);
+	}
+
+	/**
+	 * The command of a worker started from its {@link WorkerImage}: the worker jar alone
+	 * on the class path, with its AOT cache when there is one.
+	 */
+	public static WorkerCommand of(String java, WorkerImage image, String delayBaseUrl) {
+		loopbackOnly(delayBaseUrl);
+		List<String> command = new ArrayList<>();
+		command.add(java);
+		command.addAll(JVM_FLAGS);
+		if (image.aotCache() != null) {
+			command.add("-XX:AOTCache=" + image.aotCache());
+		}
+		command.add("-cp");
+		command.add(image.jar().toString());
+		command.add(MAIN);
+		command.add(delayBaseUrl);
+		return new WorkerCommand(command);
+	}
+
+	private static void loopbackOnly(String delayBaseUrl) {
+		if (!delayBaseUrl.startsWith("http://127.0.0.1:")) {
+			throw new IllegalArgumentException("workers only ever call this service over loopback");
+		}
 	}
 
 	/**

@@ -1,7 +1,5 @@
 package dev.concurrencylab.worker;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -42,8 +40,8 @@ public class WorkerLauncher {
 	};
 
 	@Autowired
-	WorkerLauncher(DelayServer delays, LabProperties limits) {
-		this(limits.maxProcessesPerCore() * LabProperties.cores(), () -> serviceCommand(delays));
+	WorkerLauncher(DelayServer delays, LabProperties limits, WorkerImages images) {
+		this(limits.maxProcessesPerCore() * LabProperties.cores(), () -> serviceCommand(delays, images));
 	}
 
 	/** A launcher of {@code command}, for at most {@code maxLive} live workers. */
@@ -144,15 +142,19 @@ public class WorkerLauncher {
 
 	}
 
-	private static WorkerCommand serviceCommand(DelayServer delays) {
-		String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-		try {
-			URI classes = WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI();
-			return WorkerCommand.of(java, classes, delays.baseUrl());
-		}
-		catch (URISyntaxException ex) {
-			throw new IllegalStateException("cannot tell where the worker's classes are", ex);
-		}
+	/**
+	 * A worker from the service's {@link WorkerImage} once it is ready, else from the
+	 * service's own classes.
+	 */
+	private static WorkerCommand serviceCommand(DelayServer delays, WorkerImages images) {
+		WorkerImage image = images.current();
+		return (image != null) ? WorkerCommand.of(java(), image, delays.baseUrl())
+				: WorkerCommand.of(java(), WorkerImages.classes(), delays.baseUrl());
+	}
+
+	/** This JVM's own executable: workers run on the same JDK. */
+	static String java() {
+		return ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
 	}
 
 }
