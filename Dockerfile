@@ -17,7 +17,7 @@ RUN java -Djarmode=tools -jar target/*.jar extract --layers --launcher --destina
 
 FROM eclipse-temurin:25-jre
 # A full JRE on purpose: the processes and process-pool modes start worker JVMs with this
-# same java executable and the application's classes (BOOT-INF/classes below).
+# same java executable, from the worker image made below.
 RUN groupadd --system lab && useradd --system --gid lab --no-create-home --home-dir /app --shell /usr/sbin/nologin lab
 WORKDIR /app
 # Least to most often changed, so that a code change rebuilds only the last layer.
@@ -30,6 +30,11 @@ COPY --from=build /src/extracted/application/ ./
 # Same flags as the ENTRYPOINT; if the cache does not fit at run time the JVM just ignores it.
 RUN java -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:AOTCacheOutput=app.aot -Dspring.context.exit=onRefresh \
         org.springframework.boot.loader.launch.JarLauncher
+# The worker image: a jar of the worker's classes and its own JDK 25 AOT cache, from a
+# training run of one computing and one waiting task. The service reuses it, so the
+# container's worker JVMs start from it at once (deploy/prometheus-e2e.sh repeats this step).
+RUN java -cp BOOT-INF/classes dev.concurrencylab.worker.WorkerImage /app/worker-image
+ENV LAB_WORKER_IMAGE_DIR=/app/worker-image
 USER lab:lab
 EXPOSE 8080
 # Neither curl nor wget is in the JRE image: bash's /dev/tcp asks the health endpoint instead.

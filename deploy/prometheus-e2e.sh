@@ -246,9 +246,15 @@ if [ -n "$aot_cache" ]; then
 		{ tail -20 "$tmp/training.log"; die "the AOT training run failed"; }
 	[ -s "$tmp/image/$aot_cache" ] || die "the training run wrote no $aot_cache"
 fi
+# The Dockerfile's worker-image step, and its ENV that points the service at it.
+grep -q 'WorkerImage /app/worker-image' Dockerfile || die "the Dockerfile no longer makes the worker image"
+(cd "$tmp/image" && "$JAVA" -cp BOOT-INF/classes dev.concurrencylab.worker.WorkerImage "$tmp/image/worker-image" \
+	>"$tmp/worker-image.log" 2>&1) || { cat "$tmp/worker-image.log"; die "the worker image step failed"; }
+[ -s "$tmp/image/worker-image/worker.aot" ] || die "the worker image step made no AOT cache"
 log "starting the extracted layers: ${entrypoint[*]}"
 started=$(date +%s%N)
-(cd "$tmp/image" && exec "${entrypoint[@]}" --server.address=127.0.0.1 --server.port="$LAYERS_PORT") >"$tmp/layers.log" 2>&1 &
+(cd "$tmp/image" && LAB_WORKER_IMAGE_DIR="$tmp/image/worker-image" exec "${entrypoint[@]}" \
+	--server.address=127.0.0.1 --server.port="$LAYERS_PORT") >"$tmp/layers.log" 2>&1 &
 layers_pid=$!
 pids+=("$layers_pid")
 if ! wait_for "http://127.0.0.1:$LAYERS_PORT/actuator/health" '"status":"UP"' 120 "$layers_pid"; then
@@ -267,7 +273,9 @@ log "extracted layers healthy in ${startup_ms} ms; HEALTHCHECK command: ok"
 APP_PORT=$LAYERS_PORT
 experiment SUCCEEDED '{"mode":"processes","workload":{"type":"cpu","iterations":1000000},"tasks":2,"concurrency":2}'
 experiment SUCCEEDED '{"mode":"process-pool","workload":{"type":"sleep","millis":10},"tasks":4,"concurrency":2}'
+grep -q "Worker image reused from $tmp/image/worker-image" "$tmp/layers.log" ||
+	die "the service did not reuse the image's worker image"
 stop "$layers_pid"
 
-log "dashboard: $dashboard_summary; extracted layers: healthy in ${startup_ms} ms, workers start"
+log "dashboard: $dashboard_summary; extracted layers: healthy in ${startup_ms} ms, workers start from the image's worker image"
 log "PASSED"
