@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The host's CPU time as Linux counts it in the first line of {@code /proc/stat}, in
@@ -23,6 +24,8 @@ public record HostCpu(long busyNanos, long idleNanos, long stealNanos) {
 	private static final Path PROC_STAT = Path.of("/proc/stat");
 
 	private static final Path PROC_SELF_STAT = Path.of("/proc/self/stat");
+
+	private static final Pattern SPACES = Pattern.compile("\\s+");
 
 	/** Nanoseconds per tick of {@code /proc/stat} (USER_HZ is 100 on Linux). */
 	private static final long TICK_NANOS = 10_000_000L;
@@ -66,7 +69,7 @@ public record HostCpu(long busyNanos, long idleNanos, long stealNanos) {
 
 	/** Parses the aggregate {@code cpu} line, or null if it is not one. */
 	static HostCpu parse(String line) {
-		List<String> fields = List.of(line.trim().split("\\s+"));
+		List<String> fields = List.of(SPACES.split(line.trim()));
 		if (fields.size() < 9 || !fields.get(0).equals("cpu")) {
 			return null;
 		}
