@@ -124,6 +124,25 @@ class ModeRunnersTest {
 		assertNoThreadLeft();
 	}
 
+	@Test
+	void reactiveShouldHaveEveryTaskInFlightWhenTheCapAllows() throws Exception {
+		// 1,500 groups of √1,500 rounded down used to leave 18 tasks for a second wave.
+		Execution execution = run(new ReactiveRunner(), new SleepWorkload(500, 1), 1_500, 1_500);
+
+		assertThat(execution.progress().completed()).isEqualTo(1_500);
+		assertThat(execution.progress().peakInFlight()).isEqualTo(1_500);
+		assertNoThreadLeft();
+	}
+
+	@Test
+	void reactiveGroupsShouldFillTheCapExactlyWhereTheyCan() {
+		assertThat(ReactiveRunner.groupSize(100_000, 100_000)).isEqualTo(317);
+		// 400 groups of 250 in flight: the cap of 100,000 exactly.
+		assertThat(ReactiveRunner.groupSize(100_000, 1_000_000)).isEqualTo(250);
+		// A prime cap has no divisor near its root: one group fewer than the cap.
+		assertThat(ReactiveRunner.groupSize(10_007, 20_000)).isEqualTo(101);
+	}
+
 	@ParameterizedTest
 	@MethodSource("runners")
 	void theDeadlineShouldStopTheRunAndCancelUnfinishedTasks(ModeRunner runner) throws Exception {
