@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -175,7 +176,7 @@ public class ExperimentService implements SmartLifecycle {
 			catch (InterruptedException ex) {
 				interrupted = true;
 			}
-			catch (ExecutionException | java.util.concurrent.TimeoutException ex) {
+			catch (ExecutionException | TimeoutException ex) {
 				logger.warn("Experiment {} did not end within {}", experiment.id(), SHUTDOWN_WAIT);
 				break;
 			}
