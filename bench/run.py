@@ -29,6 +29,19 @@ Scenarios (letters for --only):
      per-task spawnMillis vs a bare `java -cp DIR Hello` start, same run  spawn <= 1.3 x Hello
   i  process-pool round trip: 2,000 tasks x sleep 0 ms, concurrency 1:
      median task durationMillis (all timings, paged)                    <= 0.5 ms
+  j  100,000 tasks x sleep 1 s, WAIT_MODES, with their floors and
+     Python asyncio in the same rounds              wall/ideal <= 1.50; lab/floor <= 1.10
+  k  1,000,000 tasks x sleep 1 s, WAIT_MODES, with their floors       lab/floor <= 1.20;
+     peak heap <= 1 GiB; heap retained per task after the run (GC'd) <= 64 bytes
+  l  tiny POSTs (10 x sleep 0) under wrk, 64 connections, 30 s: no 5xx, p99 <= 50 ms;
+     accepted experiments/s reported
+  m  service time of one tiny experiment: HTTP round trip - summary.wallMillis  <= 1 ms
+  n  start-up: packaged jar launch to /actuator/health UP, median of 5  <= 3000 ms
+     (and spring-boot:run, information)
+
+Every lab sample also records the service's peak heap in use while it runs (read every
+--heap-interval s from its hsperfdata counters, or GET /actuator/metrics/jvm.memory.used
+when the service is on another host): the "peak heap" column.
 
 To add a mode, append it to WAIT_MODES / HTTP_MODES / CPU_MODES (and, for the CPU
 scenario, give it a target in CPU_TARGETS; for the floor and the Python peer, map it
@@ -37,13 +50,19 @@ are reported as SKIP, so the lists may run ahead of the service.
 """
 import argparse
 import datetime as dt
+import glob
+import http.client
 import importlib.util
 import json
+import mmap
 import os
 import platform
+import re
 import shutil
 import signal
+import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -107,6 +126,11 @@ FULL = {
     "e_tasks": 8, "e_task_seconds": 0.5,
     "h_tasks": 20, "h_hello_starts": 20,   # Hello starts per round (half before, half after)
     "i_tasks": 2_000,
+    "j_tasks": 100_000, "j_millis": 1000,
+    "k_tasks": 1_000_000, "k_millis": 1000, "k_warmup_tasks": 100_000,
+    "l_seconds": 30, "l_connections": 64,
+    "m_requests": 200, "m_warmup": 50,
+    "n_starts": 5, "n_mvn_starts": 2,
 }
 QUICK = {
     "a_tasks": 10_000,
@@ -116,6 +140,11 @@ QUICK = {
     "e_tasks": 8, "e_task_seconds": 0.1,
     "h_tasks": 5, "h_hello_starts": 6,
     "i_tasks": 200,
+    "j_tasks": 10_000, "j_millis": 1000,
+    "k_tasks": 20_000, "k_millis": 1000, "k_warmup_tasks": 0,
+    "l_seconds": 5, "l_connections": 64,
+    "m_requests": 30, "m_warmup": 10,
+    "n_starts": 1, "n_mvn_starts": 0,
 }
 TARGETS = {
     "a_wall_ms": 1000.0,
@@ -125,12 +154,23 @@ TARGETS = {
     "floor_ratio": 1.10,
     "h_spawn_vs_hello": 1.3,   # processes: median spawnMillis <= 1.3 x median bare Hello start
     "i_round_trip_ms": 0.5,    # process-pool: median durationMillis of a no-op task
+    "j_ratio": 1.50,           # 100,000 x 1 s: wall / ideal
+    "j_floor_ratio": 1.10,     # 100,000 x 1 s: lab / floor
+    "k_floor_ratio": 1.20,     # 1,000,000 x 1 s: lab / floor
+    "k_peak_heap_bytes": 2**30,     # 1,000,000 x 1 s: the service's peak heap in use
+    "k_retained_bytes_per_task": 64,  # heap still held per task once the run is over (after GC)
+    "l_p99_ms": 50.0,          # tiny POSTs under 64 connections: p99 of every answer
+    "l_accepted_per_s": 5 * 67,  # issue 9: >= 5 x the ~67 experiments/s measured before it
+    "m_service_ms": 1.0,       # a tiny experiment's HTTP round trip minus its own wallMillis
+    "n_start_ms": 3000.0,      # packaged jar: launch to /actuator/health UP
 }
+# The tiny experiment of l and m (10 x sleep 0).
+TINY_SPEC = {"mode": "virtual-threads", "workload": {"type": "sleep", "millis": 0}, "tasks": 10}
 # The JVM flags the service gives its workers (WorkerCommand.JVM_FLAGS), for the
 # information-only "Hello with the worker's flags" figure of h; the target compares
 # against a bare `java -cp DIR Hello`.
 WORKER_JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:-UsePerfData", "-Xshare:auto"]
-ALL_SCENARIOS = "abcdefghi"
+ALL_SCENARIOS = "abcdefghijklmn"
 
 FINISHED = {"SUCCEEDED", "FAILED", "CANCELLED"}
 WAIT_MILLIS = 600_000
@@ -156,6 +196,20 @@ class Lab:
         self.url = url.rstrip("/")
         self.retries_429 = 0
         self.service = None  # the Service when the bench started it
+        self.heap_interval = 0.05  # s between heap reads while a sample runs (0: no sampler)
+        self.perf = None  # the service's hsperfdata counters (PerfData) when it runs on this host
+        self.perf_note = None
+
+    def open_perf(self, pid):
+        """Reads the service's heap from its hsperfdata file from now on, when it can."""
+        try:
+            self.perf = PerfData(pid)
+            self.perf.heap_used()
+            self.perf_note = f"hsperfdata counters ({self.perf.path})"
+        except (OSError, ValueError, struct.error, TypeError) as e:
+            self.perf = None
+            self.perf_note = (f"GET {HEAP_METRIC} (no hsperfdata for pid {pid}: {e}; ~4 ms of service CPU per read, "
+                              "so at most every 0.5 s)")
 
     def call(self, method, path, body=None, timeout=30.0):
         data = json.dumps(body).encode() if body is not None else None
@@ -197,6 +251,21 @@ class Lab:
             return status == 200 and isinstance(payload, dict) and payload.get("status") == "UP"
         except (OSError, ValueError):
             return False
+
+    def heap_used(self, timeout=5.0):
+        """The service's heap in use now, in bytes (Micrometer's jvm.memory.used, area heap)."""
+        return heap_metric(self.url, timeout)
+
+    def retained_runs(self):
+        """The experiments the service holds (running, queued and retained finished ones): id -> tasks."""
+        runs, page = {}, 0
+        while True:
+            got = self.get(f"/experiments?size=100&page={page}", timeout=10) or {}
+            items = got.get("items") or []
+            runs.update({item["id"]: item.get("tasks") or 0 for item in items})
+            page += 1
+            if not items or page * 100 >= int(got.get("total") or 0):
+                return runs
 
     def experiment(self, spec, max_seconds=900):
         """POST an experiment and wait for its end: 201 = finished, 202 = poll, 429 = back off."""
@@ -251,12 +320,146 @@ class Lab:
         return out
 
 
+class PerfData:
+    """The heap in use of a JVM on this host, read from its hsperfdata file, the shared-memory
+    counters jstat reads: no request to the service, no work for it. The sum of every
+    sun.gc.generation.N.space.M.used counter (eden, survivors, old); G1 updates eden's as it
+    hands out each new region, so this follows jvm.memory.used (area heap) to a region."""
+    USED = re.compile(rb"^sun\.gc\.generation\.\d+\.space\.\d+\.used$")
+
+    def __init__(self, pid):
+        paths = glob.glob(f"/tmp/hsperfdata_*/{pid}")
+        if not paths:
+            raise OSError(f"no /tmp/hsperfdata_*/{pid}")
+        self.path = paths[0]
+        with open(self.path, "rb") as f:
+            self.map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        if self.map[:4] != b"\xca\xfe\xc0\xc0":
+            raise OSError(f"{self.path}: not hsperfdata")
+        self.order = "<" if self.map[4] == 1 else ">"
+        self.entries = None
+        self.offsets = []
+
+    def _scan(self):
+        entry_offset, num_entries = struct.unpack_from(self.order + "ii", self.map, 24)
+        offsets, pos = [], entry_offset
+        for _ in range(num_entries):
+            length, name_off, vlen, dtype, _f, _u, _v, data_off = struct.unpack_from(self.order + "iiicccci", self.map, pos)
+            name = self.map[pos + name_off:self.map.find(b"\0", pos + name_off)]
+            if dtype == b"J" and vlen == 0 and self.USED.match(name):
+                offsets.append(pos + data_off)
+            pos += length
+        self.entries, self.offsets = num_entries, offsets
+
+    def heap_used(self):
+        if self.entries != struct.unpack_from(self.order + "i", self.map, 28)[0]:
+            self._scan()
+        return sum(struct.unpack_from(self.order + "q", self.map, o)[0] for o in self.offsets)
+
+
+HEAP_METRIC = "/actuator/metrics/jvm.memory.used?tag=area:heap"
+
+
+def heap_metric(url, timeout=5.0, conn=None):
+    """jvm.memory.used (area heap) of the service at url, in bytes; through conn when given
+    (a kept-alive http.client connection), else a fresh request."""
+    if conn is None:
+        with urllib.request.urlopen(url.rstrip("/") + HEAP_METRIC, timeout=timeout) as resp:
+            payload = json.loads(resp.read())
+    else:
+        conn.request("GET", HEAP_METRIC, headers={"Accept": "application/json"})
+        resp = conn.getresponse()
+        raw = resp.read()
+        if resp.status != 200:
+            raise LabError(f"GET {HEAP_METRIC}: HTTP {resp.status}")
+        payload = json.loads(raw)
+    for m in payload.get("measurements") or []:
+        if m.get("statistic") == "VALUE":
+            return int(m["value"])
+    raise LabError(f"GET {HEAP_METRIC}: no VALUE measurement")
+
+
+class HeapSampler:
+    """The service's peak heap in use while a sample runs.
+
+    A bench thread reads the heap in use every `interval` s, from before the sample starts
+    until it has ended (and once more then); the peak is the largest reading. It reads the
+    service's hsperfdata counters (lab.perf) when the service runs on this host, which costs
+    the service nothing; otherwise GET /actuator/metrics/jvm.memory.used?tag=area:heap over
+    one kept-alive connection, which costs the service ~4 ms of CPU per read (measured), so
+    then no more often than every 0.5 s. A peak between two reads can be missed: the peak is
+    a lower bound, like any sampled figure."""
+
+    def __init__(self, lab, interval):
+        parsed = urllib.parse.urlparse(lab.url)
+        self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 80
+        self.url = lab.url
+        self.perf = lab.perf
+        self.interval = interval if self.perf is not None else max(interval or 0, 0.5) if interval else 0
+        self.peak = None
+        self.samples = 0
+        self.errors = 0
+        self.last_error = None
+        self._stop = threading.Event()
+        self._thread = None
+        self._conn = None
+
+    def _read(self):
+        try:
+            if self.perf is not None:
+                used = self.perf.heap_used()
+            else:
+                if self._conn is None:
+                    self._conn = http.client.HTTPConnection(self.host, self.port, timeout=5)
+                used = heap_metric(self.url, conn=self._conn)
+        except Exception as e:  # never fails the sample: the peak is then missing or partial
+            self.errors += 1
+            self.last_error = f"{type(e).__name__}: {e}"
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            return
+        self.samples += 1
+        self.peak = used if self.peak is None else max(self.peak, used)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self._read()
+            self._stop.wait(self.interval)
+        self._read()
+
+    def __enter__(self):
+        if self.interval and self.interval > 0:
+            self._thread = threading.Thread(target=self._run, name="heap-sampler", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join(timeout=30)
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        return False
+
+    def fields(self):
+        """What a sample keeps: peakHeapBytes (None when no read succeeded), heapSamples."""
+        out = {"peakHeapBytes": self.peak, "heapSamples": self.samples,
+               "heapSource": "hsperfdata" if self.perf is not None else "actuator"}
+        if self.errors:
+            out["heapErrors"] = self.errors
+            out["heapError"] = self.last_error
+        return out
+
+
 # ----------------------------------------------------------------- the service
 class Service:
     """Starts the service with the Maven wrapper in its own process group; stops it all."""
 
-    def __init__(self, project, port, log_path, optimized_launch=False):
+    def __init__(self, project, port, log_path, optimized_launch=False, heap="2g"):
         self.project = project
+        self.heap = heap
         self.optimized_launch = optimized_launch
         self.port = port
         self.log_path = log_path
@@ -267,13 +470,7 @@ class Service:
         mvnw = os.path.join(self.project, "mvnw")
         if not os.path.exists(mvnw):
             raise SystemExit(f"no mvnw in {self.project} (use --project)")
-        cmd = ["./mvnw", "-q", "-B", "spring-boot:run",
-               f"-Dspring-boot.run.arguments=--server.port={self.port}",
-               "-Dspring-boot.run.jvmArguments=-Xmx2g"]
-        if not self.optimized_launch:
-            # spring-boot:run's default optimizedLaunch=true adds -XX:TieredStopAtLevel=1
-            # (C1 only): quicker start, much slower steady state. Benchmark the real JIT.
-            cmd.append("-Dspring-boot.run.optimizedLaunch=false")
+        cmd = spring_boot_run_command(self.port, self.heap, self.optimized_launch)
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
         self.log_file = open(self.log_path, "wb")
         log(f"starting the service: (cd {self.project} && {' '.join(cmd)})  log: {self.log_path}")
@@ -314,6 +511,37 @@ class Service:
         if self.log_file:
             self.log_file.close()
         self.proc = None
+
+
+def spring_boot_run_command(port, heap, optimized_launch):
+    """./mvnw spring-boot:run on port with -Xmx<heap> (the bench's service and n's info row)."""
+    cmd = ["./mvnw", "-q", "-B", "spring-boot:run",
+           f"-Dspring-boot.run.arguments=--server.port={port}",
+           f"-Dspring-boot.run.jvmArguments=-Xmx{heap}"]
+    if not optimized_launch:
+        # spring-boot:run's default optimizedLaunch=true adds -XX:TieredStopAtLevel=1
+        # (C1 only): quicker start, much slower steady state. Benchmark the real JIT.
+        cmd.append("-Dspring-boot.run.optimizedLaunch=false")
+    return cmd
+
+
+def stop_group(proc, grace=30):
+    """SIGTERM to proc's process group (started with start_new_session), SIGKILL after grace s."""
+    pgid = proc.pid
+    if proc.poll() is None or _group_alive(pgid):
+        _signal_group(pgid, signal.SIGTERM)
+        end = time.monotonic() + grace
+        while time.monotonic() < end and _group_alive(pgid):
+            try:
+                proc.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                pass
+        if _group_alive(pgid):
+            _signal_group(pgid, signal.SIGKILL)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def _signal_group(pgid, sig):
@@ -393,7 +621,9 @@ class Floor:
         last = json.loads([line for line in r.stdout.splitlines() if line.startswith("{")][-1])
         # wallMillis: run start to the last task's end, as the lab's summary.wallMillis;
         # returnMillis also holds closing the executor (information only).
-        return {"wall": last["wallMillis"], "returnMillis": last.get("returnMillis")}
+        # peakHeapBytes: the floor JVM's own heap in use, sampled every 100 ms like the service's.
+        return {"wall": last["wallMillis"], "returnMillis": last.get("returnMillis"),
+                "peakHeapBytes": last.get("peakHeapBytes"), "heapSamples": last.get("heapSamples")}
 
     def version(self):
         r = subprocess.run([self.java, "-version"], capture_output=True, text=True)
@@ -594,12 +824,16 @@ def pct(xs, q):
 def lab_sample(lab, label, spec, timings=False):
     """Runs one experiment; returns a sample dict (never raises for a lab-side failure).
 
+    The service's heap in use is sampled while the experiment runs (HeapSampler, every
+    lab.heap_interval s): "peakHeapBytes" and "heapSamples".
+
     With timings=True it also reads every task timing (GET .../tasks pages) and keeps the
     per-task durationMillis, spawnMillis and pids in the sample ("durations", "spawns",
     "pids"; spawns only for the tasks that have one)."""
     t0 = time.monotonic()
     try:
-        result = lab.experiment(spec)
+        with HeapSampler(lab, lab.heap_interval) as heap:
+            result = lab.experiment(spec)
         task_timings = lab.timings(result) if timings else None
     except (LabError, OSError) as e:
         log(f"    {label}: ERROR {e}")
@@ -624,6 +858,7 @@ def lab_sample(lab, label, spec, timings=False):
         "concurrency": result.get("concurrency"),
         "id": result.get("id"),
         "roundTripMillis": round((time.monotonic() - t0) * 1000, 1),
+        **heap.fields(),
     }
     # Other runs, service CPU outside the tasks, host steal... as the service saw them
     # (optional: only services that report it).
@@ -653,6 +888,8 @@ def lab_sample(lab, label, spec, timings=False):
     ratio = (f" = {sample['wall'] / sample['ideal']:.3f} x ideal {sample['ideal']:.0f}"
              if sample["wall"] is not None and sample["ideal"] else "")
     wall = f"{sample['wall']:.1f} ms" if sample["wall"] is not None else "-"
+    if sample.get("peakHeapBytes") is not None:
+        extra += f", peak heap {sample['peakHeapBytes'] / 2**20:,.0f} MiB"
     log(f"    {label}: {result.get('status')} wall {wall}{ratio}, cpu {sample['cpuMillis']} ms{extra}"
         + (f"  ({sample['error']})" if sample.get("error") else ""))
     return sample
@@ -668,7 +905,8 @@ def timed_sample(label, fn, ideal=None):
     sample = dict(got) if isinstance(got, dict) else {"wall": got}
     sample["ideal"] = ideal
     wall = sample["wall"]
-    log(f"    {label}: wall {wall:.1f} ms" + (f" = {wall / ideal:.3f} x ideal" if ideal else ""))
+    log(f"    {label}: wall {wall:.1f} ms" + (f" = {wall / ideal:.3f} x ideal" if ideal else "")
+        + (f", peak heap {sample['peakHeapBytes'] / 2**20:,.0f} MiB" if sample.get("peakHeapBytes") else ""))
     return sample
 
 
@@ -703,9 +941,10 @@ class Bench:
         self.results = Results()
         self.rows = []
         self.offered = self._offered_modes()
-        self.floor = Floor(args.jdk) if "f" in args.only else None
+        self.floor = Floor(args.jdk, args.heap) if args.only & {"f", "j", "k"} else None
         self.peer = None
-        if "g" in args.only:
+        self.start_dir = None
+        if args.only & {"g", "j"}:
             project_parent = os.path.dirname(os.path.abspath(args.project))
             self.peer = PythonPeer([
                 args.peer,
@@ -714,6 +953,7 @@ class Bench:
             ])
         self.hello = HelloJvm(args.jdk) if "h" in args.only else None
         self.capacity = None
+        self.retained_known = {}  # experiment id -> heap bytes it retained, as k measured it
         self.calibrations = []
         self.isolation_broken = None
 
@@ -730,7 +970,11 @@ class Bench:
     def rounds(self):
         return range(self.args.repeats)
 
-    def row(self, **kw):
+    def row(self, key=None, **kw):
+        """Adds a row; with key, its "heap" holds the peak heap of each of key's samples."""
+        if key is not None and "heap" not in kw:
+            kw["heap"] = [s["peakHeapBytes"] for s in self.results.samples.get(key, [])
+                          if s.get("peakHeapBytes") is not None]
         self.rows.append(kw)
         return kw
 
@@ -866,7 +1110,7 @@ class Bench:
         target = TARGETS["a_wall_ms"]
         cpu = [s["cpuMillis"] for s in self.results.good(key) if s.get("cpuMillis") is not None]
         notes = [f"wall ÷ {target:.0f} ms; cpu {med(cpu):.0f} ms" if cpu else "", self.isolation_notes(key)]
-        self.row(scenario=f"a overhead {n:,} x sleep 0", mode=mode, walls=walls,
+        self.row(key=key, scenario=f"a overhead {n:,} x sleep 0", mode=mode, walls=walls,
                  target=f"wall ≤ {target:.0f} ms", ratio=(med(walls) / target) if walls else None,
                  ratios=[w / target for w in walls],
                  verdict=verdict(med(walls), hi=target), errors=self.results.errors(key),
@@ -917,7 +1161,7 @@ class Bench:
                 if do_g and pk:
                     notes.append(paired_text(f"Java ÷ Python {pk}", *self.results.paired(key, ("g", pk))))
                 notes.append(self.isolation_notes(key))
-                self.row(scenario=scen, mode=mode, walls=walls, ideal=ideal_of(self.results, key),
+                self.row(key=key, scenario=scen, mode=mode, walls=walls, ideal=ideal_of(self.results, key),
                          target=f"≤ {target:.2f}", ratio=med(ratios), ratios=ratios,
                          verdict=verdict(med(ratios), hi=target), errors=self.results.errors(key),
                          notes=join_notes(notes))
@@ -934,7 +1178,7 @@ class Bench:
                     notes = [f"floor ÷ ideal {med(fwalls) / millis:.3f}" if fwalls else "",
                              f"{dropped} round(s) dropped: one side failed" if dropped else "",
                              self.isolation_notes(fkey)]
-                    self.row(scenario=f"f floor for b ({n:,} x {millis} ms)",
+                    self.row(key=fkey, scenario=f"f floor for b ({n:,} x {millis} ms)",
                              mode=f"{mode} ÷ floor({kind})" if mode else f"floor({kind})",
                              walls=fwalls, ideal=millis, target=f"lab ÷ floor ≤ {target:.2f}" if mode else "-",
                              ratio=ratio, ratios=pairs,
@@ -987,7 +1231,7 @@ class Bench:
         if do_f:
             notes.append(paired_text("÷ floor(platform)", pairs, dropped))
         notes.append(self.isolation_notes(key))
-        self.row(scenario=scen, mode=mode, walls=walls, ideal=ideal, target=f"≤ {target:.2f}",
+        self.row(key=key, scenario=scen, mode=mode, walls=walls, ideal=ideal, target=f"≤ {target:.2f}",
                  ratio=med(ratios), ratios=ratios, verdict=verdict(med(ratios), hi=target),
                  errors=self.results.errors(key), notes=join_notes(notes))
         if do_f:
@@ -996,7 +1240,7 @@ class Bench:
             fnotes = [f"floor ÷ ideal {med(fwalls) / expected_ideal:.3f}" if fwalls else "",
                       f"{dropped} round(s) dropped: one side failed" if dropped else "",
                       self.isolation_notes(fkey)]
-            self.row(scenario=f"f floor for c ({n:,} x {millis} ms, pool {pool})",
+            self.row(key=fkey, scenario=f"f floor for c ({n:,} x {millis} ms, pool {pool})",
                      mode=f"{mode} ÷ floor(platform)", walls=fwalls, ideal=expected_ideal,
                      target=f"lab ÷ floor ≤ {TARGETS['floor_ratio']:.2f}", ratio=ratio,
                      ratios=pairs, verdict=verdict(ratio, hi=TARGETS["floor_ratio"]),
@@ -1029,7 +1273,7 @@ class Bench:
         for mode in modes:
             key = ("d", mode)
             walls, ratios = self.results.walls(key), self.results.ratios(key)
-            self.row(scenario=scen, mode=mode, walls=walls, ideal=ideal_of(self.results, key),
+            self.row(key=key, scenario=scen, mode=mode, walls=walls, ideal=ideal_of(self.results, key),
                      target=f"≤ {target:.2f}", ratio=med(ratios), ratios=ratios,
                      verdict=verdict(med(ratios), hi=target), errors=self.results.errors(key),
                      notes=self.isolation_notes(key))
@@ -1096,7 +1340,7 @@ class Bench:
         seq_key = ("e", "sequential")
         seq = self.results.walls(seq_key)
         seq_ratios = self.results.ratios(seq_key)
-        self.row(scenario=scen, mode="sequential", walls=seq, ideal=ideal_of(self.results, seq_key),
+        self.row(key=seq_key, scenario=scen, mode="sequential", walls=seq, ideal=ideal_of(self.results, seq_key),
                  target="baseline", ratio=med(seq_ratios), ratios=seq_ratios, verdict="INFO",
                  errors=self.results.errors(seq_key),
                  notes=join_notes([f"{c_text}; wall ÷ ideal checks {npi:.3f} ns/iteration",
@@ -1121,7 +1365,7 @@ class Bench:
             if mode in PROCESS_MODES:
                 notes.append(process_notes([x for x in samples if ok(x)]))
             notes.append(self.isolation_notes(key))
-            self.row(scenario=scen, mode=mode + (f" ({CPU_CONCURRENCY[mode]})" if mode in CPU_CONCURRENCY else ""),
+            self.row(key=key, scenario=scen, mode=mode + (f" ({CPU_CONCURRENCY[mode]})" if mode in CPU_CONCURRENCY else ""),
                      walls=self.results.walls(key), ideal=ideal_of(self.results, key), target=target_text,
                      ratio=sp, ratios=speedups, vsSequential=sp, vsSequentialPerRound=speedups,
                      verdict=verdict(sp, lo=lo, hi=hi),
@@ -1222,7 +1466,7 @@ class Bench:
         if pids and min(pids) != n:
             notes.append(f"pids per run {pids} (expected {n}: one per task)")
         notes.append(self.isolation_notes(pkey))
-        self.row(scenario=scen, mode=f"{mode} (1) spawnMillis", median=spawn_med, walls=round_spawn,
+        self.row(key=pkey, scenario=scen, mode=f"{mode} (1) spawnMillis", median=spawn_med, walls=round_spawn,
                  target=f"spawn ≤ {target:g} × Hello", ratio=ratio, ratios=pairs,
                  verdict=verdict(ratio, hi=target), errors=self.results.errors(pkey), notes=join_notes(notes))
 
@@ -1257,7 +1501,7 @@ class Bench:
         if procs:
             notes.append(f"processesUsed {procs}")
         notes.append(self.isolation_notes(key))
-        self.row(scenario=scen, mode=f"{mode} (1) task durationMillis", median=m, walls=per_round,
+        self.row(key=key, scenario=scen, mode=f"{mode} (1) task durationMillis", median=m, walls=per_round,
                  target=f"median ≤ {target:g} ms", ratio=(m / target) if m is not None else None,
                  ratios=[x / target for x in per_round], verdict=verdict(m, hi=target),
                  errors=self.results.errors(key), notes=join_notes(notes))
@@ -1268,6 +1512,467 @@ class Bench:
             wnotes.append(f"(wall − spawn) ÷ tasks {fmt_ms((med(walls) - med(spawns)) / n)} ms")
         self.row(scenario=scen, mode=f"{mode} (1) wall ÷ tasks", walls=per_task, target="info", verdict="INFO",
                  notes="; ".join(x for x in wnotes if x))
+
+    # -- j, k: 100,000 and 1,000,000 waits with their floors (and, for j, Python asyncio)
+    def scenario_scale(self, letter):
+        """j (100,000 x 1 s) or k (1,000,000 x 1 s): every wait mode, its bare-JDK floor and
+        (j) Python asyncio, in the same rounds in a rotated order; k also measures the
+        heap a finished run still holds per task (retained_sample)."""
+        n, millis = self.size[f"{letter}_tasks"], self.size[f"{letter}_millis"]
+        modes = [m for m in WAIT_MODES if self.offers(m)]
+        floor_kinds = sorted({FLOOR_FOR_MODE[m] for m in modes if m in FLOOR_FOR_MODE})
+        peers = ["asyncio"] if letter == "j" else []
+        retained = letter == "k"
+        scen = f"{letter} {n:,} x sleep {millis} ms"
+        log(f"\n[{letter}] {n:,} tasks x sleep {millis} ms: lab {modes}, floor {floor_kinds} "
+            f"(-Xmx{self.floor.heap}), python {peers}")
+        warm = self.size.get(f"{letter}_warmup_tasks", 0)
+        if warm and not self.args.no_warmup:
+            log(f"  warm-up (untimed): {warm:,} tasks x sleep {millis} ms per mode")
+            for mode in modes:
+                try:
+                    self.lab.experiment(experiment_spec(mode, sleep_wl(millis), warm, label=f"bench {letter} warm-up"))
+                except (LabError, OSError) as e:
+                    log(f"  warm-up {mode}: {e}")
+
+        def lab(mode):
+            spec = experiment_spec(mode, sleep_wl(millis), n, label=f"bench {letter}")
+            if retained:
+                return lambda: self.retained_sample(mode, spec)
+            return lambda: lab_sample(self.lab, mode, spec)
+
+        def floor(kind):
+            return lambda: timed_sample(f"floor {kind}", lambda: self.floor.run(kind, n, millis), ideal=millis)
+
+        def python(peer):
+            return lambda: timed_sample(f"python {peer}", lambda: self.peer.asyncio_ms(n, millis), ideal=millis)
+
+        items = ([((letter, m), m, lab(m)) for m in modes]
+                 + [((letter, f"floor {k}"), f"floor {k}", floor(k)) for k in floor_kinds]
+                 + [((letter, f"python {p}"), f"python {p}", python(p)) for p in peers])
+        for r in self.rounds():
+            order = rotated(items, r)
+            log(f"  round {r + 1}/{self.args.repeats}: {', '.join(label for _, label, _ in order)}")
+            for position, (key, label, fn) in enumerate(order):
+                self.take(key, r, position, label, fn)
+
+        floor_target = TARGETS[f"{letter}_floor_ratio"]
+        for mode in modes:
+            key = (letter, mode)
+            fk = FLOOR_FOR_MODE.get(mode)
+            fkey = (letter, f"floor {fk}")
+            walls, ratios = self.results.walls(key), self.results.ratios(key)
+            pairs, dropped = self.results.paired(key, fkey)
+            floor_text = paired_text(f"÷ floor({fk})", pairs, dropped)
+            if letter == "j":
+                target = TARGETS["j_ratio"]
+                notes = [floor_text]
+                for p in peers:
+                    if PEER_FOR_MODE.get(mode) == p:
+                        notes.append(paired_text(f"Java ÷ Python {p}", *self.results.paired(key, (letter, f"python {p}"))))
+                notes.append(self.isolation_notes(key))
+                self.row(key=key, scenario=scen, mode=mode, walls=walls, ideal=ideal_of(self.results, key),
+                         target=f"≤ {target:.2f}", ratio=med(ratios), ratios=ratios,
+                         verdict=verdict(med(ratios), hi=target), errors=self.results.errors(key),
+                         notes=join_notes(notes))
+            else:
+                # the lab's walls and peak heap; the verdict is on the peak heap
+                limit = TARGETS["k_peak_heap_bytes"]
+                peaks = [s["peakHeapBytes"] for s in self.results.good(key) if s.get("peakHeapBytes") is not None]
+                hratio = med(peaks) / limit if peaks else None
+                notes = [f"wall ÷ ideal {med(ratios):.3f}" + (f" ({min(ratios):.3f}–{max(ratios):.3f})"
+                                                               if len(ratios) > 1 else "") if ratios else "",
+                         floor_text, heap_notes(self.results.good(key)), self.isolation_notes(key)]
+                self.row(key=key, scenario=scen, mode=f"{mode}: peak heap", walls=walls,
+                         ideal=ideal_of(self.results, key),
+                         target=f"peak heap ≤ {limit / 2**20:,.0f} MiB", ratio=hratio,
+                         ratios=[p / limit for p in peaks], verdict=verdict(hratio, hi=1.0),
+                         errors=self.results.errors(key), notes=join_notes(notes))
+            fwalls = self.results.walls(fkey)
+            lab_walls = self.results.by_round(key)
+            fnotes = [f"floor ÷ ideal {med(fwalls) / millis:.3f}" if fwalls else "",
+                      f"lab wall {fmt_ms(med(list(lab_walls.values())))} ms" if lab_walls else "",
+                      f"{dropped} round(s) dropped: one side failed" if dropped else "",
+                      "ms and heap columns: the floor program's", self.isolation_notes(fkey)]
+            self.row(key=fkey, scenario=f"{scen} ÷ floor", mode=f"{mode} ÷ floor({fk})", walls=fwalls, ideal=millis,
+                     target=f"lab ÷ floor ≤ {floor_target:.2f}", ratio=med(pairs), ratios=pairs,
+                     verdict=verdict(med(pairs), hi=floor_target), errors=self.results.errors(fkey),
+                     notes=join_notes(fnotes))
+            if retained:
+                self.retained_row(scen, mode, key, n)
+        self.skip_rows(scen, WAIT_MODES)
+        for p in peers:
+            gkey = (letter, f"python {p}")
+            pwalls = self.results.walls(gkey)
+            notes = [paired_text(f"Java {m} ÷ Python", *self.results.paired((letter, m), gkey))
+                     for m in modes if PEER_FOR_MODE.get(m) == p]
+            notes.append(self.isolation_notes(gkey))
+            pratios = [w / millis for w in pwalls]
+            self.row(scenario=f"{letter} Python {platform.python_version()} ({n:,} x {millis} ms)",
+                     mode="asyncio.gather(asyncio.sleep)", walls=pwalls, ideal=millis, target="info",
+                     ratio=med(pratios), ratios=pratios, verdict="INFO", errors=self.results.errors(gkey),
+                     notes=join_notes(notes))
+
+    def heap_after_gc(self):
+        """The service's heap in use right after a full GC (jcmd PID GC.run), and how many
+        experiments it holds; {"error": ...} when that can't be measured (e.g. the service
+        runs on another host, or as another user)."""
+        pid = self.machine.get("pid")
+        if not pid:
+            return {"error": "GET /machine has no pid"}
+        jcmd = os.path.join(self.args.jdk, "bin", "jcmd")
+        try:
+            r = subprocess.run([jcmd, str(pid), "GC.run"], capture_output=True, text=True, timeout=120)
+            if r.returncode != 0:
+                raise LabError(f"{jcmd} {pid} GC.run exited {r.returncode}: {(r.stderr or r.stdout).strip()[-200:]}")
+            return {"heap": self.lab.heap_used(), "runs": self.lab.retained_runs()}
+        except (LabError, OSError, ValueError, subprocess.TimeoutExpired) as e:
+            return {"error": f"{type(e).__name__}: {e}"}
+
+    def retained_sample(self, label, spec):
+        """lab_sample, plus the heap the finished run still holds per task: heap in use after
+        a full GC right after the run minus the same right before it, ÷ tasks. When the service
+        evicted older experiments to make room (its retention limits), the heap those held is
+        added back for the ones this bench measured the same way; the sample counts only when
+        the evicted experiments it did not measure held at most 1 % as many tasks (their heap
+        would otherwise hide part of the new run's)."""
+        before = self.heap_after_gc()
+        sample = lab_sample(self.lab, label, spec)
+        if not ok(sample):
+            return sample
+        after = self.heap_after_gc()
+        problem = before.get("error") or after.get("error")
+        if problem:
+            sample["retainedError"] = problem
+            log(f"    {label}: retained heap not measured ({problem})")
+            return sample
+        sample["heapAfterGcBefore"], sample["heapAfterGcAfter"] = before["heap"], after["heap"]
+        evicted = {k: v for k, v in before["runs"].items() if k not in after["runs"]}
+        known = {k: self.retained_known[k] for k in evicted if k in self.retained_known}
+        unknown_tasks = sum(v for k, v in evicted.items() if k not in known)
+        sample["evictedRuns"], sample["evictedTasks"] = len(evicted), sum(evicted.values())
+        sample["evictedMeasuredBytes"] = sum(known.values())
+        per_task = (after["heap"] - before["heap"] + sum(known.values())) / spec["tasks"]
+        if sample.get("id") not in after["runs"]:
+            sample["retainedError"] = "the service no longer holds the run"
+        elif unknown_tasks > spec["tasks"] // 100:
+            sample["retainedError"] = (f"the service evicted {len(evicted) - len(known)} older experiment(s) of "
+                                       f"{unknown_tasks:,} tasks the bench had not measured to keep it")
+        else:
+            sample["retainedBytesPerTask"] = round(per_task, 2)
+            self.retained_known[sample["id"]] = per_task * spec["tasks"]
+        log(f"    {label}: heap after GC {before['heap'] / 2**20:,.1f} → {after['heap'] / 2**20:,.1f} MiB"
+            + (f" + {sum(known.values()) / 2**20:,.1f} MiB of {len(known)} evicted measured run(s)" if known else "")
+            + f" = {per_task:.1f} B/task retained (experiments held {len(before['runs'])} → {len(after['runs'])}, "
+            f"{len(evicted)} evicted)" + (f"; NOT COUNTED: {sample['retainedError']}" if sample.get("retainedError") else ""))
+        return sample
+
+    def retained_row(self, scen, mode, key, n):
+        limit = TARGETS["k_retained_bytes_per_task"]
+        samples = self.results.good(key)
+        per_task = [s["retainedBytesPerTask"] for s in samples if s.get("retainedBytesPerTask") is not None]
+        problems = [s["retainedError"] for s in samples if s.get("retainedError")]
+        notes = ["heap in use after a full GC (jcmd GC.run) after the run − before it, ÷ tasks"]
+        if per_task:
+            notes.append(f"{med(per_task) * n / 2**20:,.1f} MiB for {n:,} tasks")
+        corrected = sum(1 for s in samples if s.get("retainedBytesPerTask") is not None
+                        and s.get("evictedMeasuredBytes"))
+        if corrected:
+            notes.append(f"{corrected} sample(s) add back the heap of older runs of this scenario the service "
+                         "evicted (as measured)")
+        if problems:
+            notes.append(f"{len(problems)} sample(s) not counted: {problems[0]}")
+        m = med(per_task)
+        self.row(scenario=scen, mode=f"{mode}: retained bytes/task", median=None, walls=[],
+                 target=f"≤ {limit} B/task", ratio=(m / limit) if m is not None else None,
+                 ratios=[x / limit for x in per_task],
+                 verdict=verdict(m, hi=limit) if m is not None else ("ERROR" if samples else "-"),
+                 notes=join_notes([f"median {m:.1f} B/task" + (f" ({min(per_task):.1f}–{max(per_task):.1f})"
+                                                              if len(per_task) > 1 else "") if m is not None else ""]
+                                  + notes))
+
+    # -- l: tiny POSTs under load (wrk)
+    def find_wrk(self):
+        """wrk's path, installing the Debian package when it is missing and we may; else None."""
+        found = shutil.which(self.args.wrk)
+        if found or self.args.no_install:
+            return found, None if found else f"{self.args.wrk} not found (--no-install)"
+        apt = shutil.which("apt-get")
+        if not apt or os.geteuid() != 0:
+            return None, f"{self.args.wrk} not found; install it (apt-get install wrk)"
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for cmd in ([apt, "install", "-y", "-q", "wrk"], [apt, "update", "-q"], [apt, "install", "-y", "-q", "wrk"]):
+            log(f"  wrk not found: {' '.join(cmd)}")
+            r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+            if r.returncode == 0 and cmd[-1] == "wrk" and shutil.which("wrk"):
+                return shutil.which("wrk"), None
+        return None, f"wrk not found and apt-get install wrk failed: {(r.stderr or r.stdout).strip()[-200:]}"
+
+    def wrk_sample(self, wrk, script, connections, seconds):
+        threads = max(1, min(connections, os.cpu_count() or 2))
+        cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s",
+               "-s", script, self.lab.url + "/experiments"]
+        log(f"    {' '.join(cmd)}")
+        try:
+            with HeapSampler(self.lab, self.lab.heap_interval) as heap:
+                r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return {"wall": None, "error": f"{type(e).__name__}: {e}"}
+        line = next((x for x in r.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+        if r.returncode != 0 or line is None:
+            return {"wall": None, "error": f"wrk exited {r.returncode}: {(r.stderr or r.stdout).strip()[-300:]}"}
+        w = json.loads(line[len("BENCH_JSON "):])
+        secs = w["durationMicros"] / 1e6
+        sample = {
+            "wall": w["p99Micros"] / 1000,  # the verdict's figure: p99 of every answer
+            "p50": w["p50Micros"] / 1000, "p90": w["p90Micros"] / 1000, "max": w["maxMicros"] / 1000,
+            "requestsPerSec": w["requests"] / secs, "acceptedPerSec": w["accepted"] / secs,
+            "rejectedPerSec": w["rejected"] / secs, "serverErrors": w["serverErrors"], "otherStatus": w["other"],
+            "socketErrors": {k: w[k] for k in ("connectErrors", "readErrors", "writeErrors", "timeouts")},
+            "wrk": w, "threads": threads, **heap.fields(),
+        }
+        log(f"    wrk: {sample['requestsPerSec']:,.0f} requests/s, accepted {sample['acceptedPerSec']:,.1f}/s, "
+            f"rejected {sample['rejectedPerSec']:,.1f}/s, 5xx {w['serverErrors']}, other {w['other']}, "
+            f"p50 {sample['p50']:.1f} ms, p99 {sample['wall']:.1f} ms, socket errors {sample['socketErrors']}")
+        return sample
+
+    def scenario_l(self):
+        secs, conns = self.size["l_seconds"], self.size["l_connections"]
+        scen = f"l tiny POSTs, wrk {conns} connections × {secs} s"
+        log(f"\n[l] tiny POSTs under load: wrk, {conns} connections, {secs} s, body {json.dumps(TINY_SPEC)}")
+        wrk, why = self.find_wrk()
+        if wrk is None:
+            self.row(scenario=scen, mode="POST /experiments", verdict="SKIP", notes=why)
+            return
+        tmp = tempfile.mkdtemp(prefix="lab-wrk-")
+        try:
+            script = os.path.join(tmp, "tiny_post.lua")
+            with open(script, "w") as f:
+                f.write(WRK_SCRIPT.replace("@BODY@", json.dumps(TINY_SPEC)))
+            key = ("l", "wrk")
+            for r in self.rounds():
+                log(f"  round {r + 1}/{self.args.repeats}")
+                self.take(key, r, 0, "wrk", lambda: self.wrk_sample(wrk, script, conns, secs))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        samples = self.results.good(key)
+        p99 = self.results.walls(key)
+        target = TARGETS["l_p99_ms"]
+        rps = [s["requestsPerSec"] for s in samples]
+        rej = [s["rejectedPerSec"] for s in samples]
+        acc = [s["acceptedPerSec"] for s in samples]
+        other = sum(s["otherStatus"] for s in samples)
+        sock = {k: sum(s["socketErrors"][k] for s in samples) for k in ("connectErrors", "readErrors",
+                                                                         "writeErrors", "timeouts")}
+        notes = ["one p99 over accepted and rejected answers alike (wrk can't split latency by status)",
+                 f"p50 {fmt_ms(med([s['p50'] for s in samples]))}, p90 {fmt_ms(med([s['p90'] for s in samples]))}, "
+                 f"max {fmt_ms(max(s['max'] for s in samples))} ms" if samples else "",
+                 f"{med(rps):,.0f} requests/s ({med(rej):,.0f}/s rejected with 429)" if samples else "",
+                 f"{other} answer(s) neither 201/202, 429 nor 5xx" if other else "",
+                 ("socket errors " + ", ".join(f"{k} {v}" for k, v in sock.items() if v)) if any(sock.values()) else "",
+                 f"wrk -t{samples[0]['threads']} shares the {os.cpu_count()} cores with the service" if samples else "",
+                 self.isolation_notes(key)]
+        self.row(key=key, scenario=scen, mode="p99 latency, all answers", walls=p99,
+                 target=f"p99 ≤ {target:g} ms", ratio=(med(p99) / target) if p99 else None,
+                 ratios=[x / target for x in p99], verdict=verdict(med(p99), hi=target),
+                 errors=self.results.errors(key), notes=join_notes(notes))
+        five = [s["serverErrors"] for s in samples]
+        self.row(scenario=scen, mode="5xx answers", median=None, target="none",
+                 ratio=None,
+                 verdict=("PASS" if sum(five) == 0 else "MISS") if samples else "ERROR",
+                 notes=f"{sum(five)} 5xx in {len(samples)} run(s)" if samples else "")
+        lo = TARGETS["l_accepted_per_s"]
+        self.row(scenario=scen, mode="accepted experiments/s (201/202)", median=None,
+                 target=f"≥ {lo}/s (5 × the ~67/s of issue 9)", ratio=(med(acc) / lo) if acc else None,
+                 ratios=[x / lo for x in acc], verdict=verdict(med(acc), lo=lo),
+                 notes=join_notes([f"{med(acc):,.1f}/s" + (f" ({min(acc):,.1f}–{max(acc):,.1f})" if len(acc) > 1 else "")
+                                   if acc else "", "ratio: accepted/s ÷ target"]))
+
+    # -- m: service time of one tiny experiment
+    def tiny_sample(self, n, warm):
+        """n sequential tiny POSTs (after warm ones) over one kept-alive connection: HTTP round
+        trip, the experiment's own summary.wallMillis, and their difference; each POST is
+        followed by a timed GET /modes (the HTTP round trip of a static answer)."""
+        parsed = urllib.parse.urlparse(self.lab.url)
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port or 80, timeout=30)
+        body = json.dumps(dict(TINY_SPEC, label="bench m")).encode()
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        services, trips, walls, gets, rejected = [], [], [], [], 0
+        try:
+            with HeapSampler(self.lab, self.lab.heap_interval) as heap:
+                i = 0
+                while i < warm + n:
+                    t0 = time.perf_counter()
+                    conn.request("POST", "/experiments?waitMillis=10000", body, headers)
+                    resp = conn.getresponse()
+                    raw = resp.read()
+                    t1 = time.perf_counter()
+                    if resp.status == 429:
+                        rejected += 1
+                        time.sleep(0.2)
+                        continue
+                    payload = json.loads(raw) if raw else {}
+                    if resp.status != 201 or payload.get("status") != "SUCCEEDED":
+                        raise LabError(f"tiny POST: HTTP {resp.status}, status {payload.get('status')}")
+                    t2 = time.perf_counter()
+                    conn.request("GET", "/modes", headers={"Accept": "application/json"})
+                    get = conn.getresponse()
+                    get.read()
+                    t3 = time.perf_counter()
+                    if i >= warm:
+                        trip, wall = (t1 - t0) * 1000, payload["summary"]["wallMillis"]
+                        trips.append(trip)
+                        walls.append(wall)
+                        services.append(trip - wall)
+                        gets.append((t3 - t2) * 1000)
+                    i += 1
+        except (OSError, LabError, ValueError, KeyError) as e:
+            if isinstance(e, OSError) and not self.lab.alive():
+                raise ServiceGone(f"the service stopped answering during m ({e})")
+            return {"wall": None, "error": f"{type(e).__name__}: {e}"}
+        finally:
+            conn.close()
+        sample = {"wall": med(services), "services": [round(x, 3) for x in services],
+                  "roundTrips": [round(x, 3) for x in trips], "experimentWalls": walls,
+                  "getModes": [round(x, 3) for x in gets], "rejected": rejected, **heap.fields()}
+        log(f"    {n} tiny experiments: round trip median {fmt_ms(med(trips))} ms, own wall median "
+            f"{fmt_ms(med(walls))} ms, service time median {fmt_ms(med(services))} ms (p90 "
+            f"{fmt_ms(pct(services, 90))}); GET /modes median {fmt_ms(med(gets))} ms")
+        return sample
+
+    def scenario_m(self):
+        n, warm = self.size["m_requests"], self.size["m_warmup"]
+        scen = f"m tiny experiment ({n} sequential POSTs)"
+        log(f"\n[m] service time of a tiny experiment: {warm} warm-up + {n} sequential POSTs "
+            f"{json.dumps(TINY_SPEC)}, one connection")
+        key = ("m", "virtual-threads")
+        for r in self.rounds():
+            log(f"  round {r + 1}/{self.args.repeats}")
+            self.take(key, r, 0, "tiny experiments", lambda: self.tiny_sample(n, warm))
+        samples = self.results.good(key)
+        services = [x for s in samples for x in s["services"]]
+        trips = [x for s in samples for x in s["roundTrips"]]
+        walls = [x for s in samples for x in s["experimentWalls"]]
+        gets = [x for s in samples for x in s["getModes"]]
+        target = TARGETS["m_service_ms"]
+        m = med(services)
+        notes = [f"HTTP round trip − summary.wallMillis, median of {len(services)} (min–max: round medians)",
+                 f"p90 {fmt_ms(pct(services, 90))}, p99 {fmt_ms(pct(services, 99))} ms" if services else "",
+                 f"round trip {fmt_ms(med(trips))} ms, own wall {fmt_ms(med(walls))} ms" if trips else "",
+                 f"GET /modes round trip {fmt_ms(med(gets))} ms (HTTP + the bench's client alone)" if gets else "",
+                 f"{sum(s['rejected'] for s in samples)} answered 429" if any(s["rejected"] for s in samples) else "",
+                 self.isolation_notes(key)]
+        self.row(key=key, scenario=scen, mode="virtual-threads: service time", median=m,
+                 walls=self.results.walls(key), target=f"≤ {target:g} ms (the client's own time included)",
+                 ratio=(m / target) if m is not None else None,
+                 ratios=[x / target for x in self.results.walls(key)], verdict=verdict(m, hi=target),
+                 errors=self.results.errors(key), notes=join_notes(notes))
+
+    # -- n: start-up time
+    def find_jar(self):
+        """The packaged jar in --project/target (built with ./mvnw -DskipTests package when
+        missing) and a note on its age; (None, why) when there is none."""
+        project = self.args.project
+
+        def jars():
+            return [j for j in glob.glob(os.path.join(project, "target", "*.jar"))
+                    if not j.endswith(("-plain.jar", "-sources.jar", "-javadoc.jar"))]
+
+        if not jars():
+            cmd = ["./mvnw", "-q", "-B", "-DskipTests", "package"]
+            log(f"  no packaged jar in {project}/target: building it ({' '.join(cmd)})")
+            t0 = time.monotonic()
+            try:
+                r = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=1800)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                return None, f"building the jar failed: {e}"
+            if r.returncode != 0 or not jars():
+                return None, f"./mvnw package exited {r.returncode}: {(r.stdout + r.stderr).strip()[-300:]}"
+            log(f"  built in {time.monotonic() - t0:.0f} s")
+        jar = max(jars(), key=os.path.getmtime)
+        sources = [os.path.getmtime(f) for f in glob.glob(os.path.join(project, "src", "main", "**", "*"),
+                                                          recursive=True) if os.path.isfile(f)]
+        stale = sources and max(sources) > os.path.getmtime(jar)
+        note = (f"{os.path.relpath(jar, project)} of "
+                f"{dt.datetime.fromtimestamp(os.path.getmtime(jar)).strftime('%Y-%m-%d %H:%M')}"
+                + (" — OLDER than src/main: rebuild it (./mvnw -DskipTests package) to measure this code"
+                   if stale else ""))
+        return jar, note
+
+    def start_sample(self, label, cmd_for_port, cwd, timeout=300):
+        """Launches a second service on a free port, times launch → /actuator/health UP, stops it."""
+        port = free_port()
+        cmd = cmd_for_port(port)
+        log_path = os.path.join(self.start_dir, f"start-{port}.log")
+        proc = None
+        try:
+            with open(log_path, "wb") as out:
+                t0 = time.perf_counter()
+                proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, start_new_session=True)
+                while not health_up(port):
+                    if proc.poll() is not None:
+                        raise LabError(f"{label} exited {proc.returncode} before UP: " + tail_of(log_path, 3))
+                    if time.perf_counter() - t0 > timeout:
+                        raise LabError(f"{label}: no /actuator/health UP after {timeout} s")
+                    time.sleep(0.02)
+                t1 = time.perf_counter()
+        except (LabError, OSError) as e:
+            log(f"    {label}: ERROR {e}")
+            return {"wall": None, "error": str(e)}
+        finally:
+            if proc is not None:
+                stop_group(proc)
+        sample = {"wall": (t1 - t0) * 1000, "port": port, "command": " ".join(cmd)}
+        started = re.search(r"Started \S+ in ([\d.]+) seconds \(process running for ([\d.]+)\)",
+                            tail_of(log_path, 400))
+        if started:
+            sample["bootStartedSeconds"] = float(started.group(1))
+            sample["processRunningSeconds"] = float(started.group(2))
+        log(f"    {label}: UP after {sample['wall']:,.0f} ms"
+            + (f" (Boot: started in {started.group(1)} s, process running for {started.group(2)} s)" if started else ""))
+        return sample
+
+    def scenario_n(self):
+        k, kmvn = self.size["n_starts"], self.size["n_mvn_starts"]
+        scen = f"n start-up to /actuator/health UP (median of {k})"
+        log(f"\n[n] start-up: {k} × java -jar{f', {kmvn} × spring-boot:run' if kmvn else ''}")
+        jar, jar_note = self.find_jar()
+        if jar is None:
+            self.row(scenario=scen, mode="java -jar", verdict="SKIP", notes=jar_note)
+            return
+        java = os.path.join(self.args.jdk, "bin", "java")
+        jar_flags = [f"-Xmx{self.args.heap}"]
+        jkey, mkey = ("n", "java -jar"), ("n", "spring-boot:run")
+        items = [(jkey, "java -jar", lambda port: [java, *jar_flags, "-jar", jar, f"--server.port={port}"])]
+        if kmvn:
+            items.append((mkey, "spring-boot:run",
+                          lambda port: spring_boot_run_command(port, self.args.heap, self.args.optimized_launch)))
+        self.start_dir = tempfile.mkdtemp(prefix="lab-start-")
+        try:
+            for i in range(k):
+                order = rotated(items if i < kmvn else items[:1], i)
+                for position, (key, label, cmd) in enumerate(order):
+                    self.take(key, i, position, label,
+                              lambda label=label, cmd=cmd: self.start_sample(label, cmd, self.args.project))
+        finally:
+            shutil.rmtree(self.start_dir, ignore_errors=True)
+        target = TARGETS["n_start_ms"]
+        walls = self.results.walls(jkey)
+        boot = [s["bootStartedSeconds"] for s in self.results.good(jkey) if s.get("bootStartedSeconds")]
+        notes = [f"{java} {' '.join(jar_flags)} -jar {jar_note} --server.port=<free port>",
+                 "launch → first /actuator/health UP (polled every 20 ms)",
+                 f"Boot's own 'Started … in' median {med(boot):.2f} s" if boot else "",
+                 self.isolation_notes(jkey)]
+        self.row(scenario=scen, mode="java -jar (packaged)", walls=walls, target=f"≤ {target:,.0f} ms",
+                 ratio=(med(walls) / target) if walls else None, ratios=[w / target for w in walls],
+                 verdict=verdict(med(walls), hi=target), errors=self.results.errors(jkey), notes=join_notes(notes))
+        if kmvn:
+            mwalls = self.results.walls(mkey)
+            self.row(scenario=f"n start-up to /actuator/health UP ({kmvn} starts)", mode="./mvnw spring-boot:run",
+                     walls=mwalls, target="info", verdict="INFO", errors=self.results.errors(mkey),
+                     notes=join_notes(["includes Maven's own start and its up-to-date checks (what --start waits for)",
+                                       self.isolation_notes(mkey)]))
 
     def run(self):
         only = self.args.only
@@ -1287,6 +1992,110 @@ class Bench:
             self.scenario_h()
         if "i" in only:
             self.scenario_i()
+        # j and k before l and m: those create thousands of experiments, which evict the
+        # retained ones (k's retained-heap figure needs the service's retention stable).
+        if "j" in only:
+            self.scenario_scale("j")
+        if "k" in only:
+            self.scenario_scale("k")
+        if "l" in only:
+            self.scenario_l()
+        if "m" in only:
+            self.scenario_m()
+        if "n" in only:
+            self.scenario_n()
+
+
+WRK_SCRIPT = """-- Tiny POSTs for the Concurrency Lab bench (l), written by bench/run.py.
+wrk.method = "POST"
+wrk.body = '@BODY@'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json"
+
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  accepted, rejected, server_errors, other = 0, 0, 0, 0
+end
+
+-- counts answers by status in each wrk thread; done() adds them up
+function response(status, headers, body)
+  if status == 201 or status == 202 then
+    accepted = accepted + 1
+  elseif status == 429 then
+    rejected = rejected + 1
+  elseif status >= 500 then
+    server_errors = server_errors + 1
+  else
+    other = other + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local a, r, s, o = 0, 0, 0, 0
+  for _, t in ipairs(threads) do
+    a = a + t:get("accepted")
+    r = r + t:get("rejected")
+    s = s + t:get("server_errors")
+    o = o + t:get("other")
+  end
+  io.write(string.format('BENCH_JSON {"requests": %d, "durationMicros": %d, "accepted": %d, "rejected": %d, '
+    .. '"serverErrors": %d, "other": %d, "connectErrors": %d, "readErrors": %d, "writeErrors": %d, '
+    .. '"statusErrors": %d, "timeouts": %d, "p50Micros": %d, "p90Micros": %d, "p99Micros": %d, '
+    .. '"maxMicros": %d, "meanMicros": %.1f}\\n',
+    summary.requests, summary.duration, a, r, s, o, summary.errors.connect, summary.errors.read,
+    summary.errors.write, summary.errors.status, summary.errors.timeout, latency:percentile(50),
+    latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
+end
+"""
+
+
+def free_port():
+    """A loopback port nothing listens on now (the OS's choice)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def health_up(port):
+    """Whether http://127.0.0.1:port/actuator/health answers UP now."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        conn.request("GET", "/actuator/health", headers={"Accept": "application/json"})
+        resp = conn.getresponse()
+        raw = resp.read()
+        return resp.status == 200 and json.loads(raw).get("status") == "UP"
+    except (OSError, ValueError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+
+
+def tail_of(path, lines):
+    try:
+        with open(path, "rb") as f:
+            return b"\n".join(f.read().splitlines()[-lines:]).decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def heap_notes(samples):
+    """k's notes on the service's peak heap: range, reads per run, read errors."""
+    peaks = [s["peakHeapBytes"] for s in samples if s.get("peakHeapBytes") is not None]
+    if not peaks:
+        return "no heap reading (GET /actuator/metrics/jvm.memory.used failed)"
+    reads = [s.get("heapSamples") or 0 for s in samples]
+    text = (f"peak heap {med(peaks) / 2**20:,.0f} MiB" + (f" ({min(peaks) / 2**20:,.0f}–{max(peaks) / 2**20:,.0f})"
+                                                          if len(peaks) > 1 else "")
+            + f", {min(reads)}–{max(reads)} reads per run")
+    errors = [s for s in samples if s.get("heapErrors")]
+    if errors:
+        text += f"; {len(errors)} run(s) with failed heap reads: {errors[0].get('heapError')}"
+    return text
 
 
 def process_notes(samples):
@@ -1351,13 +2160,22 @@ def fmt_ms(v):
     return f"{v:.2f}" if v >= 1 else f"{v:.3f}"  # sub-millisecond round trips (i)
 
 
+def fmt_heap(peaks):
+    """Peak heap column: the median of the samples' peaks in MiB, and their max when they differ."""
+    if not peaks:
+        return "-"
+    m, hi = med(peaks) / 2**20, max(peaks) / 2**20
+    return f"{m:,.0f}" + (f" (max {hi:,.0f})" if len(peaks) > 1 and round(hi) != round(m) else "")
+
+
 def fmt_ratio(v):
     return "-" if v is None else f"{v:.3f}"
 
 
 def table(rows):
-    out = ["| scenario | mode | median ms | min–max ms | ideal / target | ratio (min–max) | verdict | notes |",
-           "|---|---|---:|---:|---|---:|---|---|"]
+    out = ["| scenario | mode | median ms | min–max ms | peak heap MiB | ideal / target | ratio (min–max) | verdict "
+           "| notes |",
+           "|---|---|---:|---:|---:|---|---:|---|---|"]
     for r in rows:
         walls = r.get("walls") or []
         ratios = r.get("ratios") or []
@@ -1372,7 +2190,8 @@ def table(rows):
         if r.get("errors"):
             notes = (notes + "; " if notes else "") + f"{len(r['errors'])} error(s): {r['errors'][0]}"
         middle = r["median"] if r.get("median") is not None else med(walls)
-        out.append(f"| {r['scenario']} | {r['mode']} | {fmt_ms(middle)} | {rng} | {ideal_target or '-'} | "
+        out.append(f"| {r['scenario']} | {r['mode']} | {fmt_ms(middle)} | {rng} | {fmt_heap(r.get('heap'))} | "
+                   f"{ideal_target or '-'} | "
                    f"{rr} | {r.get('verdict', '-')} | {notes.replace('|', '/')} |")
     return "\n".join(out)
 
@@ -1387,7 +2206,12 @@ def machine_lines(machine, bench, args, floor_version):
         f"- cores: {machine.get('cores')} (python sees nproc {os.cpu_count()}, "
         f"affinity {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'})",
         f"- JDK: {jdk.get('version')} {jdk.get('vendor')} {jdk.get('vm')}; max heap "
-        f"{(mem.get('maxHeap') or 0) / 2**30:.2f} GiB",
+        f"{(mem.get('maxHeap') or 0) / 2**30:.2f} GiB"
+        + (f" (-Xmx{args.heap} given by the bench)" if args.start else " (as the running service was started)")
+        + f"; pid {machine.get('pid')}",
+        f"- heap: floor program and n's start-ups -Xmx{args.heap}; peak heap column: the service's heap in use "
+        + (f"while a sample runs, read every {args.heap_interval:g} s from {bench.lab.perf_note if bench else '?'} "
+           "(floor rows: the floor JVM's own, every 0.05 s)" if args.heap_interval > 0 else "not read (--heap-interval 0)"),
         f"- OS: {os_.get('name')} {os_.get('version')} {os_.get('arch')}",
         f"- capacity C: {cap.get('parallelCapacity', float('nan')):.3f} "
         f"(threads {cap.get('threads')}, t1 {cap.get('singleThreadMillis')} ms, tN {cap.get('allThreadsMillis')} ms, "
@@ -1444,6 +2268,12 @@ round (both: run start to the last task's end); g: Python wall ÷ ideal, and in 
 (below 1 = Java faster); h: the ms columns are per-task spawnMillis / Hello start times (median over all
 of them, min–max of the round medians), ratio = round's spawn median ÷ round's bare Hello median, to be
 ≤ 1.3; i: the ms columns are task durationMillis (same), ratio = median ÷ 0.5 ms.
+j: wall ÷ ideal ≤ 1.50, and per round lab ÷ floor ≤ 1.10 (the ÷ floor rows' ms and heap columns are the
+floor's); k: per round lab ÷ floor ≤ 1.20, peak heap ÷ 1 GiB, retained bytes per task ÷ 64 (heap after a
+full GC after the run − before it); l: wrk's p99 over all answers ÷ 50 ms, accepted/s ÷ 335; m: HTTP
+round trip − summary.wallMillis ÷ 1 ms; n: launch → /actuator/health UP ÷ 3,000 ms.
+peak heap MiB: the service's heap in use, largest reading while the sample ran (median of the samples,
+max in brackets); floor rows: the floor JVM's own.
 Ratios of two figures are per round, over the rounds where both sides succeeded; the ratio column is
 their median (min–max in brackets). Modes run in an order rotated every round. Verdicts are on the
 median; min–max shows the spread."""
@@ -1473,6 +2303,15 @@ def parse_args(argv):
                    help="with --start, keep spring-boot:run's optimizedLaunch (-XX:TieredStopAtLevel=1, C1 only); "
                         "by default the bench passes -Dspring-boot.run.optimizedLaunch=false")
     p.add_argument("--start-timeout", type=float, default=600, help="seconds to wait for the started service")
+    p.add_argument("--heap", default="2g",
+                   help="-Xmx of the service the bench starts (--start), of the floor program and of n's "
+                        "start-ups (default %(default)s)")
+    p.add_argument("--heap-interval", type=float, default=0.05,
+                   help="seconds between reads of the service's heap in use while a sample runs (peak heap "
+                        "column; 0 = don't read it; default %(default)s)")
+    p.add_argument("--wrk", default="wrk", help="the wrk binary for l (default %(default)s)")
+    p.add_argument("--no-install", action="store_true",
+                   help="don't apt-get install wrk when it is missing (l is then SKIP)")
     p.add_argument("--isolation-wait", type=float, default=120,
                    help="seconds each sample waits for other experiments in the service to end before it is "
                         "marked not isolated and skipped (default %(default)s)")
@@ -1480,7 +2319,7 @@ def parse_args(argv):
     args.only = {c for c in args.only.replace(",", "").strip().lower()}
     bad = args.only - set(ALL_SCENARIOS)
     if bad:
-        p.error(f"unknown scenario(s) {','.join(sorted(bad))}; choose from a–i")
+        p.error(f"unknown scenario(s) {','.join(sorted(bad))}; choose from a–n")
     if args.repeats is None:
         args.repeats = 1 if args.quick else 3
     if args.repeats < 1:
@@ -1495,6 +2334,7 @@ def main(argv=None):
     args = parse_args(argv)
     started = dt.datetime.now(dt.timezone.utc)
     lab = Lab(args.url)
+    lab.heap_interval = args.heap_interval
     service = None
     bench = None
     machine = {}
@@ -1516,14 +2356,15 @@ def main(argv=None):
                 raise SystemExit(f"something already answers at {args.url}; choose another port for --start")
             service = Service(args.project, args.port,
                               os.path.join(RESULTS_DIR, f"service-{started.strftime('%Y%m%dT%H%M%SZ')}.log"),
-                              optimized_launch=args.optimized_launch)
+                              optimized_launch=args.optimized_launch, heap=args.heap)
             service.start()
             lab.service = service
             machine = wait_ready(lab, service, args.start_timeout)
         else:
             machine = wait_ready(lab, None, 30)
+        lab.open_perf(machine.get("pid"))
         bench = Bench(args, lab, machine)
-        print("\n".join(machine_lines(machine, None, args, None)), flush=True)
+        print("\n".join(machine_lines(machine, bench, args, None)), flush=True)
         bench.run()
     except KeyboardInterrupt as e:
         interrupted = True

@@ -1,3 +1,5 @@
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,14 +25,21 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code platform}: a fixed pool of POOL platform threads (default 200), each task
  * Thread.sleep(MILLIS).</li>
  * </ul>
- * Untimed warm-up rounds (default 1, with waits of at most 10 ms) come first. Each timed
- * round prints one JSON line: {"kind", "tasks", "millis", "round", "wallMillis", "returnMillis"}.
+ * Untimed warm-up rounds (default 1, with at most 100,000 tasks and waits of at most 10 ms:
+ * enough for the JIT, without paying a million-task run twice) come first. Each timed round
+ * prints one JSON line: {"kind", "tasks", "millis", "round", "wallMillis", "returnMillis",
+ * "peakHeapBytes", "heapSamples"}.
  * <p>
  * {@code wallMillis} is defined as the lab's {@code summary.wallMillis}: from the start of
  * the run (just before the executor is created and the first task submitted) to the end of
  * the last task (the moment its wait returned, read by the thread that ran it). Shutting
  * the executor down afterwards is not part of it; {@code returnMillis} (until the run has
  * also closed its executor and returned) is printed for information.
+ * <p>
+ * {@code peakHeapBytes} is the largest heap in use seen during the timed round, sampled every
+ * 50 ms by a daemon thread (and once at the end), as the bench samples the service's heap
+ * in use (its hsperfdata counters, which follow {@code jvm.memory.used} area heap): both
+ * peaks are the largest of reads of the same heap pools every 50 ms.
  */
 public class Floor {
 
@@ -45,23 +54,89 @@ public class Floor {
 		int repeats = (args.length > 3) ? Integer.parseInt(args[3]) : 1;
 		int warmups = (args.length > 4) ? Integer.parseInt(args[4]) : 1;
 		int pool = (args.length > 5) ? Integer.parseInt(args[5]) : 200;
+		int warmupTasks = Math.min(tasks, 100_000);
 		for (int i = 0; i < warmups; i++) {
-			run(kind, tasks, Math.min(millis, 10), pool, new long[tasks]);
+			run(kind, warmupTasks, Math.min(millis, 10), pool, new long[warmupTasks]);
 		}
 		for (int round = 0; round < repeats; round++) {
 			long[] ends = new long[tasks];
+			HeapPeak heap = HeapPeak.start();
 			long t0 = System.nanoTime();
 			run(kind, tasks, millis, pool, ends);
 			long returned = System.nanoTime();
+			heap.stop();
 			long last = t0;
 			for (long end : ends) {
 				last = Math.max(last, end);
 			}
 			System.out.printf(java.util.Locale.ROOT,
-					"{\"kind\": \"%s\", \"tasks\": %d, \"millis\": %d, \"round\": %d, \"wallMillis\": %.3f, \"returnMillis\": %.3f}%n",
-					kind, tasks, millis, round, (last - t0) / 1e6, (returned - t0) / 1e6);
+					"{\"kind\": \"%s\", \"tasks\": %d, \"millis\": %d, \"round\": %d, \"wallMillis\": %.3f, \"returnMillis\": %.3f, \"peakHeapBytes\": %d, \"heapSamples\": %d}%n",
+					kind, tasks, millis, round, (last - t0) / 1e6, (returned - t0) / 1e6, heap.peak(),
+					heap.samples());
 			System.out.flush();
 		}
+	}
+
+	/**
+	 * The largest heap in use during a round: a daemon thread reads it every 50 ms until
+	 * stopped, then one last read. Only the sampler thread writes {@code peak} and
+	 * {@code samples}; {@link #stop()} joins it, which makes both visible to the caller.
+	 */
+	static final class HeapPeak {
+
+		private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+		private final Thread thread;
+
+		private volatile boolean running = true;
+
+		private long peak;
+
+		private int samples;
+
+		private HeapPeak() {
+			this.thread = new Thread(this::sample, "heap-peak");
+			this.thread.setDaemon(true);
+		}
+
+		static HeapPeak start() {
+			HeapPeak heap = new HeapPeak();
+			heap.thread.start();
+			return heap;
+		}
+
+		private void sample() {
+			while (this.running) {
+				read();
+				try {
+					Thread.sleep(50);
+				}
+				catch (InterruptedException ex) {
+					break;
+				}
+			}
+			read();
+		}
+
+		private void read() {
+			this.peak = Math.max(this.peak, this.memory.getHeapMemoryUsage().getUsed());
+			this.samples++;
+		}
+
+		void stop() throws InterruptedException {
+			this.running = false;
+			this.thread.interrupt();
+			this.thread.join();
+		}
+
+		long peak() {
+			return this.peak;
+		}
+
+		int samples() {
+			return this.samples;
+		}
+
 	}
 
 	/**
