@@ -61,9 +61,12 @@ class CancellationDuringComputationTest {
 
 		assertThat(conductor.isAlive()).as(runner.id() + " returned after the cancel").isFalse();
 		assertThat(outcome.get()).as(runner.id()).isInstanceOf(InterruptedException.class);
-		// Before the owner's finish: each task was stopped or never started.
+		// Before the owner's finish: no task ran to an end, and the stop ended some.
+		// (A task whose last signal the mode dropped when it stopped, as Reactor does
+		// once its subscription is disposed, is still RUNNING here: the owner's finish
+		// below cancels it.)
 		assertThat(states(execution)).as(runner.id())
-			.allMatch((state) -> state == TaskState.CANCELLED || state == TaskState.PENDING)
+			.noneMatch((state) -> state == TaskState.SUCCEEDED || state == TaskState.FAILED)
 			.contains(TaskState.CANCELLED);
 		execution.finish();
 		assertThat(states(execution)).as(runner.id()).containsOnly(TaskState.CANCELLED);

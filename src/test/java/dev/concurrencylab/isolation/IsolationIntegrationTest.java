@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -36,11 +37,19 @@ class IsolationIntegrationTest {
 		return (long) (duration.toNanos() / nanosPerIteration);
 	}
 
+	@Autowired
+	private AdmissionGate gate;
+
+	/**
+	 * Precondition of every test here: the start-up runs (the capacity calibration and
+	 * the worker image, both exclusive) are done, and nothing else is queued or running.
+	 */
 	@BeforeEach
-	void waitForTheStartUpCalibration() {
+	void waitForTheStartUpRuns() {
 		this.http = new LabHttp(this.port);
 		await().atMost(Duration.ofMinutes(1))
 			.until(() -> this.http.get("/machine").json().get("calibration").asString().equals("MEASURED"));
+		await().atMost(Duration.ofMinutes(1)).until(() -> this.gate.active() == 0 && this.gate.waiting() == 0);
 	}
 
 	@Test
