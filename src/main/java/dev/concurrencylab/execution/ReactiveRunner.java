@@ -35,6 +35,9 @@ class ReactiveRunner implements ModeRunner {
 	/** Most inner publishers of one flatMap. */
 	static final int FLAT_LIMIT = 1024;
 
+	/** Inner publishers of each flatMap of the tree used when every task is in flight. */
+	static final int FAN_OUT = 128;
+
 	@Override
 	public String id() {
 		return "reactive";
@@ -106,6 +109,9 @@ class ReactiveRunner implements ModeRunner {
 		if (concurrency <= FLAT_LIMIT) {
 			return Flux.range(0, tasks).flatMap((task) -> task(execution, task, timer, cpu), concurrency, 1);
 		}
+		if (concurrency >= tasks) {
+			return tree(execution, 0, tasks, timer, cpu);
+		}
 		int group = groupSize(concurrency, tasks);
 		int groups = (tasks + group - 1) / group;
 		// When every task may be in flight, all groups are; else as many whole groups as
@@ -114,6 +120,23 @@ class ReactiveRunner implements ModeRunner {
 		return Flux.range(0, groups)
 			.flatMap((g) -> Flux.range(g * group, Math.min(group, tasks - g * group))
 				.flatMap((task) -> task(execution, task, timer, cpu), group, 1), groupsInFlight, 1);
+	}
+
+	/**
+	 * Tasks {@code [from, from + count)} all in flight, merged in a tree of flatMaps of
+	 * at most {@link #FAN_OUT} inner publishers each, so a completion costs a few small
+	 * merges rather than one over thousands (a million waits in two levels of 1,000 took
+	 * 5.9 s).
+	 */
+	private Flux<Void> tree(Execution execution, int from, int count, Scheduler timer, Scheduler cpu) {
+		if (count <= FAN_OUT) {
+			return Flux.range(from, count).flatMap((task) -> task(execution, task, timer, cpu), count, 1);
+		}
+		int size = (count + FAN_OUT - 1) / FAN_OUT;
+		int children = (count + size - 1) / size;
+		return Flux.range(0, children)
+			.flatMap((child) -> tree(execution, from + child * size, Math.min(size, count - child * size), timer, cpu),
+					children, 1);
 	}
 
 	/**

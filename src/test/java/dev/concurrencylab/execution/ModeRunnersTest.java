@@ -135,6 +135,17 @@ class ModeRunnersTest {
 	}
 
 	@Test
+	void reactiveShouldMergeManyTasksInATreeWithEveryOneInFlight() throws Exception {
+		// 20,000 tasks: three levels of at most FAN_OUT inner publishers.
+		Execution execution = run(new ReactiveRunner(), new SleepWorkload(1_000, 1), 20_000, 20_000);
+
+		assertThat(execution.progress().completed()).isEqualTo(20_000);
+		assertThat(execution.progress().peakInFlight()).isEqualTo(20_000);
+		assertThat(IntStream.range(0, 20_000).mapToObj(execution.log()::state)).containsOnly(TaskState.SUCCEEDED);
+		assertNoThreadLeft();
+	}
+
+	@Test
 	void reactiveGroupsShouldFillTheCapExactlyWhereTheyCan() {
 		assertThat(ReactiveRunner.groupSize(100_000, 100_000)).isEqualTo(317);
 		// 400 groups of 250 in flight: the cap of 100,000 exactly.
