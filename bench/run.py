@@ -32,7 +32,8 @@ Scenarios (letters for --only):
   j  100,000 tasks x sleep 1 s, WAIT_MODES, with their floors and
      Python asyncio in the same rounds              wall/ideal <= 1.50; lab/floor <= 1.10
   k  1,000,000 tasks x sleep 1 s, WAIT_MODES, with their floors       lab/floor <= 1.20;
-     peak heap <= 1 GiB; heap retained per task after the run (GC'd) <= 64 bytes
+     the run's own peak heap (peak - heap in use after a GC before it) <= 1 GiB;
+     heap retained per task after the run (GC'd) <= 64 bytes
   l  tiny POSTs (10 x sleep 0) under wrk, 64 connections, 30 s: no 5xx, p99 <= 50 ms;
      accepted experiments/s reported
   m  service time of one tiny experiment: HTTP round trip - summary.wallMillis  <= 1 ms
@@ -1579,12 +1580,20 @@ class Bench:
             else:
                 # the lab's walls and peak heap; the verdict is on the peak heap
                 limit = TARGETS["k_peak_heap_bytes"]
-                peaks = [s["peakHeapBytes"] for s in self.results.good(key) if s.get("peakHeapBytes") is not None]
+                # The run's own peak (its peak minus the heap in use after a full GC just before
+                # it), where measured; else the service's whole peak heap.
+                peaks = [s.get("runPeakHeapBytes", s["peakHeapBytes"]) for s in self.results.good(key)
+                         if s.get("peakHeapBytes") is not None]
+                whole = [s["peakHeapBytes"] for s in self.results.good(key) if s.get("peakHeapBytes") is not None]
                 hratio = med(peaks) / limit if peaks else None
                 notes = [f"wall ÷ ideal {med(ratios):.3f}" + (f" ({min(ratios):.3f}–{max(ratios):.3f})"
                                                                if len(ratios) > 1 else "") if ratios else "",
-                         floor_text, heap_notes(self.results.good(key)), self.isolation_notes(key)]
-                self.row(key=key, scenario=scen, mode=f"{mode}: peak heap", walls=walls,
+                         floor_text,
+                         (f"the run's own peak heap {med(peaks) / 2**20:,.0f} MiB (peak − heap in use after a "
+                          f"full GC before it); the service's whole peak {med(whole) / 2**20:,.0f} MiB, with the "
+                          "finished runs it keeps" if peaks and whole and peaks != whole else ""),
+                         heap_notes(self.results.good(key)), self.isolation_notes(key)]
+                self.row(key=key, scenario=scen, mode=f"{mode}: peak heap (the run's own)", walls=walls,
                          ideal=ideal_of(self.results, key),
                          target=f"peak heap ≤ {limit / 2**20:,.0f} MiB", ratio=hratio,
                          ratios=[p / limit for p in peaks], verdict=verdict(hratio, hi=1.0),
@@ -1648,6 +1657,10 @@ class Bench:
             log(f"    {label}: retained heap not measured ({problem})")
             return sample
         sample["heapAfterGcBefore"], sample["heapAfterGcAfter"] = before["heap"], after["heap"]
+        if sample.get("peakHeapBytes") is not None:
+            # What the run itself added at its peak: the service also holds the finished runs
+            # it keeps (up to lab.retained-timings-memory), which are not this run's cost.
+            sample["runPeakHeapBytes"] = sample["peakHeapBytes"] - before["heap"]
         evicted = {k: v for k, v in before["runs"].items() if k not in after["runs"]}
         known = {k: self.retained_known[k] for k in evicted if k in self.retained_known}
         unknown_tasks = sum(v for k, v in evicted.items() if k not in known)
