@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
 
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.LabThreads;
 import dev.concurrencylab.execution.Modes;
@@ -69,6 +70,8 @@ public class ComparisonService {
 
 	private final AdmissionGate gate;
 
+	private final LabClock clock;
+
 	/** Comparisons kept: the newest {@link #RETAINED} finished, and every unfinished. */
 	private final RunRegistry<Comparison> runs = new RunRegistry<>(RETAINED, Long.MAX_VALUE, Comparison::id,
 			Comparison::sequence);
@@ -78,8 +81,9 @@ public class ComparisonService {
 	private volatile boolean stopping;
 
 	ComparisonService(ExperimentService experiments, ExperimentRequestValidator validator, LabThreads threads,
-			MachineService machine, Modes modes, LabProperties limits, AdmissionGate gate) {
+			MachineService machine, Modes modes, LabProperties limits, AdmissionGate gate, LabClock clock) {
 		this.gate = gate;
+		this.clock = clock;
 		this.experiments = experiments;
 		this.modes = modes;
 		this.machine = machine;
@@ -135,14 +139,14 @@ public class ComparisonService {
 		ExperimentStatus status = ExperimentStatus.SUCCEEDED;
 		String error = null;
 		InterferenceMeter.Reading start = null;
-		long queuedAt = System.nanoTime();
+		long queuedAt = this.clock.nanoTime();
 		try {
 			window.awaitAdmission();
 			if (this.stopping || this.experiments.stopping()) {
 				throw new ServiceStoppingException();
 			}
 			comparison.running();
-			start = InterferenceMeter.read(System.nanoTime());
+			start = InterferenceMeter.read(this.clock.nanoTime());
 			boolean computes = comparison.request().workload().iterationsPerTask() > 0;
 			if (computes) {
 				// Computation is judged against the capacity: measured in this window.
@@ -177,7 +181,7 @@ public class ComparisonService {
 		}
 		finally {
 			if (start != null) {
-				InterferenceMeter.Reading end = InterferenceMeter.read(System.nanoTime());
+				InterferenceMeter.Reading end = InterferenceMeter.read(this.clock.nanoTime());
 				comparison
 					.interference(InterferenceMeter.between(start, end, Isolation.EXCLUSIVE, start.nanos() - queuedAt,
 							window.otherRuns(), window.otherRunsBusyNanos(end.nanos()), -1, workerCpuNanos(comparison)),

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.workload.BlockingWork;
 import dev.concurrencylab.workload.DelayClient;
 import dev.concurrencylab.workload.Workload;

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.execution.Execution;
-import dev.concurrencylab.execution.LabClock;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.LabThreads;
 import dev.concurrencylab.execution.StopReason;

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.LabProperties;
 
 /**
@@ -26,12 +27,14 @@ import dev.concurrencylab.LabProperties;
  * Concurrency: the queue, the active set and every ticket's overlap list are guarded by
  * this gate's monitor; a ticket's admission is published through its latch. A run's
  * activity is only ever read outside the monitor (it may walk a million-task log). Times
- * are {@link System#nanoTime()}, the lab clock of the service.
+ * are the {@link LabClock}'s, the clock every run's activity is measured on.
  */
 @Component
 public class AdmissionGate {
 
 	private final int maxShared;
+
+	private final LabClock clock;
 
 	/** Tickets waiting for admission, oldest first; guarded by this. */
 	private final Deque<Ticket> waiting = new ArrayDeque<>();
@@ -40,13 +43,17 @@ public class AdmissionGate {
 	private final Set<Ticket> active = new LinkedHashSet<>();
 
 	@Autowired
-	AdmissionGate(LabProperties limits) {
-		this(limits.maxRunningExperiments());
+	AdmissionGate(LabProperties limits, LabClock clock) {
+		this(limits.maxRunningExperiments(), clock);
 	}
 
-	/** A gate that lets at most {@code maxShared} shared runs be active at once. */
-	public AdmissionGate(int maxShared) {
+	/**
+	 * A gate that lets at most {@code maxShared} shared runs be active at once, timing
+	 * them with {@code clock}.
+	 */
+	public AdmissionGate(int maxShared, LabClock clock) {
 		this.maxShared = Math.max(1, maxShared);
+		this.clock = clock;
 	}
 
 	/**
@@ -91,7 +98,7 @@ public class AdmissionGate {
 			ticket.overlapped.clear();
 			admitWaiting();
 		}
-		long now = System.nanoTime();
+		long now = this.clock.nanoTime();
 		for (Ticket other : stillActive) {
 			other.endedBusyNanos.addAndGet(Math.max(0, ticket.activity.busyNanos(other.admittedAtNanos, now)));
 		}
@@ -108,7 +115,7 @@ public class AdmissionGate {
 				return;
 			}
 			this.waiting.removeFirst();
-			next.admittedAtNanos = System.nanoTime();
+			next.admittedAtNanos = this.clock.nanoTime();
 			for (Ticket other : this.active) {
 				other.overlapped.add(next);
 				next.overlapped.add(other);
@@ -144,7 +151,7 @@ public class AdmissionGate {
 		 */
 		private final AtomicLong endedBusyNanos = new AtomicLong();
 
-		/** {@link System#nanoTime()} at admission; written under the gate's lock. */
+		/** The lab clock at admission; written under the gate's lock. */
 		private volatile long admittedAtNanos;
 
 		/** Set under the gate's lock when the ticket is closed. */
@@ -199,7 +206,7 @@ public class AdmissionGate {
 
 		/**
 		 * Task-nanoseconds the other runs had in flight between this run's admission and
-		 * {@code toNanos} ({@link System#nanoTime()}).
+		 * {@code toNanos} (the lab clock).
 		 */
 		public long otherRunsBusyNanos(long toNanos) {
 			List<RunActivity> running;

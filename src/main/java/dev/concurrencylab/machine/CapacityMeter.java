@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.concurrencylab.execution.LabClock;
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.workload.CpuKernel;
 
 /**

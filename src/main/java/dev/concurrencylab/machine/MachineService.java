@@ -16,7 +16,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
-import dev.concurrencylab.execution.LabClock;
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.isolation.AdmissionGate;
 import dev.concurrencylab.isolation.Isolation;

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.concurrencylab.Awaits;
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.workload.CpuWorkload;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,6 +3,8 @@ package dev.concurrencylab.execution;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.concurrencylab.LabClock;
+
 /** A clock that only moves when told to. */
 public final class ManualClock implements LabClock {
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.util.unit.DataSize;
 
 import dev.concurrencylab.Awaits;
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;

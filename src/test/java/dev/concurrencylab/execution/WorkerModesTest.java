@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.worker.FaultyWorkerMain;
 import dev.concurrencylab.worker.WorkerCommand;
 import dev.concurrencylab.worker.WorkerLauncher;

@@ -6,10 +6,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.execution.Execution;
-import dev.concurrencylab.execution.LabClock;
 import dev.concurrencylab.execution.LabThreads;
 import dev.concurrencylab.workload.SleepWorkload;
 

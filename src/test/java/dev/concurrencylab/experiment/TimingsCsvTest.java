@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import dev.concurrencylab.LabClock;
 import dev.concurrencylab.execution.Execution;
-import dev.concurrencylab.execution.LabClock;
 import dev.concurrencylab.execution.LabThreads;
 import dev.concurrencylab.workload.SleepWorkload;
 

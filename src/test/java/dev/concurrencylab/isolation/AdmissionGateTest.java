@@ -4,13 +4,15 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
+import dev.concurrencylab.LabClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 class AdmissionGateTest {
 
-	private final AdmissionGate gate = new AdmissionGate(2);
+	private final AdmissionGate gate = new AdmissionGate(2, LabClock.SYSTEM);
 
 	@Test
 	void anExclusiveRunShouldWaitUntilNothingElseIsActive() {
@@ -61,15 +63,15 @@ class AdmissionGateTest {
 		assertThat(third.isAdmitted()).isFalse();
 		assertThat(first.otherRuns()).isEqualTo(1);
 		assertThat(second.otherRuns()).isEqualTo(1);
-		assertThat(first.otherRunsBusyNanos(System.nanoTime())).isEqualTo(11);
-		assertThat(second.otherRunsBusyNanos(System.nanoTime())).isEqualTo(7);
+		assertThat(first.otherRunsBusyNanos(LabClock.SYSTEM.nanoTime())).isEqualTo(11);
+		assertThat(second.otherRunsBusyNanos(LabClock.SYSTEM.nanoTime())).isEqualTo(7);
 		first.close();
 		assertThat(first.isAdmitted()).as("a closed ticket holds no place").isFalse();
 		assertThat(third.isAdmitted()).isTrue();
 		assertThat(third.otherRuns()).isEqualTo(1);
 		// The first run ended: the second keeps what it kept busy, and counts the third.
 		assertThat(second.otherRuns()).isEqualTo(2);
-		assertThat(second.otherRunsBusyNanos(System.nanoTime())).isEqualTo(7);
+		assertThat(second.otherRunsBusyNanos(LabClock.SYSTEM.nanoTime())).isEqualTo(7);
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package dev.concurrencylab.execution;
+package dev.concurrencylab;
 
 /**
  * The clock seam: every duration the lab reports is a difference of two readings of this
