@@ -99,12 +99,12 @@ final class Experiment {
 		return this.done;
 	}
 
-	void conductedBy(Thread thread) {
+	/**
+	 * The pooled thread that conducts this experiment from now until it has finished; a
+	 * stop interrupts it only until then, never once it serves another experiment.
+	 */
+	synchronized void conductedBy(Thread thread) {
 		this.conductor = thread;
-	}
-
-	Thread conductor() {
-		return this.conductor;
 	}
 
 	/** Hands over the execution; applies a stop that was asked for before it existed. */
@@ -134,7 +134,8 @@ final class Experiment {
 			this.stopRequested = reason;
 		}
 		Thread thread = this.conductor;
-		if (thread != null) {
+		if (thread != null) { // not finished, so the thread still conducts this
+								// experiment
 			thread.interrupt();
 		}
 		return true;

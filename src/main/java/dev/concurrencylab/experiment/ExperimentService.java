@@ -8,10 +8,13 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +40,11 @@ import dev.concurrencylab.report.Summary;
 import dev.concurrencylab.workload.DelayClient;
 
 /**
- * Starts, tracks, cancels and finishes experiments. Each experiment runs on its own
- * conductor thread ({@code lab-experiment-<n>}), which owns everything the mode starts
- * and ends it before the experiment counts as finished. On shutdown it refuses new
- * experiments (503), cancels the running ones and waits for their conductors.
+ * Starts, tracks, cancels and finishes experiments. Each experiment runs on a conductor
+ * thread ({@code lab-experiment-<n>} while it conducts; pooled, so a tiny experiment
+ * creates no platform thread of its own), which owns everything the mode starts and ends
+ * it before the experiment counts as finished. On shutdown it refuses new experiments
+ * (503), cancels the running ones and waits for their conductors.
  */
 @Service
 public class ExperimentService implements SmartLifecycle {
@@ -49,6 +53,12 @@ public class ExperimentService implements SmartLifecycle {
 
 	/** Longest the summary waits for the first capacity measurement after start-up. */
 	private static final Duration CAPACITY_WAIT = Duration.ofSeconds(30);
+
+	/** Seconds a client refused for lack of a slot is told to wait. */
+	static final long RETRY_AFTER_SECONDS = 1;
+
+	/** How long an idle conductor thread is kept for the next experiment. */
+	private static final Duration CONDUCTOR_IDLE = Duration.ofSeconds(30);
 
 	/** Longest shutdown waits for running experiments to stop. */
 	private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(30);
@@ -64,6 +74,16 @@ public class ExperimentService implements SmartLifecycle {
 	private final LabThreads threads;
 
 	private final DelayClient http;
+
+	/**
+	 * Conductor threads, kept for reuse between experiments (a tiny experiment must not
+	 * pay for a new thread); idle ones end after {@link #CONDUCTOR_IDLE}, all with the
+	 * context. Named {@code experiment-conductor-<n>} while idle, never {@code lab-…}: a
+	 * thread named {@code lab-…} belongs to a run and must not outlive it.
+	 */
+	private final ThreadPoolExecutor conductors = new ThreadPoolExecutor(0, Integer.MAX_VALUE,
+			CONDUCTOR_IDLE.toSeconds(), TimeUnit.SECONDS, new SynchronousQueue<>(),
+			Thread.ofPlatform().name("experiment-conductor-", 1).factory());
 
 	/** One permit per experiment accepted (queued or running) at once. */
 	private final Semaphore slots;
@@ -112,7 +132,7 @@ public class ExperimentService implements SmartLifecycle {
 			throw new ServiceStoppingException();
 		}
 		if (!this.slots.tryAcquire()) {
-			throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), 1);
+			throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), RETRY_AFTER_SECONDS);
 		}
 		try {
 			return launch(spec, this.gate.enqueue("experiment", spec.isolation()), this.slots::release);
@@ -121,6 +141,14 @@ public class ExperimentService implements SmartLifecycle {
 			this.slots.release();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Whether every slot is taken now, so that {@link #start} would refuse: lets a full
+	 * service answer before it reads a request.
+	 */
+	boolean full() {
+		return this.slots.availablePermits() == 0;
 	}
 
 	/**
@@ -200,10 +228,7 @@ public class ExperimentService implements SmartLifecycle {
 				Instant.now());
 		try {
 			this.registry.add(experiment);
-			Thread conductor = this.threads.platformThread("lab-experiment-" + experiment.sequence(),
-					() -> conduct(experiment, ticket, release));
-			experiment.conductedBy(conductor);
-			conductor.start();
+			this.conductors.execute(() -> conductOnPooledThread(experiment, ticket, release));
 		}
 		catch (RuntimeException | Error ex) {
 			if (ticket != null) {
@@ -244,6 +269,25 @@ public class ExperimentService implements SmartLifecycle {
 			throw new ExperimentFinishedException(id, experiment.status());
 		}
 		return experiment;
+	}
+
+	/**
+	 * Conducts on a pooled thread named {@code lab-experiment-<n>} while it does; the
+	 * thread is detached from the experiment (no cancel can reach it) once the experiment
+	 * has finished, before it goes back to the pool.
+	 */
+	private void conductOnPooledThread(Experiment experiment, AdmissionGate.Ticket ticket, Runnable release) {
+		Thread thread = Thread.currentThread();
+		String poolName = thread.getName();
+		thread.setName("lab-experiment-" + experiment.sequence());
+		experiment.conductedBy(thread);
+		try {
+			conduct(experiment, ticket, release);
+		}
+		finally {
+			thread.setName(poolName);
+			Thread.interrupted();
+		}
 	}
 
 	private void conduct(Experiment experiment, AdmissionGate.Ticket ticket, Runnable release) {
@@ -467,19 +511,31 @@ public class ExperimentService implements SmartLifecycle {
 		}
 		long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
 		for (Experiment experiment : this.registry.all()) {
-			Thread conductor = experiment.conductor();
 			long left = deadline - System.nanoTime();
-			if (conductor != null && left > 0) {
-				try {
-					conductor.join(Duration.ofNanos(left));
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					break;
-				}
+			if (left <= 0) {
+				break;
+			}
+			try {
+				experiment.done().get(left, TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// A conductor that does not end in time is logged by the pool's close.
 			}
 		}
 		this.running = false;
+	}
+
+	/** Ends the conductor threads with the context. */
+	@PreDestroy
+	void closeConductors() throws InterruptedException {
+		this.conductors.shutdownNow();
+		if (!this.conductors.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+			logger.warn("Conductor threads still ran {} after the context closed", SHUTDOWN_WAIT);
+		}
 	}
 
 	@Override

@@ -29,6 +29,8 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import dev.concurrencylab.machine.CalibrationStoppedException;
+
 /**
  * Turns every error into an RFC 9457 problem detail with a sentence a person can act on,
  * and field errors into {@code errors: [{field, message, rejectedValue}]}. Never a stack
@@ -65,8 +67,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return problem(HttpStatus.TOO_MANY_REQUESTS, ex.getMessage(), headers, request);
 	}
 
-	@ExceptionHandler(ServiceStoppingException.class)
-	ResponseEntity<Object> stopping(ServiceStoppingException ex, WebRequest request) {
+	@ExceptionHandler({ ServiceStoppingException.class, CalibrationStoppedException.class })
+	ResponseEntity<Object> stopping(RuntimeException ex, WebRequest request) {
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage(), new HttpHeaders(), request);
 	}
 

@@ -1,5 +1,7 @@
 package dev.concurrencylab.machine;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -34,10 +36,10 @@ class MachineController {
 	@Operation(summary = "Measure the parallel capacity again",
 			description = "Runs the calibration (a few seconds of full CPU load) as an exclusive run: it waits until "
 					+ "no experiment or comparison is active, and nothing else starts while it measures. Answers the "
-					+ "machine with the new capacity.")
-	MachineInfo calibrate() throws InterruptedException {
-		this.machine.calibrate();
-		return this.machine.info();
+					+ "machine with the new capacity. A request made while another still waits for the machine "
+					+ "shares its measurement. **503** if the service shuts down first.")
+	CompletableFuture<MachineInfo> calibrate() {
+		return this.machine.calibrateWhenFree().thenApply((capacity) -> this.machine.info());
 	}
 
 }

@@ -4,6 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -48,7 +51,15 @@ public class MachineService {
 	/** The latest measurement, or the one under way. */
 	private volatile CompletableFuture<Capacity> capacity = new CompletableFuture<>();
 
-	private volatile Thread background;
+	/**
+	 * Runs calibrations one after another; its thread ends when idle and with the
+	 * context.
+	 */
+	private final ThreadPoolExecutor calibrations = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS,
+			new LinkedBlockingQueue<>(), Thread.ofPlatform().name("machine-calibration").daemon().factory());
+
+	/** The calibration asked for that has not been admitted yet; guarded by this. */
+	private CompletableFuture<Capacity> waiting;
 
 	private final AdmissionGate gate;
 
@@ -59,26 +70,63 @@ public class MachineService {
 
 	@EventListener(ApplicationReadyEvent.class)
 	void calibrateInBackground() {
-		this.background = Thread.ofPlatform().name("machine-calibration").daemon().start(() -> {
-			try {
-				calibrate();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		});
+		calibrateWhenFree();
 	}
 
 	/**
-	 * Measures the capacity as soon as the machine is free: the calibration passes the
-	 * admission gate as an exclusive run, so it neither disturbs nor is disturbed by an
-	 * experiment or a comparison.
+	 * Measures the capacity as soon as the machine is free, on the calibration thread:
+	 * the calibration passes the admission gate as an exclusive run, so it neither
+	 * disturbs nor is disturbed by an experiment or a comparison. A request made while an
+	 * earlier one still waits for the machine joins it (its measurement is made after
+	 * both were asked for), so a burst of requests queues one calibration, not one each.
+	 * The future fails with {@link CalibrationStoppedException} if the service shuts down
+	 * first.
 	 */
-	public Capacity calibrate() throws InterruptedException {
+	public CompletableFuture<Capacity> calibrateWhenFree() {
+		CompletableFuture<Capacity> result;
+		synchronized (this) {
+			if (this.waiting != null) {
+				return this.waiting.copy();
+			}
+			result = new CompletableFuture<>();
+			this.waiting = result;
+		}
+		try {
+			this.calibrations.execute(() -> calibrate(result));
+		}
+		catch (RejectedExecutionException ex) {
+			stopped(result);
+		}
+		return result.copy();
+	}
+
+	private void calibrate(CompletableFuture<Capacity> result) {
 		try (AdmissionGate.Ticket window = this.gate.enqueue("calibration", Isolation.EXCLUSIVE)) {
 			window.awaitAdmission();
-			return measure(window);
+			synchronized (this) {
+				this.waiting = null; // from now on a request needs a measurement of its
+										// own
+			}
+			result.complete(measure(window));
 		}
+		catch (InterruptedException ex) {
+			stopped(result);
+		}
+		catch (RuntimeException | Error ex) {
+			synchronized (this) {
+				if (this.waiting == result) {
+					this.waiting = null;
+				}
+			}
+			result.completeExceptionally(ex);
+		}
+	}
+
+	private synchronized void stopped(CompletableFuture<Capacity> result) {
+		if (this.waiting == result) {
+			this.waiting = null;
+		}
+		result.completeExceptionally(new CalibrationStoppedException());
 	}
 
 	/**
@@ -141,12 +189,22 @@ public class MachineService {
 				ProcessHandle.current().pid(), (current != null) ? "MEASURED" : "MEASURING", current);
 	}
 
+	/**
+	 * Interrupts the calibration under way or waiting for the machine, and ends the
+	 * calibration thread.
+	 */
 	@PreDestroy
 	void stop() throws InterruptedException {
-		Thread thread = this.background;
-		if (thread != null) {
-			thread.interrupt();
-			thread.join(TimeUnit.SECONDS.toMillis(5));
+		this.calibrations.shutdownNow();
+		CompletableFuture<Capacity> left;
+		synchronized (this) {
+			left = this.waiting;
+		}
+		if (left != null) {
+			stopped(left);
+		}
+		if (!this.calibrations.awaitTermination(5, TimeUnit.SECONDS)) {
+			logger.warn("The calibration thread did not end within 5 s of shutdown");
 		}
 	}
 

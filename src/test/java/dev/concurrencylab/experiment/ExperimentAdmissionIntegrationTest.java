@@ -1,5 +1,7 @@
 package dev.concurrencylab.experiment;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,13 +42,42 @@ class ExperimentAdmissionIntegrationTest {
 			LabHttp.Answer refused = http.post("/experiments?waitMillis=0", LONG_WAIT);
 
 			assertThat(refused.status()).isEqualTo(429);
-			assertThat(refused.header("Retry-After")).isNotBlank();
+			assertThat(refused.header("Retry-After")).isEqualTo("1");
+			assertThat(refused.header("Content-Type")).isEqualTo("application/problem+json");
 			assertThat(refused.json().get("detail").asString()).contains("2 experiments are running");
+			assertThat(refused.json().get("type").asString()).isEqualTo("about:blank");
+			assertThat(refused.json().get("title").asString()).isEqualTo("Too Many Requests");
+			assertThat(refused.json().get("status").asInt()).isEqualTo(429);
+			assertThat(refused.json().get("instance").asString()).isEqualTo("/experiments");
+			// A full service answers before it reads the body: not even an invalid one is
+			// parsed.
+			LabHttp.Answer invalid = http.post("/experiments", "{\"mode\":\"no-such-mode\"");
+			assertThat(invalid.status()).isEqualTo(429);
+			assertThat(invalid.body()).isEqualTo(refused.body());
 			for (String location : running) {
 				assertThat(http.delete(location).status()).isEqualTo(202);
 				assertThat(http.awaitFinished(location).get("status").asString()).isEqualTo("CANCELLED");
 			}
 			assertThat(http.post("/experiments?waitMillis=0", LONG_WAIT.replace("30000", "1")).status()).isIn(201, 202);
+		}
+	}
+
+	@Test
+	void tinyExperimentsShouldStartNoPlatformThreadOfTheirOwn() {
+		String tiny = "{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":0},\"tasks\":10}";
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		try (LabHttp http = new LabHttp(this.port)) {
+			assertThat(http.post("/experiments", tiny).status()).isEqualTo(201);
+			long before = threads.getTotalStartedThreadCount();
+			for (int i = 0; i < 20; i++) {
+				LabHttp.Answer answer = http.post("/experiments", tiny);
+				assertThat(answer.status()).isEqualTo(201);
+				assertThat(answer.json().get("summary").get("succeeded").asInt()).isEqualTo(10);
+			}
+			// Conductor threads are pooled, the tasks' threads are virtual: 20
+			// experiments
+			// in a row start at most a stray platform thread or two, not one each.
+			assertThat(threads.getTotalStartedThreadCount() - before).isLessThan(5);
 		}
 	}
 
