@@ -160,7 +160,6 @@ public final class Execution {
 		}
 		int running = this.inFlight.incrementAndGet();
 		this.peakInFlight.accumulateAndGet(running, Math::max);
-		this.observer.started(Math.max(0, this.log.startNanos(task) - this.log.queuedNanos(task)));
 		return true;
 	}
 
@@ -329,6 +328,11 @@ public final class Execution {
 
 	// ---- progress
 
+	/** Tasks running now. */
+	public int inFlight() {
+		return this.inFlight.get();
+	}
+
 	/** Counters as they are now. */
 	public Progress progress() {
 		return new Progress(this.succeeded.get() + this.failed.get(), this.failed.get(), this.cancelled.get(),
@@ -354,7 +358,6 @@ public final class Execution {
 		}
 		if (was == TaskState.RUNNING) {
 			this.inFlight.decrementAndGet();
-			this.observer.abandoned();
 		}
 		this.cancelled.incrementAndGet();
 		this.unfinished.countDown();
@@ -373,7 +376,6 @@ public final class Execution {
 
 	private void ended(int task) {
 		this.inFlight.decrementAndGet();
-		this.observer.ended(this.log.endNanos(task) - this.log.startNanos(task));
 		this.unfinished.countDown();
 	}
 

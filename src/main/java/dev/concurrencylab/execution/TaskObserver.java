@@ -3,27 +3,16 @@ package dev.concurrencylab.execution;
 import java.util.concurrent.ExecutorService;
 
 /**
- * What an experiment tells the outside while it runs (the metrics): tasks starting and
- * ending, and the executors its mode made. Called from the mode's threads;
- * implementations must be thread-safe and cheap.
+ * What an experiment tells the outside while it runs (the metrics): the executors its
+ * mode made. Tasks report nothing as they run: their timings reach the metrics from the
+ * task log once the run is over. Called from the mode's threads; implementations must be
+ * thread-safe.
  */
 public interface TaskObserver {
 
 	/** Observes nothing. */
 	TaskObserver NONE = new TaskObserver() {
 	};
-
-	/** A task started after waiting {@code queueNanos} in a queue. */
-	default void started(long queueNanos) {
-	}
-
-	/** A started task ended (with a result or an error) after {@code durationNanos}. */
-	default void ended(long durationNanos) {
-	}
-
-	/** A started task was stopped by cancellation or the deadline. */
-	default void abandoned() {
-	}
 
 	/**
 	 * The mode made an executor for a role (e.g. {@code platform}); it lives until the

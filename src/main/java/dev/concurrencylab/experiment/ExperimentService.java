@@ -320,7 +320,7 @@ public class ExperimentService implements SmartLifecycle {
 			slot = this.freeSlots.poll();
 			execution = new Execution(spec.workload(), spec.tasks(), spec.concurrency(), spec.timeoutMillis(),
 					"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http,
-					this.metrics.observe(spec.mode().id(), spec.workload().typeId(), (slot != null) ? slot : 0));
+					this.metrics.observe(spec.mode().id(), (slot != null) ? slot : 0));
 			start = InterferenceMeter.read(this.clock.nanoTime());
 		}
 		catch (RuntimeException | Error ex) {
@@ -333,7 +333,7 @@ public class ExperimentService implements SmartLifecycle {
 					"The experiment could not start (" + ex.getClass().getSimpleName() + "); no task ran.", release);
 			return;
 		}
-		this.metrics.experimentStarted();
+		this.metrics.experimentStarted(spec.mode().id(), execution);
 		if (ticket != null) {
 			ticket.activity(execution::busyNanos);
 		}
@@ -432,7 +432,7 @@ public class ExperimentService implements SmartLifecycle {
 		finally {
 			ExperimentSpec spec = experiment.spec();
 			this.metrics.experimentFinished(spec.mode().id(), spec.workload().typeId(), experiment.status().name(),
-					execution.elapsedNanos());
+					execution);
 			this.registry.finished(experiment);
 			if (slot != null) {
 				this.freeSlots.add(slot);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -22,9 +23,12 @@ import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 
 import org.springframework.stereotype.Component;
 
+import dev.concurrencylab.execution.Execution;
 import dev.concurrencylab.execution.LabThreads;
 import dev.concurrencylab.execution.ModeRunner;
 import dev.concurrencylab.execution.Modes;
+import dev.concurrencylab.execution.TaskLog;
+import dev.concurrencylab.execution.TaskState;
 import dev.concurrencylab.execution.TaskObserver;
 import dev.concurrencylab.worker.WorkerLauncher;
 
@@ -69,8 +73,11 @@ public class LabMetrics {
 
 	private final AtomicInteger active = new AtomicInteger();
 
-	/** Tasks in flight per mode, across experiments. */
-	private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+	/** Runs under way per mode, read by the tasks-in-flight gauge. */
+	private final Map<String, Set<Execution>> running = new ConcurrentHashMap<>();
+
+	/** The task timers of each mode and workload, made once. */
+	private final Map<String, TaskTimers> taskTimers = new ConcurrentHashMap<>();
 
 	LabMetrics(MeterRegistry registry, Modes modes, WorkerLauncher launcher, LabThreads threads) {
 		this.registry = registry;
@@ -78,9 +85,9 @@ public class LabMetrics {
 			.description("Experiments running now")
 			.register(registry);
 		for (ModeRunner mode : modes.all()) {
-			AtomicInteger count = new AtomicInteger();
-			this.inFlight.put(mode.id(), count);
-			Gauge.builder(TASKS_IN_FLIGHT, count, AtomicInteger::get)
+			Set<Execution> runs = ConcurrentHashMap.newKeySet();
+			this.running.put(mode.id(), runs);
+			Gauge.builder(TASKS_IN_FLIGHT, runs, LabMetrics::inFlight)
 				.description("Tasks running now")
 				.tag("mode", mode.id())
 				.register(registry);
@@ -97,14 +104,33 @@ public class LabMetrics {
 			.register(registry);
 	}
 
-	/** Counts an experiment that started. */
-	public void experimentStarted() {
-		this.active.incrementAndGet();
+	private static double inFlight(Set<Execution> runs) {
+		int sum = 0;
+		for (Execution run : runs) {
+			sum += run.inFlight();
+		}
+		return sum;
 	}
 
-	/** Counts an experiment that ended, with how it ended and how long it took. */
-	public void experimentFinished(String mode, String workload, String outcome, long wallNanos) {
+	/** Counts a run that started; its tasks in flight count until it finishes. */
+	public void experimentStarted(String mode, Execution execution) {
+		this.active.incrementAndGet();
+		this.running.computeIfAbsent(mode, (m) -> ConcurrentHashMap.newKeySet()).add(execution);
+	}
+
+	/**
+	 * Counts a run that ended, with how it ended and how long it took, and records the
+	 * queue time and duration of each of its tasks from its log. The task timers are
+	 * filled here, once the run is over, never by the tasks themselves: recording a timer
+	 * costs a few contended updates (at 1,000,000 waits they took an eighth of the timer
+	 * thread that completes them), which would pass for the model's cost.
+	 */
+	public void experimentFinished(String mode, String workload, String outcome, Execution execution) {
 		this.active.decrementAndGet();
+		Set<Execution> runs = this.running.get(mode);
+		if (runs != null) {
+			runs.remove(execution);
+		}
 		Counter.builder(EXPERIMENTS)
 			.description("Experiments finished")
 			.tags("mode", mode, "workload", workload, "outcome", outcome.toLowerCase(Locale.ROOT))
@@ -114,56 +140,53 @@ public class LabMetrics {
 			.description("Wall time of experiments")
 			.tags("mode", mode, "workload", workload)
 			.register(this.registry)
-			.record(wallNanos, TimeUnit.NANOSECONDS);
+			.record(execution.elapsedNanos(), TimeUnit.NANOSECONDS);
+		TaskTimers timers = this.taskTimers.computeIfAbsent(mode + " " + workload,
+				(key) -> new TaskTimers(mode, workload, this.registry));
+		TaskLog log = execution.log();
+		for (int task = 0; task < log.size(); task++) {
+			if (log.threadId(task) == 0) {
+				continue; // never started
+			}
+			timers.queue().record(Math.max(0, log.startNanos(task) - log.queuedNanos(task)), TimeUnit.NANOSECONDS);
+			TaskState state = log.state(task);
+			if (state == TaskState.SUCCEEDED || state == TaskState.FAILED) {
+				timers.duration().record(log.endNanos(task) - log.startNanos(task), TimeUnit.NANOSECONDS);
+			}
+		}
 	}
 
-	/** The observer of one experiment's tasks and executors. */
-	public TaskObserver observe(String mode, String workload, int slot) {
-		return new ExperimentObserver(mode, workload, slot);
+	/** The observer of one experiment's executors. */
+	public TaskObserver observe(String mode, int slot) {
+		return new ExperimentObserver(mode, slot);
+	}
+
+	/** The two task timers of one mode and workload. */
+	private record TaskTimers(Timer duration, Timer queue) {
+
+		TaskTimers(String mode, String workload, MeterRegistry registry) {
+			this(Timer.builder(TASK_DURATION)
+				.description("Task duration, start to end")
+				.tags("mode", mode, "workload", workload)
+				.serviceLevelObjectives(TASK_BUCKETS)
+				.register(registry),
+					Timer.builder(TASK_QUEUE)
+						.description("Time from submission to start")
+						.tags("mode", mode, "workload", workload)
+						.register(registry));
+		}
+
 	}
 
 	private final class ExperimentObserver implements TaskObserver {
-
-		private final Timer duration;
-
-		private final Timer queue;
-
-		private final AtomicInteger inFlight;
 
 		private final Tags executorTags;
 
 		/** Meters bound to this experiment's executors, removed when it ends. */
 		private final List<Meter> executorMeters = new CopyOnWriteArrayList<>();
 
-		ExperimentObserver(String mode, String workload, int slot) {
-			this.duration = Timer.builder(TASK_DURATION)
-				.description("Task duration, start to end")
-				.tags("mode", mode, "workload", workload)
-				.serviceLevelObjectives(TASK_BUCKETS)
-				.register(LabMetrics.this.registry);
-			this.queue = Timer.builder(TASK_QUEUE)
-				.description("Time from submission to start")
-				.tags("mode", mode, "workload", workload)
-				.register(LabMetrics.this.registry);
-			this.inFlight = LabMetrics.this.inFlight.computeIfAbsent(mode, (m) -> new AtomicInteger());
+		ExperimentObserver(String mode, int slot) {
 			this.executorTags = Tags.of("mode", mode, "slot", Integer.toString(slot));
-		}
-
-		@Override
-		public void started(long queueNanos) {
-			this.inFlight.incrementAndGet();
-			this.queue.record(queueNanos, TimeUnit.NANOSECONDS);
-		}
-
-		@Override
-		public void ended(long durationNanos) {
-			this.inFlight.decrementAndGet();
-			this.duration.record(durationNanos, TimeUnit.NANOSECONDS);
-		}
-
-		@Override
-		public void abandoned() {
-			this.inFlight.decrementAndGet();
 		}
 
 		@Override

@@ -55,6 +55,15 @@ class MetricsIntegrationTest {
 					.contains("lab_tasks_inflight{application=\"concurrency-lab\",mode=\"" + mode + "\"}");
 			}
 			assertThat(scrape).contains("outcome=\"failed\"");
+			// Each mode's 4 tasks are in its task timers by the time the POST answered
+			// (they
+			// are recorded from the task log when the run ends).
+			for (String mode : MODES) {
+				assertThat(scrape).contains("lab_task_duration_seconds_count{application=\"concurrency-lab\",mode=\""
+						+ mode + "\",workload=\"mixed\"} 4");
+				assertThat(scrape).contains("lab_task_queue_seconds_count{application=\"concurrency-lab\",mode=\""
+						+ mode + "\",workload=\"mixed\"} 4");
+			}
 			assertThat(scrape).containsPattern("lab_task_duration_seconds_bucket\\{[^}]*le=\"0.001\"");
 			assertThat(scrape).containsPattern("lab_task_duration_seconds_bucket\\{[^}]*le=\"60.0\"");
 			assertThat(scrape).contains("lab_task_queue_seconds_count{", "lab_experiment_duration_seconds_count{",
