@@ -69,7 +69,9 @@ class ExperimentController {
 	@ApiResponse(responseCode = "202", description = "Queued or still running; poll the Location")
 	@ApiResponse(responseCode = "400", description = "Invalid request; `errors` lists each field",
 			content = @Content(mediaType = "application/problem+json"))
-	@ApiResponse(responseCode = "429", description = "Too many experiments queued or running; see Retry-After",
+	@ApiResponse(responseCode = "429",
+			description = "Too many experiments queued or running; see Retry-After. A full service answers this "
+					+ "before it reads the body, so an invalid request gets 429, not 400, while it is full",
 			content = @Content(mediaType = "application/problem+json"))
 	CompletableFuture<ResponseEntity<ExperimentView>> start(@RequestBody ExperimentRequest request,
 			@Parameter(description = "How long to wait for the result, 0 = answer at once (default 30000)",

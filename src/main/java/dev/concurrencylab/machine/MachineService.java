@@ -189,6 +189,11 @@ public class MachineService {
 				ProcessHandle.current().pid(), (current != null) ? "MEASURED" : "MEASURING", current);
 	}
 
+	/** Whether the calibration thread has ended for good (after {@link #stop}). */
+	boolean calibrationThreadEnded() {
+		return this.calibrations.isTerminated();
+	}
+
 	/**
 	 * Interrupts the calibration under way or waiting for the machine, and ends the
 	 * calibration thread.

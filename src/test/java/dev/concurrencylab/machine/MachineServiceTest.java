@@ -56,7 +56,7 @@ class MachineServiceTest {
 		assertThatThrownBy(waiting::get).isInstanceOf(ExecutionException.class)
 			.hasCauseInstanceOf(CalibrationStoppedException.class);
 		assertThat(this.gate.waiting()).isZero();
-		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((t) -> t.getName().equals("machine-calibration"));
+		assertThat(this.machine.calibrationThreadEnded()).isTrue();
 		assertThatThrownBy(() -> this.machine.calibrateWhenFree().get())
 			.hasCauseInstanceOf(CalibrationStoppedException.class);
 		busy.close();
