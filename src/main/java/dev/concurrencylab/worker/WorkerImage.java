@@ -77,7 +77,7 @@ public record WorkerImage(Path jar, Path aotCache) {
 		writeJar(jar, workerClasses(classes));
 		Path cache = (Runtime.version().feature() >= 25) ? train(folder, java, jar, delayBaseUrl) : null;
 		if (cache != null) {
-			Files.writeString(folder.resolve("jdk"), Runtime.version().toString(), StandardCharsets.UTF_8);
+			Files.writeString(folder.resolve("jdk"), made(), StandardCharsets.UTF_8);
 		}
 		return new WorkerImage(jar, cache);
 	}
@@ -172,8 +172,7 @@ public record WorkerImage(Path jar, Path aotCache) {
 		command.add(java);
 		command.addAll(WorkerCommand.JVM_FLAGS);
 		command.add("-XX:AOTCacheOutput=" + cache);
-		command.add("-cp");
-		command.add(jar.toString());
+		command.addAll(WorkerCommand.imageClassPath(jar));
 		command.add(WorkerMain.class.getName());
 		command.add(delayBaseUrl);
 		Path log = folder.resolve("training.log");
@@ -209,11 +208,17 @@ public record WorkerImage(Path jar, Path aotCache) {
 		}
 	}
 
+	/**
+	 * What a cache made here now is recorded as: this JDK and the image's layout (2: the
+	 * jar on the boot class path too), so an older image in a kept folder is made anew.
+	 */
+	private static String made() {
+		return Runtime.version() + " image-layout-2";
+	}
+
 	private static boolean fitsThisJdk(Path folder) {
 		try {
-			return Files.readString(folder.resolve("jdk"), StandardCharsets.UTF_8)
-				.strip()
-				.equals(Runtime.version().toString());
+			return Files.readString(folder.resolve("jdk"), StandardCharsets.UTF_8).strip().equals(made());
 		}
 		catch (IOException | UncheckedIOException ex) {
 			return false;

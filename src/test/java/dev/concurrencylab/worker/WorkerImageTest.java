@@ -1,16 +1,26 @@
 package dev.concurrencylab.worker;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.SleepWorkload;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +37,34 @@ class WorkerImageTest {
 	@TempDir
 	Path folder;
 
+	/** A stand-in for the delay endpoint: answers {@code millis} at once. */
+	private HttpServer delay;
+
+	@BeforeEach
+	void startDelayEndpoint() throws IOException {
+		this.delay = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		this.delay.createContext("/delay", (exchange) -> {
+			byte[] body = exchange.getRequestURI()
+				.getQuery()
+				.replace("millis=", "")
+				.getBytes(StandardCharsets.US_ASCII);
+			exchange.sendResponseHeaders(200, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		});
+		this.delay.start();
+	}
+
+	@AfterEach
+	void stopDelayEndpoint() {
+		this.delay.stop(0);
+	}
+
+	private String delayUrl() {
+		return "http://127.0.0.1:" + this.delay.getAddress().getPort() + "/delay?millis=";
+	}
+
 	@Test
 	void anImageShouldHoldTheWorkersClassesAndAnAotCacheWorkersStartFrom() throws Exception {
 		WorkerImage image = WorkerImage.build(this.folder, WorkerLauncher.java(), WorkerImages.classes(), DELAY);
@@ -42,7 +80,18 @@ class WorkerImageTest {
 				.allMatch((name) -> name.startsWith("dev/concurrencylab/worker/")
 						|| name.startsWith("dev/concurrencylab/workload/") || name.startsWith("META-INF/"));
 		}
-		assertRunsTasks(WorkerCommand.of(WorkerLauncher.java(), image, DELAY));
+		WorkerCommand command = WorkerCommand.of(WorkerLauncher.java(), image, delayUrl());
+		assertRunsTasks(command);
+		// With AOTMode=on a JVM that cannot use the cache (a class path that does not
+		// match the training run's, another JDK) exits with an error instead.
+		List<String> strict = new ArrayList<>(command.arguments());
+		strict.add(1, "-XX:AOTMode=on");
+		Process worker = new ProcessBuilder(strict).redirectErrorStream(true).start();
+		worker.getOutputStream().write((WorkerProtocol.EXIT + "\n").getBytes(StandardCharsets.UTF_8));
+		worker.getOutputStream().close();
+		String output = new String(worker.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(worker.waitFor()).as(output).isZero();
+		assertThat(output).startsWith("READY");
 	}
 
 	@Test
@@ -52,7 +101,7 @@ class WorkerImageTest {
 		Files.writeString(broken, "not an AOT cache");
 
 		// The JVM says so on stderr; READY stays the first line on stdout.
-		assertRunsTasks(WorkerCommand.of(WorkerLauncher.java(), new WorkerImage(image.jar(), broken), DELAY));
+		assertRunsTasks(WorkerCommand.of(WorkerLauncher.java(), new WorkerImage(image.jar(), broken), delayUrl()));
 	}
 
 	@Test
@@ -80,21 +129,25 @@ class WorkerImageTest {
 			.withMessageContaining("the worker's classes are not at");
 	}
 
-	private static void assertRunsTasks(WorkerCommand command) throws Exception {
+	private void assertRunsTasks(WorkerCommand command) throws Exception {
 		WorkerLauncher launcher = new WorkerLauncher(1, () -> command);
 		List<WorkerProcess> ended = new CopyOnWriteArrayList<>();
 		WorkerProcess worker = launcher.launch(Thread.ofPlatform().daemon().factory(), System::nanoTime, ended::add);
 		WorkerProtocol.Reply cpu;
 		WorkerProtocol.Reply sleep;
+		WorkerProtocol.Reply http;
 		try {
 			cpu = worker.run(1, new CpuWorkload(1_000_000));
 			sleep = worker.run(2, new SleepWorkload(1, 1));
+			http = worker.run(3, new HttpWorkload(7));
 		}
 		finally {
 			worker.close();
 		}
 		assertThat(cpu.result()).isEqualTo(CpuKernel.compute(1_000_000));
 		assertThat(sleep.succeeded()).isTrue();
+		assertThat(http.succeeded()).as(http.toString()).isTrue();
+		assertThat(http.result()).isEqualTo(7);
 		assertThat(ended).containsExactly(worker);
 		assertThat(launcher.live()).isZero();
 		assertThat(ProcessHandle.of(worker.pid()).filter(ProcessHandle::isAlive)).isEmpty();
