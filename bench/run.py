@@ -180,7 +180,7 @@ TINY_SPEC = {"mode": "virtual-threads", "workload": {"type": "sleep", "millis": 
 # The JVM flags the service gives its workers (WorkerCommand.JVM_FLAGS), for the
 # information-only "Hello with the worker's flags" figure of h; the target compares
 # against a bare `java -cp DIR Hello`.
-WORKER_JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:-UsePerfData",
+WORKER_JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:-UsePerfData", "-XX:-TieredCompilation",
                     "-Xlog:disable", "-Xlog:all=warning:stderr"]
 ALL_SCENARIOS = "abcdefghijklmno"
 

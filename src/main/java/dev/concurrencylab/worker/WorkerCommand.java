@@ -23,9 +23,18 @@ import java.util.List;
  */
 public record WorkerCommand(List<String> arguments) {
 
-	/** JVM flags of every worker. */
+	/**
+	 * JVM flags of every worker, chosen for start-up: Serial GC and a small heap (one
+	 * task at a time), no {@code hsperfdata} file (none left behind by a killed worker),
+	 * the JVM's own log on stderr (READY must be stdout's first line), and C2 alone
+	 * ({@code -XX:-TieredCompilation}): a worker compiles nothing before READY, and
+	 * starting C1's compiler thread beside C2's cost ~2 ms of a ~27 ms start on 2 cores
+	 * (median of 60 starts each: 26.0 against 28.9 ms, a bare Hello 27.2 ms), while a 0.5
+	 * s computation took the same (496–513 against 497–499 ms: C2 compiles the kernel's
+	 * loop on stack within its first milliseconds either way).
+	 */
 	static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:-UsePerfData",
-			"-Xlog:disable", "-Xlog:all=warning:stderr");
+			"-XX:-TieredCompilation", "-Xlog:disable", "-Xlog:all=warning:stderr");
 
 	private static final String MAIN = "dev.concurrencylab.worker.WorkerMain";
 
