@@ -26,7 +26,8 @@ Scenarios (letters for --only):
   f  bare-JDK floor for b (and c): plain Java, same waits              lab/floor <= 1.10
   g  Python peers for b: asyncio.gather and threads                    Java/Python (info)
   h  process spawn: processes, 20 tasks x sleep 0 ms, concurrency 1:
-     per-task spawnMillis vs a bare `java -cp DIR Hello` start, same run  spawn <= 1.0 x Hello
+     per-task spawnMillis vs a bare `java -cp DIR Hello` start launched the same way
+     (ProcessBuilder in a JVM, bench/floor/HelloLauncher.java), same rounds  spawn <= 1.0 x Hello
   i  process-pool round trip: 2,000 tasks x sleep 0 ms, concurrency 1:
      median task durationMillis (all timings, paged)                    <= 0.5 ms
   j  100,000 tasks x sleep 1 s, WAIT_MODES, with their floors and
@@ -83,6 +84,7 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(BENCH_DIR)
 RESULTS_DIR = os.path.join(BENCH_DIR, "results")
 FLOOR_SOURCE = os.path.join(BENCH_DIR, "floor", "Floor.java")
+HELLO_LAUNCHER_SOURCE = os.path.join(BENCH_DIR, "floor", "HelloLauncher.java")
 DEFAULT_JDK = "/usr/lib/jvm/temurin-25-jdk-amd64"
 
 # ----------------------------------------------------------------- what to run
@@ -673,6 +675,7 @@ class HelloJvm:
             with open(os.path.join(self.dir, "Hello.java"), "w") as f:
                 f.write(HELLO_SOURCE)
             subprocess.run([self.javac, "-d", self.dir, os.path.join(self.dir, "Hello.java")], check=True)
+            subprocess.run([self.javac, "-d", self.dir, HELLO_LAUNCHER_SOURCE], check=True)
             # the same class in a jar, as the worker's classes are (an AOT cache needs a jar)
             with zipfile.ZipFile(os.path.join(self.dir, "hello.jar"), "w") as jar:
                 jar.write(os.path.join(self.dir, "Hello.class"), "Hello.class")
@@ -705,6 +708,16 @@ class HelloJvm:
         if line.strip() != b"hello":
             raise LabError(f"Hello printed {line!r}, exit code {proc.returncode}")
         return (t1 - t0) * 1000
+
+    def launched_ms(self, count):
+        """count Hello starts launched the way the service launches workers (ProcessBuilder
+        in a running JVM, bench/floor/HelloLauncher.java), launch → first stdout line, in ms."""
+        self.compile()
+        r = subprocess.run([self.java, "-cp", self.dir, "HelloLauncher", self.java, self.dir, str(count)],
+                           capture_output=True, text=True, timeout=300)
+        if r.returncode != 0:
+            raise LabError(f"HelloLauncher exited {r.returncode}: {r.stderr.strip()[-300:]}")
+        return [float(line) for line in r.stdout.split()]
 
     def cleanup(self):
         if self.dir:
@@ -1407,19 +1420,21 @@ class Bench:
         jdk_note = (f"{self.hello.java} = {hello_jdk}" + ("" if hello_jdk == service_jdk
                                                          else f" ≠ service JDK {service_jdk}"))
         log(f"  Hello JDK: {jdk_note}")
-        hkey, fkey, pkey = ("h", "hello"), ("h", "hello-worker-flags"), ("h", mode)
-
+        hkey, fkey, pkey, lkey = ("h", "hello"), ("h", "hello-worker-flags"), ("h", mode), ("h", "hello-launched")
         jarred = []
+        launched = []
 
         def hellos(count, bare, flagged):
             for _ in range(count):  # alternate, so all see the same host load
                 bare.append(self.hello.start_ms())
                 flagged.append(self.hello.start_ms(WORKER_JVM_FLAGS))
                 jarred.append(self.hello.start_ms(jar=True))
+            launched.extend(self.hello.launched_ms(count))
 
         for r in self.rounds():
             log(f"  round {r + 1}/{self.args.repeats}")
             bare, flagged, error = [], [], None
+            launched.clear()
             iso = self.await_isolation("Hello starts")
             if iso["isolated"] is not False:
                 try:
@@ -1439,7 +1454,7 @@ class Bench:
                     hellos(k - k // 2, bare, flagged)
                 except Exception as e:
                     error = f"{type(e).__name__}: {e}"
-            for key, starts in ((hkey, bare), (fkey, flagged)):
+            for key, starts in ((hkey, bare), (fkey, flagged), (lkey, list(launched))):
                 self.results.add(key, {"round": r, "position": 0, "wall": med(starts),
                                        "starts": [round(x, 3) for x in starts], "ideal": None,
                                        "isolation": iso, "isolated": iso["isolated"],
@@ -1449,6 +1464,7 @@ class Bench:
                 + (f"  (Hello ERROR {error})" if error else ""))
 
         hello_all = [x for s in self.results.good(hkey) for x in s.get("starts", [])]
+        launched_all = [x for s in self.results.good(lkey) for x in s.get("starts", [])]
         flagged_all = [x for s in self.results.good(fkey) for x in s.get("starts", [])]
         psamples = self.results.good(pkey)
         spawns_all = [x for s in psamples for x in s.get("spawns") or []]
@@ -1456,21 +1472,30 @@ class Bench:
         round_hello = self.results.walls(hkey)
         round_spawn = [s.get("spawnMedian") for s in psamples if s.get("spawnMedian") is not None]
         target = TARGETS["h_spawn_vs_hello"]
-        self.row(scenario=scen, mode="bare `java -cp DIR Hello` start", median=hello_med,
-                 walls=round_hello, target="reference", verdict="INFO",
+        self.row(scenario=scen, mode="bare `java -cp DIR Hello` start, launched as the service launches workers",
+                 median=med(launched_all), walls=self.results.walls(lkey), target="reference", verdict="INFO",
+                 errors=self.results.errors(lkey),
+                 notes=(f"median of {len(launched_all)} starts by ProcessBuilder in a running JVM "
+                        "(bench/floor/HelloLauncher.java), launch → first stdout line, as spawnMillis is measured"))
+        self.row(scenario=scen, mode="bare `java -cp DIR Hello` start, launched by the bench", median=hello_med,
+                 walls=round_hello, target="information", verdict="INFO",
                  errors=self.results.errors(hkey),
-                 notes=(f"median of {len(hello_all)} starts, launch → stdout line (min–max: round medians); "
+                 notes=(f"median of {len(hello_all)} starts by Python's subprocess (one exec fewer than the JDK's "
+                        f"launcher helper), launch → stdout line (min–max: round medians); "
                         f"{jdk_note}; with the worker's flags {fmt_ms(med(flagged_all))} ms; "
                         f"Hello in a jar (as the worker is) {fmt_ms(med(jarred))} ms"))
-        # the ratio: per round, that round's spawn median ÷ that round's Hello median
-        pairs, dropped = self.results.paired(pkey, hkey, num_field="spawnMedian")
+        # the ratio: per round, that round's spawn median ÷ that round's median of Hello
+        # launched by ProcessBuilder in a JVM, as workers are
+        pairs, dropped = self.results.paired(pkey, lkey, num_field="spawnMedian")
         ratio = med(pairs)
+        bench_pairs, _ = self.results.paired(pkey, hkey, num_field="spawnMedian")
         notes = [f"median of {len(spawns_all)} spawnMillis (min–max: round medians); ratio: per-round "
-                 f"spawn median ÷ Hello median"]
+                 f"spawn median ÷ median of Hello launched the same way (ProcessBuilder)",
+                 f"÷ Hello launched by the bench {med(bench_pairs):.3f}" if bench_pairs else ""]
         if dropped:
             notes.append(f"{dropped} round(s) dropped: one side failed")
-        if hello_med:
-            notes.append(f"Hello {fmt_ms(hello_med)} ms × {target:g} = {fmt_ms(target * hello_med)} ms")
+        if launched_all:
+            notes.append(f"Hello {fmt_ms(med(launched_all))} ms × {target:g} = {fmt_ms(target * med(launched_all))} ms")
         flag_pairs, _ = self.results.paired(pkey, fkey, num_field="spawnMedian")
         if flag_pairs:
             notes.append(f"spawn ÷ Hello with the worker's flags {med(flag_pairs):.3f}")
@@ -2024,11 +2049,12 @@ class Bench:
             self.row(scenario=scen, mode="Dockerfile layout", verdict="ERROR", notes=why)
         for label, note, cwd, command in items:
             skey, hkey, pkey = ("o", label, "spawn"), ("o", label, "hello"), ("o", label, "preset")
+            bkey = ("o", label, "hello-bench")
             for r in range(rounds):
                 log(f"  {label}, round {r + 1}/{rounds}")
                 iso = self.await_isolation(f"{label} workers")
                 if iso["isolated"] is False:
-                    for key in (skey, hkey, pkey):
+                    for key in (skey, hkey, pkey, bkey):
                         self.results.add(key, {"round": r, "position": 0, "wall": None, "ideal": None,
                                                "error": "the bench's service was busy; not measured"})
                     continue
@@ -2050,25 +2076,30 @@ class Bench:
                     # untimed: the worker image is made at start-up, and the first run waits for it
                     lab_sample(other, f"{label} warm-up", spec)
                     hellos = [self.hello.start_ms() for _ in range(k // 2)]
+                    launched = self.hello.launched_ms(k // 2)
                     sample = lab_sample(other, f"{label} processes", spec, timings=True)
                     hellos += [self.hello.start_ms() for _ in range(k - k // 2)]
+                    launched += self.hello.launched_ms(k - k // 2)
                     sample["spawnMedian"] = med(sample.get("spawns") or [])
                     sample["round"], sample["position"] = r, 0
                     self.results.add(skey, sample)
-                    self.results.add(hkey, {"round": r, "position": 0, "wall": med(hellos), "ideal": None,
+                    self.results.add(hkey, {"round": r, "position": 0, "wall": med(launched), "ideal": None,
+                                            "starts": [round(x, 3) for x in launched]})
+                    self.results.add(bkey, {"round": r, "position": 0, "wall": med(hellos), "ideal": None,
                                             "starts": [round(x, 3) for x in hellos]})
                     status, _, payload = other.call("POST", "/presets/five-processes-squaring/run?waitMillis=60000",
                                                     timeout=90)
                     summary = ((payload or {}).get("experiment") or {}).get("summary") or {}
                     wall = summary.get("wallMillis")
-                    log(f"    bare Hello median {fmt_ms(med(hellos))} ms; spawn median "
+                    log(f"    bare Hello median {fmt_ms(med(launched))} ms launched as workers are, "
+                        f"{fmt_ms(med(hellos))} ms by the bench; spawn median "
                         f"{fmt_ms(sample['spawnMedian'])} ms; five-process preset HTTP {status}, wall {fmt_ms(wall)} ms")
                     self.results.add(pkey, {"round": r, "position": 0, "wall": wall, "ideal": None,
                                             **({} if status == 201 and wall is not None
                                                else {"error": f"HTTP {status}: {payload}"})})
                 except (LabError, OSError, ValueError) as e:
                     log(f"    {label}: ERROR {e}")
-                    for key in (skey, hkey, pkey):
+                    for key in (skey, hkey, pkey, bkey):
                         self.results.add(key, {"round": r, "position": 0, "wall": None, "ideal": None,
                                                "error": str(e)})
                 finally:
@@ -2081,14 +2112,18 @@ class Bench:
             pairs, _ = self.results.paired(skey, hkey, num_field="spawnMedian")
             spawns = [x for s in self.results.good(skey) for x in s.get("spawns") or []]
             hellos = [x for s in self.results.good(hkey) for x in s.get("starts", [])]
+            bench_hellos = [x for s in self.results.good(bkey) for x in s.get("starts", [])]
+            bench_pairs, _ = self.results.paired(skey, bkey, num_field="spawnMedian")
             target = TARGETS["h_spawn_vs_hello"]
             self.row(key=skey, scenario=scen, mode=f"{label}: processes spawnMillis", median=med(spawns),
                      walls=[s["spawnMedian"] for s in self.results.good(skey) if s.get("spawnMedian") is not None],
                      target=f"spawn ≤ {target:g} × Hello", ratio=med(pairs), ratios=pairs,
                      verdict=verdict(med(pairs), hi=target), errors=self.results.errors(skey),
-                     notes=join_notes([note, f"bare Hello median {fmt_ms(med(hellos))} ms ({len(hellos)} starts, "
-                                             "launched from the bench as in h)",
-                                       "ratio: per round, spawn median ÷ Hello median"]))
+                     notes=join_notes([note, f"bare Hello median {fmt_ms(med(hellos))} ms ({len(hellos)} starts "
+                                             "launched by ProcessBuilder as workers are, as in h)",
+                                       "ratio: per round, spawn median ÷ that Hello median",
+                                       f"Hello launched by the bench {fmt_ms(med(bench_hellos))} ms, ÷ it "
+                                       f"{med(bench_pairs):.3f}" if bench_pairs else ""]))
             pwalls = self.results.walls(pkey)
             ptarget = TARGETS["o_preset_ms"]
             self.row(key=pkey, scenario=scen, mode=f"{label}: five-process preset wall", walls=pwalls,
@@ -2452,7 +2487,7 @@ capacity; process-pool ≥ 0.85 × C, processes ≥ 0.75 × C); f: lab wall ÷ b
 round (both: run start to the last task's end); g: Python wall ÷ ideal, and in the notes Java ÷ Python
 (below 1 = Java faster); h: the ms columns are per-task spawnMillis / Hello start times (median over all
 of them, min–max of the round medians), ratio = round's spawn median ÷ round's bare Hello median, to be
-≤ 1.0 (o: the same for a second service started as java -jar and in the Dockerfile's layout, and the
+≤ 1.0, Hello launched by ProcessBuilder in a JVM as workers are (o: the same for a second service started as java -jar and in the Dockerfile's layout, and the
 five-process preset's wall ÷ 1,200 ms); i: the ms columns are task durationMillis (same), ratio = median ÷ 0.5 ms.
 j: wall ÷ ideal ≤ 1.50, and per round lab ÷ floor ≤ 1.10 (the ÷ floor rows' ms and heap columns are the
 floor's); k: per round lab ÷ floor ≤ 1.20, peak heap ÷ 1 GiB, retained bytes per task ÷ 64 (heap after a
