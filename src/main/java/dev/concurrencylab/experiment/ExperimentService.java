@@ -132,6 +132,7 @@ public class ExperimentService implements SmartLifecycle {
 			throw new ServiceStoppingException();
 		}
 		if (!this.slots.tryAcquire()) {
+			this.metrics.experimentRefused();
 			throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), RETRY_AFTER_SECONDS);
 		}
 		try {

@@ -10,6 +10,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -17,6 +19,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.metrics.LabMetrics;
 
 /**
  * Answers {@code POST /experiments} with 429 before the request is read when the service
@@ -30,10 +33,13 @@ import dev.concurrencylab.LabProperties;
  * It is only a shortcut: when a slot frees between this check and the request's turn, the
  * request goes through as usual, and {@link ExperimentService#start} still makes the
  * decision that counts. A full service refuses before it looks at the body, so an invalid
- * request sent while it is full gets 429, not 400. Runs inside the HTTP observation
- * filter, so {@code http.server.requests} counts these answers too.
+ * request sent while it is full gets 429, not 400. It runs first, before every other
+ * filter (the HTTP observation's too, which cost a refusal about as much as the rest of
+ * it), so {@code http.server.requests} does not count these answers;
+ * {@code lab.experiments.refused} counts every refusal.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class FullServiceFilter extends OncePerRequestFilter {
 
 	private static final String PATH = "/experiments";
@@ -42,8 +48,11 @@ class FullServiceFilter extends OncePerRequestFilter {
 
 	private final byte[] problem;
 
-	FullServiceFilter(ExperimentService experiments, LabProperties limits, JsonMapper json) {
+	private final LabMetrics metrics;
+
+	FullServiceFilter(ExperimentService experiments, LabProperties limits, JsonMapper json, LabMetrics metrics) {
 		this.experiments = experiments;
+		this.metrics = metrics;
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", "about:blank");
 		body.put("title", HttpStatus.TOO_MANY_REQUESTS.getReasonPhrase());
@@ -67,6 +76,7 @@ class FullServiceFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
+		this.metrics.experimentRefused();
 		response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
 		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(ExperimentService.RETRY_AFTER_SECONDS));
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

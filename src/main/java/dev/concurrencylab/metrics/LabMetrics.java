@@ -50,6 +50,8 @@ public class LabMetrics {
 
 	static final String EXPERIMENTS_ACTIVE = "lab.experiments.active";
 
+	static final String EXPERIMENTS_REFUSED = "lab.experiments.refused";
+
 	static final String TASKS_IN_FLIGHT = "lab.tasks.inflight";
 
 	static final String WORKER_PROCESSES = "lab.worker.processes";
@@ -73,6 +75,8 @@ public class LabMetrics {
 
 	private final AtomicInteger active = new AtomicInteger();
 
+	private final Counter refused;
+
 	/** Runs under way per mode, read by the tasks-in-flight gauge. */
 	private final Map<String, Set<Execution>> running = new ConcurrentHashMap<>();
 
@@ -83,6 +87,9 @@ public class LabMetrics {
 		this.registry = registry;
 		Gauge.builder(EXPERIMENTS_ACTIVE, this.active, AtomicInteger::get)
 			.description("Experiments running now")
+			.register(registry);
+		this.refused = Counter.builder(EXPERIMENTS_REFUSED)
+			.description("POST /experiments answered 429: the most experiments allowed were queued or running")
 			.register(registry);
 		for (ModeRunner mode : modes.all()) {
 			Set<Execution> runs = ConcurrentHashMap.newKeySet();
@@ -110,6 +117,11 @@ public class LabMetrics {
 			sum += run.inFlight();
 		}
 		return sum;
+	}
+
+	/** Counts a POST refused with 429 because the service was full. */
+	public void experimentRefused() {
+		this.refused.increment();
 	}
 
 	/** Counts a run that started; its tasks in flight count until it finishes. */

@@ -39,6 +39,7 @@ class ExperimentAdmissionIntegrationTest {
 				assertThat(http.awaitInFlight(location).get("status").asString()).isEqualTo("RUNNING");
 			}
 
+			double refusedBefore = refusedCount(http);
 			LabHttp.Answer refused = http.post("/experiments?waitMillis=0", LONG_WAIT);
 
 			assertThat(refused.status()).isEqualTo(429);
@@ -54,12 +55,22 @@ class ExperimentAdmissionIntegrationTest {
 			LabHttp.Answer invalid = http.post("/experiments", "{\"mode\":\"no-such-mode\"");
 			assertThat(invalid.status()).isEqualTo(429);
 			assertThat(invalid.body()).isEqualTo(refused.body());
+			assertThat(refusedCount(http)).isEqualTo(refusedBefore + 2);
 			for (String location : running) {
 				assertThat(http.delete(location).status()).isEqualTo(202);
 				assertThat(http.awaitFinished(location).get("status").asString()).isEqualTo("CANCELLED");
 			}
 			assertThat(http.post("/experiments?waitMillis=0", LONG_WAIT.replace("30000", "1")).status()).isIn(201, 202);
 		}
+	}
+
+	private static double refusedCount(LabHttp http) {
+		return http.get("/actuator/metrics/lab.experiments.refused")
+			.json()
+			.get("measurements")
+			.get(0)
+			.get("value")
+			.asDouble();
 	}
 
 	@Test
