@@ -132,7 +132,7 @@ public class ExperimentService implements SmartLifecycle {
 			throw new ServiceStoppingException();
 		}
 		if (!this.slots.tryAcquire()) {
-			this.metrics.experimentRefused();
+			refused();
 			throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), RETRY_AFTER_SECONDS);
 		}
 		try {
@@ -150,6 +150,11 @@ public class ExperimentService implements SmartLifecycle {
 	 */
 	boolean full() {
 		return this.slots.availablePermits() == 0;
+	}
+
+	/** Counts a POST refused because the service was full, wherever it was answered. */
+	void refused() {
+		this.metrics.experimentRefused();
 	}
 
 	/**

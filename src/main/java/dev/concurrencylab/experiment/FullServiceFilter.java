@@ -19,7 +19,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.concurrencylab.LabProperties;
-import dev.concurrencylab.metrics.LabMetrics;
 
 /**
  * Answers {@code POST /experiments} with 429 before the request is read when the service
@@ -48,11 +47,8 @@ class FullServiceFilter extends OncePerRequestFilter {
 
 	private final byte[] problem;
 
-	private final LabMetrics metrics;
-
-	FullServiceFilter(ExperimentService experiments, LabProperties limits, JsonMapper json, LabMetrics metrics) {
+	FullServiceFilter(ExperimentService experiments, LabProperties limits, JsonMapper json) {
 		this.experiments = experiments;
-		this.metrics = metrics;
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", "about:blank");
 		body.put("title", HttpStatus.TOO_MANY_REQUESTS.getReasonPhrase());
@@ -76,7 +72,7 @@ class FullServiceFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		this.metrics.experimentRefused();
+		this.experiments.refused();
 		response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
 		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(ExperimentService.RETRY_AFTER_SECONDS));
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
