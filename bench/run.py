@@ -1964,24 +1964,14 @@ class Bench:
         log_path = os.path.join(self.start_dir, f"start-{port}.log")
         proc = None
         try:
-            with open(log_path, "wb") as out:
-                t0 = time.perf_counter()
-                proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
-                while not health_up(port):
-                    if proc.poll() is not None:
-                        raise LabError(f"{label} exited {proc.returncode} before UP: " + tail_of(log_path, 3))
-                    if time.perf_counter() - t0 > timeout:
-                        raise LabError(f"{label}: no /actuator/health UP after {timeout} s")
-                    time.sleep(0.02)
-                t1 = time.perf_counter()
+            proc, seconds = launch_until_up(label, cmd, cwd, log_path, port, timeout)
         except (LabError, OSError) as e:
             log(f"    {label}: ERROR {e}")
             return {"wall": None, "error": str(e)}
         finally:
             if proc is not None:
                 stop_group(proc)
-        sample = {"wall": (t1 - t0) * 1000, "port": port, "command": " ".join(cmd)}
+        sample = {"wall": seconds * 1000, "port": port, "command": " ".join(cmd)}
         started = re.search(r"Started \S+ in ([\d.]+) seconds \(process running for ([\d.]+)\)",
                             tail_of(log_path, 400))
         if started:
@@ -2062,14 +2052,7 @@ class Bench:
                 log_path = os.path.join(tempfile.gettempdir(), f"lab-o-{port}.log")
                 proc = None
                 try:
-                    with open(log_path, "wb") as out:
-                        proc = subprocess.Popen(command(port), cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                                stdin=subprocess.DEVNULL, start_new_session=True)
-                        t0 = time.monotonic()
-                        while not health_up(port):
-                            if proc.poll() is not None or time.monotonic() - t0 > 300:
-                                raise LabError(f"{label} not UP: " + tail_of(log_path, 3))
-                            time.sleep(0.05)
+                    proc, _ = launch_until_up(label, command(port), cwd, log_path, port)
                     other = Lab(f"http://127.0.0.1:{port}")
                     other.heap_interval = 0
                     spec = experiment_spec("processes", sleep_wl(0), n, concurrency=1, label="bench o")
@@ -2272,6 +2255,27 @@ function done(summary, latency, requests)
     latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
 end
 """
+
+
+def launch_until_up(label, cmd, cwd, log_path, port, timeout=300):
+    """Starts a service (its output to log_path) and waits for /actuator/health UP on port;
+    returns (process, seconds from launch to UP). If it exits first or is not UP within
+    timeout, it is stopped and LabError raised."""
+    with open(log_path, "wb") as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        while not health_up(port):
+            if proc.poll() is not None:
+                raise LabError(f"{label} exited {proc.returncode} before UP: " + tail_of(log_path, 3))
+            if time.perf_counter() - t0 > timeout:
+                raise LabError(f"{label}: no /actuator/health UP after {timeout} s")
+            time.sleep(0.02)
+        return proc, time.perf_counter() - t0
+    except BaseException:
+        stop_group(proc)
+        raise
 
 
 def free_port():
