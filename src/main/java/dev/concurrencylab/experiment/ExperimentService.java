@@ -2,6 +2,7 @@ package dev.concurrencylab.experiment;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
@@ -512,11 +513,14 @@ public class ExperimentService implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.stopping = true;
+		List<Experiment> stopped = new ArrayList<>();
 		for (Experiment experiment : this.registry.all()) {
-			experiment.stop(StopReason.SHUTDOWN);
+			if (experiment.stop(StopReason.SHUTDOWN)) {
+				stopped.add(experiment);
+			}
 		}
 		long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
-		for (Experiment experiment : this.registry.all()) {
+		for (Experiment experiment : stopped) {
 			long left = deadline - System.nanoTime();
 			if (left <= 0) {
 				break;
@@ -531,6 +535,12 @@ public class ExperimentService implements SmartLifecycle {
 			catch (ExecutionException | TimeoutException ex) {
 				// A conductor that does not end in time is logged by the pool's close.
 			}
+		}
+		for (Experiment experiment : stopped) {
+			Execution execution = experiment.execution();
+			logger.info("Shutdown: experiment {} ({}) {}{}", experiment.id(), experiment.spec().mode().id(),
+					experiment.status(), (execution != null) ? ", " + execution.progress().completed() + " of "
+							+ experiment.spec().tasks() + " tasks completed" : ", no task started");
 		}
 		this.running = false;
 	}
