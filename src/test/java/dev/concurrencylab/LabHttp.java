@@ -10,7 +10,11 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A real HTTP client for tests against the service on its random port, over loopback. */
+/**
+ * A real HTTP client for tests against the service on its random port, over loopback.
+ * Every answer is checked against the service's OpenAPI document
+ * ({@link OpenApiContract}).
+ */
 public final class LabHttp implements AutoCloseable {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -71,9 +75,12 @@ public final class LabHttp implements AutoCloseable {
 
 	private Answer send(HttpRequest.Builder request) {
 		try {
-			HttpResponse<String> response = this.client.send(request.timeout(Duration.ofMinutes(2)).build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpRequest built = request.timeout(Duration.ofMinutes(2)).build();
+			HttpResponse<String> response = this.client.send(built, HttpResponse.BodyHandlers.ofString());
 			String type = response.headers().firstValue("Content-Type").orElse("");
+			OpenApiContract.of(this.base)
+				.check(response.request().method(), response.request().uri().getRawPath(), response.statusCode(), type,
+						response.body());
 			JsonNode json = type.contains("json") && !response.body().isEmpty() ? JSON.readTree(response.body()) : null;
 			return new Answer(response.statusCode(), response, json);
 		}

@@ -3,7 +3,9 @@ package dev.concurrencylab.experiment;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.MediaType;
@@ -60,10 +62,13 @@ class CatalogController {
 	 * @param required whether it must be sent
 	 * @param min smallest value
 	 * @param max largest value
-	 * @param defaultValue value when absent, or null
+	 * @param defaultValue value when absent; left out of the JSON for a required field
 	 * @param description what it means
 	 */
-	record FieldView(String name, boolean required, long min, long max, Long defaultValue, String description) {
+	record FieldView(String name, boolean required, long min, long max,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Schema(
+					description = "value when absent; only for optional fields") Long defaultValue,
+			String description) {
 	}
 
 	/**

@@ -138,6 +138,7 @@ class ExperimentController {
 	@Operation(summary = "Get an experiment",
 			description = "State, progress, summary (once finished) and the first " + ExperimentView.FIRST_PAGE
 					+ " task timings; `timingsPage.next` links the rest.")
+	@ApiResponse(responseCode = "200", description = "The experiment")
 	@ApiResponse(responseCode = "404", description = "No such experiment",
 			content = @Content(mediaType = "application/problem+json"))
 	ExperimentView get(@PathVariable String id) {

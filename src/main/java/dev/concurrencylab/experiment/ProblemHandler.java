@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -19,6 +20,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -30,6 +32,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.concurrencylab.machine.CalibrationStoppedException;
+import dev.concurrencylab.web.ParameterErrors;
 
 /**
  * Turns every error into an RFC 9457 problem detail with a sentence a person can act on,
@@ -70,6 +73,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler({ ServiceStoppingException.class, CalibrationStoppedException.class })
 	ResponseEntity<Object> stopping(RuntimeException ex, WebRequest request) {
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage(), new HttpHeaders(), request);
+	}
+
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<Object> parameters(InvalidParameterException ex, WebRequest request) {
+		return problem(HttpStatus.BAD_REQUEST, ParameterErrors.detail(ex), new HttpHeaders(), request);
 	}
 
 	@ExceptionHandler(Exception.class)
@@ -157,7 +165,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (body instanceof ProblemDetail problem) {
 			complete(problem, request);
 		}
-		return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+		ResponseEntity<Object> answer = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+		if (answer == null || answer.getBody() == null) {
+			return answer;
+		}
+		// Set here, the type is kept even when the Accept header could not be parsed
+		// (which
+		// would otherwise leave the answer without a body).
+		return ResponseEntity.status(answer.getStatusCode())
+			.headers(answer.getHeaders())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(answer.getBody());
 	}
 
 	private ResponseEntity<Object> fields(List<FieldProblem> problems, WebRequest request) {
@@ -167,13 +185,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
 		problem.setProperty("errors", problems);
 		complete(problem, request);
-		return ResponseEntity.badRequest().body(problem);
+		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 
 	private ResponseEntity<Object> problem(HttpStatus status, String detail, HttpHeaders headers, WebRequest request) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		complete(problem, request);
-		return ResponseEntity.status(status).headers(headers).body(problem);
+		return ResponseEntity.status(status)
+			.headers(headers)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
 	}
 
 	/**

@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.HttpStatus;
@@ -65,6 +67,10 @@ class PresetController {
 			description = "Starts the preset's experiment or comparison and answers like POST /experiments or "
 					+ "POST /comparisons (201 finished, 202 still running, with Location), wrapped with the sentence "
 					+ "saying what it shows.")
+	@ApiResponse(responseCode = "201", description = "Finished within waitMillis; the full result")
+	@ApiResponse(responseCode = "202", description = "Queued or still running; poll the Location")
+	@ApiResponse(responseCode = "404", description = "No such preset",
+			content = @Content(mediaType = "application/problem+json"))
 	CompletableFuture<ResponseEntity<PresetRun>> run(
 			@Parameter(description = "e.g. two-threads-waiting") @PathVariable String name,
 			@Parameter(
