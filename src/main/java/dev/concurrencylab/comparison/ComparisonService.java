@@ -94,6 +94,16 @@ public class ComparisonService {
 	}
 
 	/** Validates and starts a comparison in the background. */
+	/** How many comparisons were ever accepted. */
+	public long created() {
+		return this.sequence.get();
+	}
+
+	/** How many accepted comparisons have not ended yet. */
+	public int active() {
+		return this.limits.maxRunningExperiments() - this.slots.availablePermits();
+	}
+
 	public Comparison start(ComparisonRequest request) {
 		List<ExperimentSpec> specs = validate(request);
 		int repeats = (request.repeats() != null) ? request.repeats() : 3;

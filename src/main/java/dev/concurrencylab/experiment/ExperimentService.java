@@ -221,6 +221,14 @@ public class ExperimentService implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * How many experiments were ever created (each accepted request, each comparison
+	 * run).
+	 */
+	public long created() {
+		return this.sequence.get();
+	}
+
 	/** Whether the service is shutting down and accepts no more runs. */
 	public boolean stopping() {
 		return this.stopping;

@@ -17,6 +17,7 @@ import tools.jackson.databind.exc.InvalidTypeIdException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -29,6 +30,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.concurrencylab.machine.CalibrationStoppedException;
@@ -146,6 +148,21 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		return problem(HttpStatus.BAD_REQUEST, "The body could not be read as JSON of the expected shape.",
 				new HttpHeaders(), request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		String name = (ex instanceof MethodArgumentTypeMismatchException argument) ? argument.getName()
+				: ex.getPropertyName();
+		Object value = ex.getValue();
+		if (value instanceof Object[] values) {
+			return fields(List.of(new FieldProblem(name, "is given " + values.length + " times; give it once",
+					List.of(values).stream().map(String::valueOf).toList())), request);
+		}
+		Class<?> type = ex.getRequiredType();
+		String expected = (type != null && type.isEnum()) ? "one of " + List.of(type.getEnumConstants()) : kind(type);
+		return fields(List.of(new FieldProblem(name, "must be " + expected, String.valueOf(value))), request);
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -12,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /machine}: the machine and its measured parallel capacity. */
 @RestController
-@RequestMapping("/machine")
+@RequestMapping(path = "/machine", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "machine", description = "The machine as the lab sees it, and its measured parallel capacity")
 class MachineController {
 

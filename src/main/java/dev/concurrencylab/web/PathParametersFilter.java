@@ -1,0 +1,42 @@
+package dev.concurrencylab.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses a path with path parameters ({@code /actuator;x=1/env}): Tomcat would drop them
+ * and serve {@code /actuator/env}, while a proxy in front that allows or denies by path
+ * prefix sees another path. The API uses none, so any is refused with 400.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class PathParametersFilter extends OncePerRequestFilter {
+
+	private static final byte[] PROBLEM = ProblemBody.json(HttpStatus.BAD_REQUEST.value(),
+			"The path has a path parameter (';'); the API uses none. Send the path without it.", null);
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (request.getRequestURI().indexOf(';') < 0) {
+			chain.doFilter(request, response);
+			return;
+		}
+		response.setStatus(HttpStatus.BAD_REQUEST.value());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setContentLength(PROBLEM.length);
+		response.getOutputStream().write(PROBLEM);
+	}
+
+}
