@@ -6,7 +6,10 @@
 #     returns data (deploy/check-dashboard.py);
 #  3. the jar extracted exactly like the Dockerfile does starts with the Dockerfile's own
 #     ENTRYPOINT (and AOT training step), becomes healthy by the HEALTHCHECK command, and
-#     can start worker processes from that layout.
+#     can start worker processes from that layout;
+#  4. (while the jar of step 2 runs) Swagger UI's "Try it out" on POST /experiments in headless
+#     Chromium driven by Playwright
+#     (deploy/swagger-ui-e2e.sh).
 # Installs Debian's prometheus and docker-compose packages if missing; builds nothing.
 # Everything it starts is stopped, and its temporary folder removed, on exit.
 set -euo pipefail
@@ -214,6 +217,8 @@ for expected in "Concurrency Lab" /experiments "/experiments/{id}/timeline.svg" 
 	grep -qF "$expected" "$tmp/swagger.html" || die "Swagger UI in Chromium does not show $expected"
 done
 log "Swagger UI renders in Chromium with every endpoint group"
+# ... and its "Try it out" really runs POST /experiments with the example it fills in.
+bash deploy/swagger-ui-e2e.sh "http://127.0.0.1:$APP_PORT" || die "Swagger UI's Try it out on POST /experiments failed"
 
 # Stop the jar before the next start: the machine may have two cores only.
 stop "$app_pid" "$prom_pid"
