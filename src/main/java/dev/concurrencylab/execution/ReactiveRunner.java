@@ -2,9 +2,11 @@ package dev.concurrencylab.execution;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -195,8 +197,32 @@ class ReactiveRunner implements ModeRunner {
 			case CpuWorkload work -> compute(execution, task, work.iterations(), cpu);
 			case MixedWorkload mixed -> compute(execution, task, mixed.iterations(), cpu)
 				.delayUntil((result) -> Mono.delay(Duration.ofMillis(mixed.millis()), timer));
-			case HttpWorkload call -> Mono.fromFuture(() -> execution.resources().http().getAsync(call.millis()));
+			case HttpWorkload call -> httpCall(execution, call.millis());
 		};
+	}
+
+	/**
+	 * One call over the asynchronous HTTP client. A cancel cancels the request, and the
+	 * request's own "cancelled" failure that follows is not an error of anyone's (Reactor
+	 * would log it as a dropped error, once per call in flight).
+	 */
+	private static Mono<Long> httpCall(Execution execution, long millis) {
+		return Mono.create((sink) -> {
+			CompletableFuture<Long> call = execution.resources().http().getAsync(millis);
+			AtomicBoolean cancelled = new AtomicBoolean();
+			sink.onCancel(() -> {
+				cancelled.set(true);
+				call.cancel(true);
+			});
+			call.whenComplete((result, error) -> {
+				if (error == null) {
+					sink.success(result);
+				}
+				else if (!cancelled.get()) {
+					sink.error(error);
+				}
+			});
+		});
 	}
 
 	private Mono<Long> compute(Execution execution, int task, long iterations, Scheduler cpu) {

@@ -2,7 +2,9 @@ package dev.concurrencylab.execution;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -42,8 +44,11 @@ class SequentialRunner implements ModeRunner {
 	@Override
 	public void run(Execution execution) throws InterruptedException {
 		ExecutorService thread = execution.resources()
-			.monitored(Executors.newSingleThreadExecutor(execution.resources().platformThreads("sequential")),
-					"sequential");
+			// A plain one-thread pool, not Executors.newSingleThreadExecutor: that one's
+			// wrapper
+			// hides the pool from the executor metrics.
+			.monitored(new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+					execution.resources().platformThreads("sequential")), "sequential");
 		ExecutorRuns.runAll(execution, thread, execution.resources().blockingWork());
 	}
 

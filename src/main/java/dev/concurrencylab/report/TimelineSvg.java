@@ -100,7 +100,9 @@ public final class TimelineSvg {
 					last = lane;
 				}
 			}
-			String label = (first < 0) ? ""
+			// No lane at all when no task started (cancelled while queued): one empty
+			// row.
+			String label = (first < 0 || laneNames.isEmpty()) ? ""
 					: (first == last) ? shortName(laneNames.get(first)) : shortName(laneNames.get(first)) + " … "
 							+ shortName(laneNames.get(last)) + " (" + (last - first + 1) + ")";
 			svg.text(LEFT - 6, chartTop + row * rowHeight + rowHeight * 0.7, abbreviate(label), "end",

@@ -80,6 +80,24 @@ class IsolationIntegrationTest {
 	}
 
 	@Test
+	void anExperimentCancelledWhileQueuedShouldKeepItsReportsAndTimeline() {
+		String body = cpu("platform-threads", 2, iterationsFor(Duration.ofMillis(400)), null);
+		String first = this.http.post("/experiments?waitMillis=0", body).header("Location");
+		String second = this.http.post("/experiments?waitMillis=0", body).header("Location");
+		assertThat(this.http.get(second).json().get("status").asString()).isEqualTo("QUEUED");
+
+		assertThat(this.http.delete(second).status()).isEqualTo(202);
+
+		JsonNode cancelled = this.http.awaitFinished(second);
+		assertThat(cancelled.get("status").asString()).isEqualTo("CANCELLED");
+		LabHttp.Answer timeline = this.http.get(second + "/timeline.svg");
+		assertThat(timeline.status()).isEqualTo(200);
+		assertThat(timeline.body()).startsWith("<svg");
+		assertThat(this.http.get(second + "/tasks").status()).isEqualTo(200);
+		this.http.awaitFinished(first);
+	}
+
+	@Test
 	void sharedComputationsShouldRunTogetherAndReportEachOther() throws InterruptedException {
 		String body = cpu("platform-threads", 2, iterationsFor(Duration.ofMillis(600)), "shared");
 		String first = this.http.post("/experiments?waitMillis=0", body).header("Location");
