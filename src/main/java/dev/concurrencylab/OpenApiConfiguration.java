@@ -192,7 +192,7 @@ class OpenApiConfiguration {
 			.addProperty("instance", typed("string").description("the request's path"))
 			.addProperty("errors",
 					typed("array").items(fieldProblem).description("validation errors only: each invalid field"))
-			.required(List.of("title", "status", "detail"));
+			.required(List.of("type", "title", "status", "detail"));
 	}
 
 	private static Schema<Object> typed(String type) {

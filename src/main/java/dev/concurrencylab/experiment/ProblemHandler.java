@@ -179,12 +179,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
-		if (body instanceof ProblemDetail problem) {
-			complete(problem, request);
-		}
 		ResponseEntity<Object> answer = super.handleExceptionInternal(ex, body, headers, statusCode, request);
 		if (answer == null || answer.getBody() == null) {
 			return answer;
+		}
+		if (answer.getBody() instanceof ProblemDetail problem) {
+			complete(problem, request);
 		}
 		// Set here, the type is kept even when the Accept header could not be parsed
 		// (which
@@ -219,9 +219,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	 * status says what kind of problem it is, the detail (and {@code errors}) what to do.
 	 */
 	private static void complete(ProblemDetail problem, WebRequest request) {
-		if (problem.getType() == null) {
-			problem.setType(ABOUT_BLANK);
-		}
+		// Set even when it is the default, so that it is written: Spring leaves it out
+		// then.
+		problem.setType((problem.getType() != null) ? problem.getType() : ABOUT_BLANK);
 		if (problem.getInstance() == null) {
 			problem.setInstance(instance(request));
 		}

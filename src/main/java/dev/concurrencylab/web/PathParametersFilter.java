@@ -23,8 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class PathParametersFilter extends OncePerRequestFilter {
 
-	private static final byte[] PROBLEM = ProblemBody.json(HttpStatus.BAD_REQUEST.value(),
-			"The path has a path parameter (';'); the API uses none. Send the path without it.", null);
+	private static final String DETAIL = "The path has a path parameter (';'); the API uses none. Send the path without it.";
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -33,10 +32,11 @@ class PathParametersFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
+		byte[] problem = ProblemBody.json(HttpStatus.BAD_REQUEST.value(), DETAIL, request.getRequestURI());
 		response.setStatus(HttpStatus.BAD_REQUEST.value());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		response.setContentLength(PROBLEM.length);
-		response.getOutputStream().write(PROBLEM);
+		response.setContentLength(problem.length);
+		response.getOutputStream().write(problem);
 	}
 
 }

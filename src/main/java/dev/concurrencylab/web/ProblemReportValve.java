@@ -22,8 +22,8 @@ import org.springframework.http.MediaType;
  * <p>
  * Two refusals that Tomcat answers with 5xx are the client's doing, so they are answered
  * 400 with the reason: an unsupported {@code Transfer-Encoding} (Tomcat: 501) and an HTTP
- * version other than 1.0 and 1.1 (Tomcat: 505). Nothing of the request is echoed: it may
- * not even be valid text.
+ * version other than 1.0 and 1.1 (Tomcat: 505). Of the request only its path is echoed,
+ * as {@code instance}, when Tomcat could read one.
  */
 public class ProblemReportValve extends ErrorReportValve {
 
@@ -44,7 +44,7 @@ public class ProblemReportValve extends ErrorReportValve {
 			logger.error("Tomcat answered {} outside the application", status, throwable);
 		}
 		int answer = (status == 501 || status == 505) ? 400 : status;
-		byte[] body = ProblemBody.json(answer, detail(status), null);
+		byte[] body = ProblemBody.json(answer, detail(status), instance(request));
 		try {
 			response.setStatus(answer);
 			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
@@ -57,6 +57,15 @@ public class ProblemReportValve extends ErrorReportValve {
 			// The client has gone, or the response cannot be written any more: nothing to
 			// answer.
 		}
+	}
+
+	/**
+	 * The request's path as it came, when Tomcat got that far (JSON-escaped when
+	 * written).
+	 */
+	private static String instance(Request request) {
+		String uri = (request.getCoyoteRequest() != null) ? request.getCoyoteRequest().requestURI().toString() : null;
+		return (uri == null || uri.isEmpty() || uri.length() > 2048) ? null : uri;
 	}
 
 	static String detail(int status) {

@@ -106,6 +106,9 @@ class HostileInputFuzzTest {
 			assertThat(type).as(request.describe()).startsWith("application/problem+json");
 			JsonNode problem = JSON.readTree(response.body());
 			assertThat(problem.get("status").asInt()).as(request.describe()).isEqualTo(status);
+			assertThat(problem.get("type").asString()).as(request.describe()).isEqualTo("about:blank");
+			assertThat(problem.get("title").asString()).as(request.describe()).isNotBlank();
+			assertThat(problem.get("instance").asString()).as(request.describe()).startsWith("/");
 			assertThat(problem.get("detail").asString()).as(request.describe()).isNotBlank();
 			assertThat(response.body()).as(request.describe())
 				.doesNotContain("\tat ", "org.springframework", "org.apache", "java.lang", "tools.jackson");

@@ -86,6 +86,7 @@ class HostileRequestsIntegrationTest {
 		assertThat(head.toLowerCase(Locale.ROOT)).as(what).contains("content-type: application/problem+json");
 		JsonNode problem = JSON.readTree(dechunk(head, body));
 		assertThat(problem.get("status").asInt()).as(what).isEqualTo(status);
+		assertThat(problem.get("type").asString()).as(what).isEqualTo("about:blank");
 		assertThat(problem.get("title").asString()).as(what).isNotBlank();
 		assertThat(problem.get("detail").asString()).as(what).endsWith(".").hasSizeGreaterThan(20);
 		assertThat(body).as(what)
