@@ -38,4 +38,20 @@ final class ProblemBody {
 		return JsonMapper.shared().writeValueAsBytes(body);
 	}
 
+	/**
+	 * A sentence for a client error known only by its status.
+	 * @param status a 4xx status
+	 * @return the detail
+	 */
+	static String clientDetail(int status) {
+		return switch (status) {
+			case 400 -> "The request could not be read; check its body, its encoding and its headers.";
+			case 404 -> "There is nothing at this address; GET /swagger-ui.html lists the API.";
+			case 405 -> "This method is not allowed here; GET /swagger-ui.html lists the methods of every address.";
+			case 408 -> "The request body did not arrive in time.";
+			case 413 -> "The request body is larger than the service accepts.";
+			default -> "The request was refused (HTTP " + status + ").";
+		};
+	}
+
 }

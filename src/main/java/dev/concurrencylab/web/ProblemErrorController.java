@@ -61,22 +61,11 @@ class ProblemErrorController implements ErrorController {
 		}
 		else {
 			status = given;
-			detail = clientDetail(given);
+			detail = ProblemBody.clientDetail(given);
 		}
 		return ResponseEntity.status(status)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.body(ProblemBody.json(status, detail, instance));
-	}
-
-	private static String clientDetail(int status) {
-		return switch (status) {
-			case 400 -> "The request could not be read; check its body, its encoding and its headers.";
-			case 404 -> "There is nothing at this address; GET /swagger-ui.html lists the API.";
-			case 405 -> "This method is not allowed here; GET /swagger-ui.html lists the methods of every address.";
-			case 408 -> "The request body did not arrive in time.";
-			case 413 -> "The request body is larger than the service accepts.";
-			default -> "The request was refused (HTTP " + status + ").";
-		};
 	}
 
 	private static <T extends Throwable> T causeOf(Throwable error, Class<T> type) {
