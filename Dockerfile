@@ -1,10 +1,19 @@
 # syntax=docker/dockerfile:1
 # Concurrency Lab: build with the Maven wrapper on a JDK 25, run the extracted layers on a JRE 25.
-#   docker build -t concurrency-lab .      docker run --rm -p 8080:8080 concurrency-lab
+#   docker build -t concurrency-lab .      docker run --rm -p 127.0.0.1:8080:8080 concurrency-lab
+# With podman or buildah, build in docker format (--format docker): the OCI image format has no
+# HEALTHCHECK, and they drop it silently. deploy/container-e2e.sh builds and runs this file.
 # deploy/prometheus-e2e.sh repeats the extract and the ENTRYPOINT below outside Docker, so keep
 # the ENTRYPOINT on one line in JSON form.
 
-FROM eclipse-temurin:25-jdk AS build
+# The base images are build arguments, so that a build that reaches no registry can pass JDK 25
+# and JRE 25 images of its own, laid out like these (JAVA_HOME=/opt/java/openjdk on the PATH,
+# bash, groupadd and useradd): --build-arg JDK_IMAGE=… --build-arg JRE_IMAGE=…
+# (deploy/container-e2e.sh does, with stand-ins it makes from Debian and the machine's JDK).
+ARG JDK_IMAGE=eclipse-temurin:25-jdk
+ARG JRE_IMAGE=eclipse-temurin:25-jre
+
+FROM ${JDK_IMAGE} AS build
 WORKDIR /src
 # The wrapper and the pom first, so that a change in src/ alone reuses the Maven cache mount.
 COPY mvnw pom.xml ./
@@ -15,7 +24,7 @@ COPY src/ src/
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -ntp -DskipTests package
 RUN java -Djarmode=tools -jar target/*.jar extract --layers --launcher --destination extracted
 
-FROM eclipse-temurin:25-jre
+FROM ${JRE_IMAGE}
 # A full JRE on purpose: the processes and process-pool modes start worker JVMs with this
 # same java executable, from the worker image made below.
 RUN groupadd --system lab && useradd --system --gid lab --no-create-home --home-dir /app --shell /usr/sbin/nologin lab
@@ -41,6 +50,11 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /actuator/health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && grep -q '\"status\":\"UP\"' <&3"]
 # MaxRAMPercentage 60, not 75: worker processes are JVMs of their own (up to 4 × cores, each
-# -Xmx256m) under the same container memory limit. SIGTERM reaches java directly (exec form)
-# and starts Spring's graceful shutdown, which stops experiments and kills workers.
+# -Xmx256m) under the same container memory limit. SIGTERM (docker stop) reaches java directly
+# (exec form): the service refuses new experiments (503) and cancels the running ones, which
+# end CANCELLED, one log line each ("Shutdown: experiment <id> (<mode>) CANCELLED, n of N tasks
+# completed"); results are kept in memory only and are gone with the process. Their worker
+# processes are killed and reaped, then Tomcat finishes the requests in flight (Spring's
+# graceful shutdown, 30 s phase timeout) and java exits with 143. Usually within a second or
+# two; give `docker stop` more than its default 10 s all the same (compose: stop_grace_period).
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-XX:AOTCache=app.aot", "org.springframework.boot.loader.launch.JarLauncher"]
