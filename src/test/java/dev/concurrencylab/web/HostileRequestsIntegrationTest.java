@@ -42,36 +42,36 @@ class HostileRequestsIntegrationTest {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-							the error page asked for directly    | GET /error HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                                  | 404
-							the error page posted to             | POST /error HTTP/1.1\\r\\nHost: lab\\r\\nContent-Length: 0\\r\\n\\r\\n          | 404
-							over 1,000 query parameters          | GET /experiments?MANY HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                        | 400
-							over 1,000 parameters on a POST      | POST /presets/two-threads-waiting/run?MANY HTTP/1.1\\r\\nHost: lab\\r\\nContent-Length: 0\\r\\n\\r\\n | 400
-							an undecodable form body             | POST /presets/x/run HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length: 9\\r\\n\\r\\na=%zz&b=1 | 400
-							an undecodable query                 | GET /experiments?status=%zz HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                 | 400
-							a form body on PUT                   | PUT /experiments/x HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length: 4\\r\\n\\r\\na=%z | 405
-							a control character in the path      | GET /\\u0001 HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                                 | 400
-							a bad percent-encoding in the path   | GET /experiments/%zz HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                         | 400
-							an encoded slash                     | GET /experiments/a%2fb HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                       | 400
-							an encoded NUL                       | GET /experiments/%00 HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                         | 400
-							a path going up                      | GET /swagger-ui/%2e%2e/%2e%2e/application.properties HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n | 400
-							a header line without a colon        | GET /experiments HTTP/1.1\\r\\nHost: lab\\r\\nBad Header\\r\\n\\r\\n            | 400
-							no Host header                       | GET /experiments HTTP/1.1\\r\\n\\r\\n                                           | 400
-							two Host headers                     | GET /experiments HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n                  | 400
-							a 20 KB header                       | GET /experiments HTTP/1.1\\r\\nHost: lab\\r\\nX-Big: BIG\\r\\n\\r\\n              | 400
-							a bad Content-Length                 | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nContent-Length: abc\\r\\n\\r\\n    | 400
-							an unknown transfer coding           | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: application/json\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n | 400
-							a broken chunk                       | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: application/json\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n{}\\r\\n0\\r\\n\\r\\n | 400
-							HTTP/9.9                             | GET /experiments HTTP/9.9\\r\\nHost: lab\\r\\n\\r\\n                            | 400
-							a method with a brace                | G{T /experiments HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                            | 400
-							an unknown expectation               | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nExpect: 100-nope\\r\\nContent-Type: application/json\\r\\nContent-Length: 2\\r\\n\\r\\n{} | 417
-							an Accept header that is not a type  | GET /experiments HTTP/1.1\\r\\nHost: lab\\r\\nAccept: ;;;//\\r\\n\\r\\n            | 406
-							a Content-Type that is not a type    | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: ;;/\\r\\nContent-Length: 2\\r\\n\\r\\n{} | 415
-							a path parameter                     | GET /actuator;x=1/health HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                | 400
-					a query parameter of the wrong type  | GET /experiments?page=x HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                 | 400
-					an unknown metric                    | GET /actuator/metrics/nope HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n             | 404
-			an encoded dot-dot metric            | GET /actuator/metrics/%2e%2e HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n         | 404
-			TRACE                                | TRACE /experiments HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                          | 405
-							""")
+									the error page asked for directly    | GET /error HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                                  | 404
+									the error page posted to             | POST /error HTTP/1.1\\r\\nHost: lab\\r\\nContent-Length: 0\\r\\n\\r\\n          | 404
+									over 1,000 query parameters          | GET /experiments?MANY HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                        | 400
+									over 1,000 parameters on a POST      | POST /presets/two-threads-waiting/run?MANY HTTP/1.1\\r\\nHost: lab\\r\\nContent-Length: 0\\r\\n\\r\\n | 400
+									an undecodable form body             | POST /presets/x/run HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length: 9\\r\\n\\r\\na=%zz&b=1 | 400
+									an undecodable query                 | GET /experiments?status=%zz HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                 | 400
+									a form body on PUT                   | PUT /experiments/x HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: application/x-www-form-urlencoded\\r\\nContent-Length: 4\\r\\n\\r\\na=%z | 405
+									a control character in the path      | GET /\\u0001 HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                                 | 400
+									a bad percent-encoding in the path   | GET /experiments/%zz HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                         | 400
+									an encoded slash                     | GET /experiments/a%2fb HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                       | 400
+									an encoded NUL                       | GET /experiments/%00 HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                         | 400
+									a path going up                      | GET /swagger-ui/%2e%2e/%2e%2e/application.properties HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n | 400
+									a header line without a colon        | GET /experiments HTTP/1.1\\r\\nHost: lab\\r\\nBad Header\\r\\n\\r\\n            | 400
+									no Host header                       | GET /experiments HTTP/1.1\\r\\n\\r\\n                                           | 400
+									two Host headers                     | GET /experiments HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n                  | 400
+									a 20 KB header                       | GET /experiments HTTP/1.1\\r\\nHost: lab\\r\\nX-Big: BIG\\r\\n\\r\\n              | 400
+									a bad Content-Length                 | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nContent-Length: abc\\r\\n\\r\\n    | 400
+									an unknown transfer coding           | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: application/json\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n | 400
+									a broken chunk                       | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: application/json\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n{}\\r\\n0\\r\\n\\r\\n | 400
+									HTTP/9.9                             | GET /experiments HTTP/9.9\\r\\nHost: lab\\r\\n\\r\\n                            | 400
+									a method with a brace                | G{T /experiments HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                            | 400
+									an unknown expectation               | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nExpect: 100-nope\\r\\nContent-Type: application/json\\r\\nContent-Length: 2\\r\\n\\r\\n{} | 417
+									an Accept header that is not a type  | GET /experiments HTTP/1.1\\r\\nHost: lab\\r\\nAccept: ;;;//\\r\\n\\r\\n            | 406
+									a Content-Type that is not a type    | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: ;;/\\r\\nContent-Length: 2\\r\\n\\r\\n{} | 415
+									a path parameter                     | GET /actuator;x=1/health HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                | 400
+							a query parameter of the wrong type  | GET /experiments?page=x HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                 | 400
+							an unknown metric                    | GET /actuator/metrics/nope HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n             | 404
+					an encoded dot-dot metric            | GET /actuator/metrics/%2e%2e HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n         | 404
+					TRACE                                | TRACE /experiments HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                          | 405
+									""")
 	void shouldAnswerAProblemDetail(String what, String request, int status) throws IOException {
 		String raw = request.strip()
 			.replace("\\r\\n", "\r\n")
