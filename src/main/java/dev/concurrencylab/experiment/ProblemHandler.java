@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.catalina.connector.ClientAbortException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
+		if (causeOf(ex, ClientAbortException.class) != null) {
+			// The client went away while its answer was written: no one to answer.
+			log.debug("Client went away during {}", describe(request), ex);
+			return null;
+		}
 		log.error("Unexpected error answering {}", describe(request), ex);
 		return problem(HttpStatus.INTERNAL_SERVER_ERROR,
 				"Something went wrong on our side; the service log has the details. Your other experiments are not affected.",

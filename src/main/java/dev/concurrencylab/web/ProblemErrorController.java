@@ -2,6 +2,7 @@ package dev.concurrencylab.web;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.catalina.connector.ClientAbortException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,16 @@ class ProblemErrorController implements ErrorController {
 		else if (causeOf(error, HttpMessageNotReadableException.class) != null) {
 			status = HttpStatus.BAD_REQUEST.value();
 			detail = "The request body could not be read; the API takes JSON bodies (GET /swagger-ui.html shows examples).";
+		}
+		else if (given == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+			status = given;
+			detail = "The service is not taking requests now (it may be shutting down); try again later.";
+		}
+		else if (causeOf(error, ClientAbortException.class) != null) {
+			// The client went away while its answer was written: nobody reads this one.
+			logger.debug("Client went away during {}", instance, error);
+			status = HttpStatus.BAD_REQUEST.value();
+			detail = ProblemBody.clientDetail(status);
 		}
 		else if (given >= 500) {
 			logger.error("Unexpected error answering {}", instance, error);
