@@ -25,6 +25,8 @@ import org.springframework.util.unit.DataSize;
  * @param retainedTimingsMemory memory the timings of finished experiments may hold
  * @param maxLabelLength longest label
  * @param maxRequestBody largest request body
+ * @param traceMaxTasks most task slices in a {@code trace.json}; above it every k-th task
+ * is drawn
  */
 @ConfigurationProperties("lab")
 public record LabProperties(@DefaultValue("1000000") int maxTasks, @DefaultValue("10") int defaultTasks,
@@ -34,7 +36,8 @@ public record LabProperties(@DefaultValue("1000000") int maxTasks, @DefaultValue
 		@DefaultValue("300000") long defaultTimeoutMillis, @DefaultValue("600000") long maxWaitMillis,
 		@DefaultValue("30000") long defaultWaitMillis, @DefaultValue("4") int maxRunningExperiments,
 		@DefaultValue("200") int retainedExperiments, @DefaultValue("512MB") DataSize retainedTimingsMemory,
-		@DefaultValue("100") int maxLabelLength, @DefaultValue("64KB") DataSize maxRequestBody) {
+		@DefaultValue("100") int maxLabelLength, @DefaultValue("64KB") DataSize maxRequestBody,
+		@DefaultValue("100000") int traceMaxTasks) {
 
 	/** The processors this JVM may use. */
 	public static int cores() {

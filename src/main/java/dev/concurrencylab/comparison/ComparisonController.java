@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -17,10 +18,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+import dev.concurrencylab.experiment.TraceDownload;
 
 /** {@code /comparisons}: one workload under several modes, side by side. */
 @RestController
@@ -75,6 +80,19 @@ class ComparisonController {
 			description = "Bars of median wall time per mode, min–max whiskers, and each mode's ideal marked.")
 	ResponseEntity<String> chart(@PathVariable String id) {
 		return ResponseEntity.ok().contentType(SVG).body(ComparisonChart.render(view(find(id))));
+	}
+
+	@GetMapping(path = "/{id}/trace.json", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Export a comparison as a trace",
+			description = "Every run of the comparison in one Chrome Trace Event Format file, a process per mode run "
+					+ "(in the order they ran), as for GET /experiments/{id}/trace.json.")
+	@ApiResponse(responseCode = "200", description = "The trace",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
+	ResponseEntity<StreamingResponseBody> trace(@PathVariable String id,
+			@RequestHeader(name = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
+		Comparison comparison = find(id);
+		return TraceDownload.of(this.comparisons.traceRuns(comparison), this.comparisons.traceMaxTasks(),
+				"comparison-" + id + ".trace.json", acceptEncoding);
 	}
 
 	private Comparison find(String id) {

@@ -1,9 +1,12 @@
 package dev.concurrencylab.comparison;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +26,7 @@ import dev.concurrencylab.execution.Modes;
 import dev.concurrencylab.experiment.ExperimentRequest;
 import dev.concurrencylab.experiment.ExperimentRequestValidator;
 import dev.concurrencylab.experiment.ExperimentService;
+import dev.concurrencylab.report.TraceJson;
 import dev.concurrencylab.experiment.ExperimentSpec;
 import dev.concurrencylab.experiment.ExperimentStatus;
 import dev.concurrencylab.experiment.FieldProblem;
@@ -94,6 +98,39 @@ public class ComparisonService {
 	}
 
 	/** Validates and starts a comparison in the background. */
+	/**
+	 * The runs of a comparison as the processes of one trace, in the order they ran, each
+	 * placed on the time line from the first one's start. Runs no longer kept are left
+	 * out.
+	 */
+	public List<TraceJson.Run> traceRuns(Comparison comparison) {
+		record Named(String id, String name) {
+		}
+		List<Named> runs = new ArrayList<>();
+		comparison.outcomes().forEach((mode, outcomes) -> {
+			for (int repeat = 0; repeat < outcomes.size(); repeat++) {
+				runs.add(new Named(outcomes.get(repeat).id(), mode + " · run " + (repeat + 1)));
+			}
+		});
+		runs.sort(Comparator.comparing((Named run) -> this.experiments.startedAt(run.id()).orElse(Instant.MAX)));
+		Instant origin = runs.stream()
+			.map((run) -> this.experiments.startedAt(run.id()).orElse(null))
+			.filter(Objects::nonNull)
+			.min(Comparator.naturalOrder())
+			.orElse(null);
+		List<TraceJson.Run> traced = new ArrayList<>();
+		for (Named run : runs) {
+			// A process per run: pids 1, 2, ... (worker JVMs keep their real pids).
+			this.experiments.traceRun(run.id(), run.name(), traced.size() + 1, origin).ifPresent(traced::add);
+		}
+		return traced;
+	}
+
+	/** Most task slices a trace draws ({@code lab.trace-max-tasks}). */
+	public int traceMaxTasks() {
+		return this.limits.traceMaxTasks();
+	}
+
 	/** How many comparisons were ever accepted. */
 	public long created() {
 		return this.sequence.get();

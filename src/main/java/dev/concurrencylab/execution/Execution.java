@@ -11,6 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ public final class Execution {
 	private final int concurrency;
 
 	private final LabClock clock;
+
+	private final AtomicLong stopAtNanos = new AtomicLong(-1);
 
 	private final long originNanos;
 
@@ -305,7 +308,13 @@ public final class Execution {
 
 	/** Asks every task that has not begun not to start. The first reason wins. */
 	public void stop(StopReason reason) {
+		this.stopAtNanos.compareAndSet(-1, this.clock.nanoTime() - this.originNanos);
 		this.stop.raise(reason);
+	}
+
+	/** When the first stop was asked for, in nanoseconds from the start; -1 if never. */
+	public long stopNanos() {
+		return this.stopAtNanos.get();
 	}
 
 	public StopReason stopReason() {

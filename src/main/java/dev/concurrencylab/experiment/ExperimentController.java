@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,6 +31,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 import dev.concurrencylab.execution.TaskLog;
 import dev.concurrencylab.report.TimelineSvg;
+import dev.concurrencylab.report.TraceJson;
 
 /** {@code /experiments}: start, watch and cancel experiments. */
 @RestController
@@ -117,6 +120,29 @@ class ExperimentController {
 			.contentType(CSV)
 			.header("Content-Disposition", "attachment; filename=\"experiment-" + id + "-tasks.csv\"")
 			.body((out) -> TimingsCsv.write(log, out));
+	}
+
+	@GetMapping(path = "/{id}/trace.json", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Export an experiment as a trace",
+			description = "The Chrome Trace Event Format, which https://ui.perfetto.dev and chrome://tracing open: "
+					+ "the service JVM and each worker JVM a process, a track per thread, each task a slice with its "
+					+ "queue, spawn and CPU times as args (async slices where tasks share a thread), a counter of the "
+					+ "tasks in flight and the cancel or deadline as an instant. Times in microseconds. Streamed; "
+					+ "gzip-encoded when the request accepts it. Above lab.trace-max-tasks (100,000) every k-th task is "
+					+ "drawn, as `otherData` says.")
+	@ApiResponse(responseCode = "200", description = "The trace",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
+	ResponseEntity<StreamingResponseBody> trace(@PathVariable String id,
+			@RequestHeader(name = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
+		Experiment experiment = this.experiments.get(id);
+		ExperimentSpec spec = experiment.spec();
+		String name = spec.mode().id() + " · " + spec.workload().typeId() + " · " + spec.tasks() + " tasks (pid "
+				+ ProcessHandle.current().pid() + ")";
+		List<TraceJson.Run> runs = this.experiments.traceRun(id, name, ProcessHandle.current().pid(), null)
+			.map(List::of)
+			.orElseThrow(() -> new ExperimentNotFoundException(id));
+		return TraceDownload.of(runs, this.experiments.traceMaxTasks(), "experiment-" + id + ".trace.json",
+				acceptEncoding);
 	}
 
 	@GetMapping(path = "/{id}/timeline.svg", produces = "image/svg+xml")

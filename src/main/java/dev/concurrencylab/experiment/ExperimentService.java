@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -38,6 +39,7 @@ import dev.concurrencylab.metrics.LabMetrics;
 import dev.concurrencylab.report.Ideal;
 import dev.concurrencylab.report.Summaries;
 import dev.concurrencylab.report.Summary;
+import dev.concurrencylab.report.TraceJson;
 import dev.concurrencylab.workload.DelayClient;
 
 /**
@@ -271,6 +273,38 @@ public class ExperimentService implements SmartLifecycle {
 
 	Experiment get(String id) {
 		return this.registry.find(id).orElseThrow(() -> new ExperimentNotFoundException(id));
+	}
+
+	/**
+	 * When a kept experiment started running; empty if it is not kept or never started.
+	 */
+	public Optional<Instant> startedAt(String id) {
+		return this.registry.find(id).map(Experiment::startedAt);
+	}
+
+	/** Most task slices a trace draws ({@code lab.trace-max-tasks}). */
+	public int traceMaxTasks() {
+		return this.limits.traceMaxTasks();
+	}
+
+	/**
+	 * An experiment as one process of a trace, its time placed from {@code origin}; empty
+	 * when it is no longer kept.
+	 * @param id the experiment
+	 * @param name what the process is called
+	 * @param pid its process id in the trace
+	 * @param origin the trace's time zero (null: the experiment's own start)
+	 * @return the run
+	 */
+	public Optional<TraceJson.Run> traceRun(String id, String name, long pid, Instant origin) {
+		return this.registry.find(id).map((experiment) -> {
+			Execution execution = experiment.execution();
+			Instant started = experiment.startedAt();
+			long offset = (origin != null && started != null) ? Duration.between(origin, started).toNanos() : 0;
+			StopReason stop = (execution != null) ? execution.stopReason() : null;
+			return new TraceJson.Run(name, pid, (execution != null) ? execution.log() : null, offset,
+					(stop != null) ? stop.name() : null, (execution != null) ? execution.stopNanos() : -1);
+		});
 	}
 
 	/**

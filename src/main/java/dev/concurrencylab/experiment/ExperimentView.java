@@ -48,8 +48,9 @@ public record ExperimentView(String id, String label, ExperimentStatus status, S
 				spec.tasks(), spec.concurrency(), spec.timeoutMillis(), spec.isolation().id(), experiment.createdAt(),
 				experiment.startedAt(), experiment.finishedAt(),
 				(execution != null) ? execution.progress() : new Execution.Progress(0, 0, 0, 0, 0),
-				experiment.summary(), experiment.error(), timings(experiment, 0, FIRST_PAGE), page, Map.of("self", self,
-						"tasks", self + "/tasks", "events", self + "/events", "timeline", self + "/timeline.svg"));
+				experiment.summary(), experiment.error(), timings(experiment, 0, FIRST_PAGE), page,
+				Map.of("self", self, "tasks", self + "/tasks", "events", self + "/events", "timeline",
+						self + "/timeline.svg", "trace", self + "/trace.json"));
 	}
 
 	/** Timings {@code [offset, offset + limit)} of an experiment. */
