@@ -273,6 +273,8 @@ class HostileInputFuzzTest {
 				Tuple.of(5, id.map((i) -> "/experiments/" + i + "/tasks")),
 				Tuple.of(3, id.map((i) -> "/experiments/" + i + "/events")),
 				Tuple.of(3, id.map((i) -> "/experiments/" + i + "/timeline.svg")),
+				Tuple.of(2, id.map((i) -> "/experiments/" + i + "/trace.json")),
+				Tuple.of(1, id.map((i) -> "/comparisons/" + i + "/trace.json")),
 				Tuple.of(5, Arbitraries.just("/comparisons")), Tuple.of(5, id.map((i) -> "/comparisons/" + i)),
 				Tuple.of(2, id.map((i) -> "/comparisons/" + i + "/chart.svg")), Tuple.of(3, Arbitraries.just("/modes")),
 				Tuple.of(3, Arbitraries.just("/workloads")), Tuple.of(3, Arbitraries.just("/presets")),
