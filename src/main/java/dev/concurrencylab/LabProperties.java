@@ -1,5 +1,9 @@
 package dev.concurrencylab;
 
+import java.lang.management.ManagementFactory;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -37,9 +41,23 @@ public record LabProperties(@DefaultValue("1000000") int maxTasks, @DefaultValue
 		@DefaultValue("30000") long defaultWaitMillis, @DefaultValue("4") int maxRunningExperiments,
 		@DefaultValue("200") int retainedExperiments, @DefaultValue("512MB") DataSize retainedTimingsMemory,
 		@DefaultValue("100") int maxLabelLength, @DefaultValue("64KB") DataSize maxRequestBody,
-		@DefaultValue("100000") int traceMaxTasks) {
+		@DefaultValue("100000") int traceMaxTasks, @DefaultValue("2000") int maxHttpInFlight) {
 
 	/** The processors this JVM may use. */
+	/**
+	 * The calls an {@code http} experiment may keep in flight:
+	 * {@link #maxHttpInFlight()}, and no more than leave a quarter of the process's file
+	 * descriptors free while every running experiment holds as many (two descriptors a
+	 * call).
+	 */
+	public int httpInFlightLimit() {
+		long descriptors = (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix)
+				? unix.getMaxFileDescriptorCount() : Long.MAX_VALUE;
+		long byDescriptors = (descriptors == Long.MAX_VALUE) ? Long.MAX_VALUE
+				: (descriptors * 3 / 4) / (2L * Math.max(1, maxRunningExperiments()));
+		return (int) Math.max(1, Math.min(maxHttpInFlight(), byDescriptors));
+	}
+
 	public static int cores() {
 		return Runtime.getRuntime().availableProcessors();
 	}

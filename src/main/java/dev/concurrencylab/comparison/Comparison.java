@@ -44,6 +44,8 @@ final class Comparison {
 
 	private volatile Thread runner;
 
+	private volatile boolean cancelRequested;
+
 	/** The capacity measured just before a computation comparison's runs, or null. */
 	private volatile Double capacityBefore;
 
@@ -97,6 +99,19 @@ final class Comparison {
 
 	void runBy(Thread thread) {
 		this.runner = thread;
+	}
+
+	/** Asks the comparison to stop: its current run is cancelled and no other starts. */
+	void cancel() {
+		this.cancelRequested = true;
+		Thread thread = this.runner;
+		if (thread != null) {
+			thread.interrupt();
+		}
+	}
+
+	boolean cancelRequested() {
+		return this.cancelRequested;
 	}
 
 	Thread runner() {

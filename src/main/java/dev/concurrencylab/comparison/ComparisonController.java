@@ -14,6 +14,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -80,6 +81,21 @@ class ComparisonController {
 			description = "Bars of median wall time per mode, min–max whiskers, and each mode's ideal marked.")
 	ResponseEntity<String> chart(@PathVariable String id) {
 		return ResponseEntity.ok().contentType(SVG).body(ComparisonChart.render(view(find(id))));
+	}
+
+	@DeleteMapping("/{id}")
+	@Operation(summary = "Cancel a comparison",
+			description = "Its current run is cancelled and no other starts; the status becomes CANCELLED. **409** "
+					+ "if it had already finished.")
+	@ApiResponse(responseCode = "202", description = "Cancelling")
+	@ApiResponse(responseCode = "404", description = "No such comparison",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "409", description = "Already finished",
+			content = @Content(mediaType = "application/problem+json"))
+	ResponseEntity<ComparisonView> cancel(@PathVariable String id) {
+		Comparison comparison = find(id);
+		this.comparisons.cancel(comparison);
+		return ResponseEntity.accepted().body(view(comparison));
 	}
 
 	@GetMapping(path = "/{id}/trace.json", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -11,13 +11,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.web.server.ResponseStatusException;
 
 import dev.concurrencylab.LabClock;
 import dev.concurrencylab.LabProperties;
@@ -173,6 +176,28 @@ public class ComparisonService {
 		return this.runs.find(id);
 	}
 
+	/**
+	 * Cancels a queued or running comparison: its current run is cancelled and no other
+	 * starts.
+	 * @throws ResponseStatusException 409 when it had already finished
+	 */
+	public void cancel(Comparison comparison) {
+		if (comparison.status().isFinished()) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT, "Comparison " + comparison.id()
+					+ " already finished with status " + comparison.status() + "; there is nothing to cancel.");
+		}
+		comparison.cancel();
+	}
+
+	/** The comparison's time budget ran out before its last run. */
+	private static final class BudgetSpentException extends RuntimeException {
+
+		BudgetSpentException() {
+			super(null, null, false, false);
+		}
+
+	}
+
 	/** Kept comparisons, newest first. */
 	List<Comparison> all() {
 		return this.runs.all();
@@ -199,8 +224,18 @@ public class ComparisonService {
 				// Computation is judged against the capacity: measured in this window.
 				comparison.capacityBefore(this.machine.measure(window).parallelCapacity());
 			}
+			// Every run together within lab.max-timeout-millis: a run's deadline is what
+			// is left.
+			long budgetEnd = this.clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.limits.maxTimeoutMillis());
 			for (int round = 0; round < comparison.repeats(); round++) {
-				for (ExperimentSpec spec : comparison.specs()) {
+				for (ExperimentSpec planned : comparison.specs()) {
+					long leftMillis = TimeUnit.NANOSECONDS.toMillis(budgetEnd - this.clock.nanoTime());
+					if (leftMillis < 1) {
+						throw new BudgetSpentException();
+					}
+					ExperimentSpec spec = new ExperimentSpec(planned.mode(), planned.workload(), planned.tasks(),
+							planned.concurrency(), Math.min(planned.timeoutMillis(), leftMillis), planned.label(),
+							planned.isolation());
 					ExperimentService.Outcome outcome = this.experiments.runWithin(window, spec);
 					comparison.add(outcome, spec.mode().id());
 					if (outcome.status() == ExperimentStatus.CANCELLED) {
@@ -219,7 +254,13 @@ public class ComparisonService {
 		catch (InterruptedException | ServiceStoppingException ex) {
 			status = ExperimentStatus.CANCELLED;
 			error = (this.stopping || this.experiments.stopping()) ? "The service shut down while the comparison ran."
-					: "A run was cancelled, so the comparison stopped.";
+					: comparison.cancelRequested() ? "The comparison was cancelled."
+							: "A run was cancelled, so the comparison stopped.";
+		}
+		catch (BudgetSpentException ex) {
+			status = ExperimentStatus.FAILED;
+			error = "The runs took the comparison's whole budget of " + this.limits.maxTimeoutMillis()
+					+ " ms (lab.max-timeout-millis) before every run was done; ask for fewer tasks, modes or repeats.";
 		}
 		catch (RuntimeException ex) {
 			logger.error("Comparison {} failed", comparison.id(), ex);

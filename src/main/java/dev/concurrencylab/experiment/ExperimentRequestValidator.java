@@ -63,19 +63,29 @@ public class ExperimentRequestValidator {
 		if (mode != null) {
 			int cores = LabProperties.cores();
 			int max = Math.max(1, mode.maxConcurrency(Math.max(1, tasks), cores, this.limits));
+			boolean http = request.workload() instanceof HttpWorkload;
+			int httpLimit = this.limits.httpInFlightLimit();
+			if (http && max > httpLimit) {
+				max = httpLimit;
+			}
 			concurrency = (request.concurrency() != null) ? request.concurrency()
 					: Math.min(max, mode.defaultConcurrency(Math.max(1, tasks), cores));
 			if (request.concurrency() != null && (request.concurrency() < 1 || request.concurrency() > max)) {
 				problems.add(new FieldProblem("concurrency",
-						"must be between 1 and " + max + " for mode '" + mode.id() + "' with " + tasks + " tasks",
+						"must be between 1 and " + max + " for mode '" + mode.id() + "' with " + tasks + " tasks"
+								+ ((http && max == httpLimit) ? " (an http workload keeps at most " + httpLimit
+										+ " calls in flight, lab.max-http-in-flight: each holds two file descriptors)"
+										: ""),
 						request.concurrency()));
 			}
 		}
 		long timeout = (request.timeoutMillis() != null) ? request.timeoutMillis() : this.limits.defaultTimeoutMillis();
 		range(problems, "timeoutMillis", request.timeoutMillis(), 1, this.limits.maxTimeoutMillis());
-		if (request.label() != null && request.label().length() > this.limits.maxLabelLength()) {
+		if (request.label() != null
+				&& request.label().codePointCount(0, request.label().length()) > this.limits.maxLabelLength()) {
 			problems.add(new FieldProblem("label",
-					"must be at most " + this.limits.maxLabelLength() + " characters, was " + request.label().length(),
+					"must be at most " + this.limits.maxLabelLength() + " characters, was "
+							+ request.label().codePointCount(0, request.label().length()),
 					abbreviate(request.label())));
 		}
 		Isolation isolation = null;

@@ -252,7 +252,7 @@ class ModeRunnersTest {
 	/** The service's default limits. */
 	static LabProperties limits() {
 		return new LabProperties(1_000_000, 10, 60_000, 100, 10_000_000_000L, 2000, 4, 600_000, 300_000, 600_000,
-				30_000, 4, 200, DataSize.ofMegabytes(512), 100, DataSize.ofKilobytes(64), 100_000);
+				30_000, 4, 200, DataSize.ofMegabytes(512), 100, DataSize.ofKilobytes(64), 100_000, 2000);
 	}
 
 	/** Lab threads end after their executor reports termination; give them a moment. */

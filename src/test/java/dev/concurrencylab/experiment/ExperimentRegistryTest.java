@@ -123,7 +123,7 @@ class ExperimentRegistryTest {
 
 	private static LabProperties limits(int retainedExperiments, DataSize retainedTimingsMemory) {
 		return new LabProperties(1_000_000, 10, 60_000, 100, 10_000_000_000L, 2000, 4, 600_000, 300_000, 600_000,
-				30_000, 4, retainedExperiments, retainedTimingsMemory, 100, DataSize.ofKilobytes(64), 100_000);
+				30_000, 4, retainedExperiments, retainedTimingsMemory, 100, DataSize.ofKilobytes(64), 100_000, 2000);
 	}
 
 }

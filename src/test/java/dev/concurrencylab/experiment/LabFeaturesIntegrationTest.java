@@ -23,6 +23,7 @@ import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfig
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.concurrencylab.Awaits;
 import dev.concurrencylab.LabHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -185,6 +186,48 @@ class LabFeaturesIntegrationTest {
 		LabHttp.Answer chart = this.http.get(comparison.get("links").get("chart").asString());
 		assertThat(chart.header("Content-Type")).startsWith("image/svg+xml");
 		assertThat(chart.body()).contains(">sequential</text>").contains(">event-loop</text>").contains("ideal");
+	}
+
+	@Test
+	void anHttpWorkloadShouldKeepItsCallsInFlightWithinTheFileDescriptorBudget() {
+		LabHttp.Answer refused = this.http.post("/experiments?waitMillis=0",
+				"{\"mode\":\"async\",\"workload\":{\"type\":\"http\",\"millis\":1},\"tasks\":5000,"
+						+ "\"concurrency\":5000}");
+		assertThat(refused.status()).isEqualTo(400);
+		assertThat(refused.json().get("detail").asString()).contains("lab.max-http-in-flight");
+
+		JsonNode capped = this.http
+			.post("/experiments?waitMillis=60000",
+					"{\"mode\":\"async\",\"workload\":{\"type\":\"http\",\"millis\":1},\"tasks\":3000}")
+			.json();
+		assertThat(capped.get("concurrency").asInt()).isBetween(1, 2000);
+		assertThat(capped.get("status").asString()).isEqualTo("SUCCEEDED");
+	}
+
+	@Test
+	void aCancelledComparisonShouldStopItsRunAndStartNoOther() {
+		String location = this.http
+			.post("/comparisons?waitMillis=0",
+					"{\"workload\":{\"type\":\"sleep\",\"millis\":30000},\"tasks\":2,"
+							+ "\"modes\":[\"virtual-threads\",\"event-loop\"],\"repeats\":3}")
+			.header("Location");
+		// Precondition: its first run has tasks in flight.
+		String run = Awaits
+			.awaitValue("the comparison's first run in flight", Awaits.PATIENCE,
+					() -> this.http.get("/experiments?status=RUNNING").json().get("items"), (items) -> !items.isEmpty())
+			.get(0)
+			.get("self")
+			.asString();
+		this.http.awaitInFlight(run);
+
+		assertThat(this.http.delete(location).status()).isEqualTo(202);
+
+		JsonNode cancelled = Awaits.awaitValue("the comparison cancelled", Awaits.PATIENCE,
+				() -> this.http.get(location).json(), (c) -> c.get("status").asString().equals("CANCELLED"));
+		assertThat(cancelled.get("error").asString()).isEqualTo("The comparison was cancelled.");
+		assertThat(this.http.awaitFinished(run).get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(this.http.get("/experiments?status=RUNNING").json().get("items")).isEmpty();
+		assertThat(this.http.delete(location).status()).isEqualTo(409);
 	}
 
 	@Test
