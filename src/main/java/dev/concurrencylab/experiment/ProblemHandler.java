@@ -1,5 +1,6 @@
 package dev.concurrencylab.experiment;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.InvalidTypeIdException;
@@ -26,6 +28,11 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.springframework.http.converter.HttpMessageNotWritableException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -139,6 +146,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			return fields(List.of(new FieldProblem(field.isEmpty() ? "(body)" : field,
 					"must be " + kind(mismatch.getTargetType()), null)), request);
 		}
+		if (cause instanceof InputCoercionException range) {
+			String field = path(range);
+			Class<?> target = range.getTargetType();
+			String limit = (target == int.class || target == Integer.class) ? "2147483647" : "9223372036854775807";
+			return fields(List.of(new FieldProblem(field.isEmpty() ? "(body)" : field,
+					"is out of range: a whole number here is at most " + limit, null)), request);
+		}
 		if (cause instanceof StreamReadException parse) {
 			String where = (parse.getLocation() != null)
 					? " at line " + parse.getLocation().getLineNr() + ", column " + parse.getLocation().getColumnNr()
@@ -154,6 +168,52 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		return problem(HttpStatus.BAD_REQUEST, "The body could not be read as JSON of the expected shape.",
 				new HttpHeaders(), request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		return problem(HttpStatus.NOT_FOUND, "There is nothing at this address; GET /swagger-ui.html lists the API.",
+				headers, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String allowed = (ex.getSupportedMethods() != null) ? String.join(", ", ex.getSupportedMethods()) : "";
+		return problem(HttpStatus.METHOD_NOT_ALLOWED,
+				ex.getMethod() + " is not allowed here" + (allowed.isEmpty() ? "" : "; this address takes " + allowed)
+						+ ". GET /swagger-ui.html lists the methods of every address.",
+				headers, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String sent = (ex.getContentType() != null) ? "it was sent as " + ex.getContentType()
+				: "no Content-Type was sent";
+		return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+				"The body must be JSON, sent with Content-Type: application/json (" + sent + ").", headers, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String offered = ex.getSupportedMediaTypes().stream().map(Object::toString).collect(Collectors.joining(", "));
+		return problem(HttpStatus.NOT_ACCEPTABLE, offered.isEmpty()
+				? "The Accept header could not be understood; ask for application/json, or leave Accept out."
+				: "This answer is only available as " + offered + "; ask for that in Accept, or leave Accept out.",
+				headers, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMessageNotWritable(HttpMessageNotWritableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		if (causeOf(ex, IOException.class) != null) {
+			// The client went away while its answer was written: no one to answer.
+			return null;
+		}
+		return super.handleHttpMessageNotWritable(ex, headers, status, request);
 	}
 
 	@Override
@@ -281,15 +341,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return "a JSON object of the documented shape";
 	}
 
-	/** The parser's message without its source excerpt and location details. */
+	/**
+	 * The parser's message without its source excerpt, location details or the parser's
+	 * own settings (a reader cannot turn them on).
+	 */
 	private static String firstLine(String message) {
 		if (message == null) {
 			return "unexpected input";
 		}
 		int end = message.indexOf('\n');
 		String line = (end < 0) ? message : message.substring(0, end);
+		if (line.contains("ALLOW_COMMENTS") || line.contains("comment")) {
+			return "comments are not part of JSON";
+		}
+		if (line.contains("NaN") || line.contains("Infinity") || line.contains("NON_NUMERIC")) {
+			return "NaN and Infinity are not JSON numbers";
+		}
 		return line.replaceAll("\\s*\\((start marker|through reference chain).*$", "")
 			.replaceAll("\\s*at \\[Source.*$", "")
+			.replaceAll("\\s*[;:(]?\\s*(to allow|enable|Feature '|JsonReadFeature|JsonParser).*$", "")
+			.replaceAll("`", "'")
 			.strip();
 	}
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * detail with a sentence, never a 5xx, an HTML page or a framework's name.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureMetrics
 class HostileRequestsIntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -95,6 +97,34 @@ class HostileRequestsIntegrationTest {
 			.doesNotContainIgnoringCase("tomcat")
 			.doesNotContainIgnoringCase("exception")
 			.doesNotContain("org.", "java.", "<html", "\tat ");
+	}
+
+	@ParameterizedTest(name = "Accept: \"{0}\"")
+	@CsvSource(delimiter = '|', value = { "''", "','", "' , '" })
+	void anAcceptNamingNoTypeShouldMeanAnything(String accept) throws IOException {
+		String response = send("GET /actuator/prometheus HTTP/1.1\r\nHost: lab\r\nAccept: " + accept
+				+ "\r\nConnection: close\r\n\r\n");
+
+		assertThat(response).startsWith("HTTP/1.1 200 ").contains("jvm_threads_live_threads");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					NaN                   | {"mode":"sequential","workload":{"type":"sleep","millis":NaN}}  | NaN and Infinity are not JSON numbers
+					a comment             | {/*c*/"mode":"sequential"}                                       | comments are not part of JSON
+					a number out of range | {"mode":"sequential","workload":{"type":"sleep","millis":1},"tasks":2147483648} | tasks is out of range
+					""")
+	void aBodyThatIsNotPlainJsonShouldBeExplainedWithoutTheParsersSettings(String what, String body, String expected)
+			throws IOException {
+		byte[] bytes = body.strip().getBytes(StandardCharsets.UTF_8);
+		String response = send("POST /experiments HTTP/1.1\r\nHost: lab\r\nContent-Type: application/json\r\n"
+				+ "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n" + body.strip());
+
+		assertThat(response).as(what)
+			.startsWith("HTTP/1.1 400 ")
+			.contains(expected)
+			.doesNotContain("ALLOW_", "JsonReadFeature", "Feature '", "`int`");
 	}
 
 	private String send(String request) throws IOException {
