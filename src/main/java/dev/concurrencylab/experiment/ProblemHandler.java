@@ -153,6 +153,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			return fields(List.of(new FieldProblem(field.isEmpty() ? "(body)" : field,
 					"is out of range: a whole number here is at most " + limit, null)), request);
 		}
+		if (cause instanceof StreamReadException duplicate && duplicate.getOriginalMessage() != null
+				&& duplicate.getOriginalMessage().startsWith("Duplicate ")) {
+			String name = duplicate.getOriginalMessage().replaceAll("^[^\"]*\"([^\"]*)\".*$", "$1");
+			return fields(List.of(new FieldProblem(name, "is given twice; give it once", null)), request);
+		}
 		if (cause instanceof StreamReadException parse) {
 			String where = (parse.getLocation() != null)
 					? " at line " + parse.getLocation().getLineNr() + ", column " + parse.getLocation().getColumnNr()

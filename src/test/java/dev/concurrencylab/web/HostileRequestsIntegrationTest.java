@@ -111,10 +111,11 @@ class HostileRequestsIntegrationTest {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-					NaN                   | {"mode":"sequential","workload":{"type":"sleep","millis":NaN}}  | NaN and Infinity are not JSON numbers
-					a comment             | {/*c*/"mode":"sequential"}                                       | comments are not part of JSON
-					a number out of range | {"mode":"sequential","workload":{"type":"sleep","millis":1},"tasks":2147483648} | tasks is out of range
-					""")
+							NaN                   | {"mode":"sequential","workload":{"type":"sleep","millis":NaN}}  | NaN and Infinity are not JSON numbers
+							a comment             | {/*c*/"mode":"sequential"}                                       | comments are not part of JSON
+							a number out of range | {"mode":"sequential","workload":{"type":"sleep","millis":1},"tasks":2147483648} | tasks is out of range
+					a field given twice   | {"mode":"sequential","mode":"async","workload":{"type":"sleep","millis":1}} | mode is given twice
+							""")
 	void aBodyThatIsNotPlainJsonShouldBeExplainedWithoutTheParsersSettings(String what, String body, String expected)
 			throws IOException {
 		byte[] bytes = body.strip().getBytes(StandardCharsets.UTF_8);
