@@ -176,8 +176,15 @@ log "Prometheus up on 127.0.0.1:$PROM_PORT (pid $prom_pid)"
 # POSTs one experiment and checks its final status.
 experiment() {
 	local expected=$1 body=$2 answer status
-	answer=$(curl -sS --max-time 90 -X POST "http://127.0.0.1:$APP_PORT/experiments?waitMillis=60000" \
-		-H 'Content-Type: application/json' -d "$body") || die "POST /experiments failed: $body"
+	if ! answer=$(curl -sS --max-time 90 -X POST "http://127.0.0.1:$APP_PORT/experiments?waitMillis=60000" \
+		-H 'Content-Type: application/json' -d "$body"); then
+		# What the service was doing: its threads and heap, and the end of its log.
+		"$(dirname "$JAVA")/jcmd" "$app_pid" Thread.print >"$tmp/threads.txt" 2>&1 || true
+		"$(dirname "$JAVA")/jcmd" "$app_pid" GC.heap_info 2>&1 | sed 's/^/[heap] /' || true
+		grep -B2 -A12 -E '"(http-nio|lab-|experiment-conductor)' "$tmp/threads.txt" | head -150 || true
+		tail -20 "$tmp/app.log" | sed 's/^/[app] /'
+		die "POST /experiments failed: $body"
+	fi
 	status=$(printf '%s' "$answer" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("status"))' 2>/dev/null || true)
 	[ "$status" = "$expected" ] || die "expected $expected, got ${status:-no status} for $body: ${answer:0:400}"
 	log "  $status  $body"
@@ -194,8 +201,8 @@ experiment SUCCEEDED '{"mode":"fork-join","workload":{"type":"cpu","iterations":
 experiment SUCCEEDED '{"mode":"sequential","workload":{"type":"mixed","millis":20,"iterations":1000000},"tasks":5}'
 experiment SUCCEEDED '{"mode":"virtual-threads","workload":{"type":"http","millis":50},"tasks":20}'
 experiment FAILED '{"mode":"platform-threads","workload":{"type":"sleep","millis":5000},"tasks":4,"timeoutMillis":300,"label":"deadline"}'
-# 200,000 timings and their threads make garbage enough for a few collections.
-experiment SUCCEEDED '{"mode":"virtual-threads","workload":{"type":"sleep","millis":0},"tasks":200000}'
+# 100,000 timings and their threads make garbage enough for a few collections in 256 MB.
+experiment SUCCEEDED '{"mode":"virtual-threads","workload":{"type":"sleep","millis":0},"tasks":100000}'
 
 log "waiting ${SCRAPE_WAIT}s for scrapes"
 sleep "$SCRAPE_WAIT"
