@@ -209,24 +209,25 @@ public final class TraceJson {
 
 	private static void asyncSlice(JsonGenerator json, Run run, int index, TaskLog log, int task, Track track) {
 		long id = ((long) index << 32) | task;
+		asyncEvent(json, "b", id, track, run.offsetNanos() + log.startNanos(task), task, log);
+		asyncEvent(json, "e", id, track, run.offsetNanos() + Math.max(log.startNanos(task), log.endNanos(task)), task,
+				null);
+	}
+
+	/** One end of an async slice; the begin carries the task's args. */
+	private static void asyncEvent(JsonGenerator json, String phase, long id, Track track, long nanos, int task,
+			TaskLog log) {
 		json.writeStartObject();
 		json.writeStringProperty("name", "task " + task);
 		json.writeStringProperty("cat", "task");
-		json.writeStringProperty("ph", "b");
+		json.writeStringProperty("ph", phase);
 		json.writeNumberProperty("id", id);
 		json.writeNumberProperty("pid", track.pid());
 		json.writeNumberProperty("tid", track.tid());
-		json.writeNumberProperty("ts", micros(run.offsetNanos() + log.startNanos(task)));
-		args(json, task, log);
-		json.writeEndObject();
-		json.writeStartObject();
-		json.writeStringProperty("name", "task " + task);
-		json.writeStringProperty("cat", "task");
-		json.writeStringProperty("ph", "e");
-		json.writeNumberProperty("id", id);
-		json.writeNumberProperty("pid", track.pid());
-		json.writeNumberProperty("tid", track.tid());
-		json.writeNumberProperty("ts", micros(run.offsetNanos() + Math.max(log.startNanos(task), log.endNanos(task))));
+		json.writeNumberProperty("ts", micros(nanos));
+		if (log != null) {
+			args(json, task, log);
+		}
 		json.writeEndObject();
 	}
 
