@@ -94,7 +94,9 @@ class ExperimentController {
 			@Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
 			@Parameter(description = "page size, 1 to 100") @RequestParam(
 					defaultValue = "20") @Min(1) @Max(100) int size) {
-		return this.experiments.list(parseStatus(status), mode, page, size);
+		ExperimentStatus wanted = parseStatus(status);
+		this.starter.checkModeFilter(mode);
+		return this.experiments.list(wanted, mode, page, size);
 	}
 
 	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

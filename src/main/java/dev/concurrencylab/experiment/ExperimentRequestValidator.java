@@ -33,6 +33,18 @@ public class ExperimentRequestValidator {
 	}
 
 	/**
+	 * Checks a mode named as a filter.
+	 * @param mode a mode id, or null for none
+	 * @throws InvalidRequestException when it names no mode
+	 */
+	void checkModeFilter(String mode) {
+		if (mode != null && this.modes.find(mode).isEmpty()) {
+			throw new InvalidRequestException(List
+				.of(new FieldProblem("mode", "'" + mode + "' is not a mode; use one of " + this.modes.ids(), mode)));
+		}
+	}
+
+	/**
 	 * The request as a spec with every default filled in.
 	 * @throws InvalidRequestException listing every invalid field
 	 */

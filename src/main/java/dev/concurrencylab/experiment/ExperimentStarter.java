@@ -29,6 +29,11 @@ public class ExperimentStarter {
 		this.limits = limits;
 	}
 
+	/** Checks a mode named as a list filter: 400 when it names no mode. */
+	void checkModeFilter(String mode) {
+		this.validator.checkModeFilter(mode);
+	}
+
 	/**
 	 * Validates and starts; nothing is created when the request is invalid.
 	 * @throws InvalidRequestException when a field is invalid

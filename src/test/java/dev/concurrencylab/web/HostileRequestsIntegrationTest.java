@@ -70,6 +70,7 @@ class HostileRequestsIntegrationTest {
 									a Content-Type that is not a type    | POST /experiments HTTP/1.1\\r\\nHost: lab\\r\\nContent-Type: ;;/\\r\\nContent-Length: 2\\r\\n\\r\\n{} | 415
 									a path parameter                     | GET /actuator;x=1/health HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                | 400
 							a query parameter of the wrong type  | GET /experiments?page=x HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                 | 400
+							a mode filter naming no mode         | GET /experiments?mode=nope HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                 | 400
 							an unknown metric                    | GET /actuator/metrics/nope HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n             | 404
 					an encoded dot-dot metric            | GET /actuator/metrics/%2e%2e HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n         | 404
 					TRACE                                | TRACE /experiments HTTP/1.1\\r\\nHost: lab\\r\\n\\r\\n                          | 405
