@@ -15,6 +15,7 @@ import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
+import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
 
 /**
@@ -82,11 +83,12 @@ class AsyncRunner implements ModeRunner {
 
 		CompletableFuture<Long> task(int task) {
 			return switch (this.execution.workload()) {
-				case SleepWorkload sleep -> TimerWaits.sleep(this.timer, sleep);
+				case SleepWorkload sleep -> TimerWaits.sleep(this.execution, task, this.timer, sleep);
 				case CpuWorkload work -> compute(task, work.iterations());
 				case MixedWorkload mixed -> compute(task, mixed.iterations())
-					.thenCompose((result) -> TimerWaits.delay(this.timer, mixed.millis()).thenApply((done) -> result));
-				case HttpWorkload call -> this.execution.resources().http().getAsync(call.millis());
+					.thenCompose((result) -> TimerWaits.delay(this.execution, task, this.timer, mixed.millis())
+						.thenApply((done) -> result));
+				case HttpWorkload call -> TimerWaits.http(this.execution, task, call.millis());
 			};
 		}
 
@@ -94,6 +96,7 @@ class AsyncRunner implements ModeRunner {
 			return CompletableFuture.supplyAsync(() -> {
 				this.execution.onThread(task);
 				long cpuBefore = Execution.threadCpuNanos();
+				long before = this.execution.nanoTime();
 				try {
 					return CpuKernel.compute(iterations);
 				}
@@ -102,6 +105,7 @@ class AsyncRunner implements ModeRunner {
 					throw new CompletionException(ex);
 				}
 				finally {
+					this.execution.add(task, Phase.COMPUTING, this.execution.nanoTime() - before);
 					this.execution.addCpu(task, Execution.threadCpuNanos() - cpuBefore);
 				}
 			}, this.cpu);

@@ -13,6 +13,7 @@ import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
+import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
 
 /**
@@ -75,20 +76,21 @@ class EventLoopRunner implements ModeRunner {
 	/** Starts a task on the loop thread; its future completes on the loop thread too. */
 	private CompletableFuture<Long> task(Execution execution, ScheduledThreadPoolExecutor loop, int task) {
 		return switch (execution.workload()) {
-			case SleepWorkload sleep -> TimerWaits.sleep(loop, sleep);
+			case SleepWorkload sleep -> TimerWaits.sleep(execution, task, loop, sleep);
 			case CpuWorkload work -> CompletableFuture.completedFuture(compute(execution, task, work.iterations()));
 			case MixedWorkload mixed -> {
 				long result = compute(execution, task, mixed.iterations());
-				yield TimerWaits.delay(loop, mixed.millis()).thenApply((done) -> result);
+				yield TimerWaits.delay(execution, task, loop, mixed.millis()).thenApply((done) -> result);
 			}
 			case HttpWorkload call ->
-				execution.resources().http().getAsync(call.millis()).thenApplyAsync((result) -> result, loop);
+				TimerWaits.http(execution, task, call.millis()).thenApplyAsync((result) -> result, loop);
 		};
 	}
 
 	/** Computes on the loop thread, blocking every other task meanwhile. */
 	private static long compute(Execution execution, int task, long iterations) {
 		long cpuBefore = Execution.threadCpuNanos();
+		long before = execution.nanoTime();
 		try {
 			return CpuKernel.compute(iterations);
 		}
@@ -97,6 +99,7 @@ class EventLoopRunner implements ModeRunner {
 			throw new CompletionException(ex);
 		}
 		finally {
+			execution.add(task, Phase.COMPUTING, execution.nanoTime() - before);
 			execution.addCpu(task, Execution.threadCpuNanos() - cpuBefore);
 		}
 	}

@@ -18,7 +18,13 @@ import org.slf4j.LoggerFactory;
 
 import dev.concurrencylab.LabClock;
 import dev.concurrencylab.workload.BlockingWork;
+import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.DelayClient;
+import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.MixedWorkload;
+import dev.concurrencylab.workload.Phase;
+import dev.concurrencylab.workload.PhaseSink;
+import dev.concurrencylab.workload.SleepWorkload;
 import dev.concurrencylab.workload.Workload;
 
 /**
@@ -32,7 +38,7 @@ import dev.concurrencylab.workload.Workload;
  * Concurrency: the task hooks are called from any thread of the mode, each task's hooks
  * in order. Counters are atomics; the stop signal is set at most once.
  */
-public final class Execution {
+public final class Execution implements PhaseSink {
 
 	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -92,7 +98,7 @@ public final class Execution {
 		this.timeoutMillis = timeoutMillis;
 		this.clock = clock;
 		this.resources = new ModeResources(threadPrefix, threads, http, observer);
-		this.log = new TaskLog(tasks);
+		this.log = new TaskLog(tasks, waits(workload), computes(workload));
 		this.unfinished = new CountDownLatch(tasks);
 		this.originNanos = clock.nanoTime();
 		this.deadlineNanos = this.originNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -166,6 +172,54 @@ public final class Execution {
 		return true;
 	}
 
+	/** Gives the task log the lock-wait column; called once, before any task. */
+	public void enableLockWaits() {
+		this.log.enableLockWaits();
+	}
+
+	/**
+	 * Sets the calibrated cost of one task's computation on a core alone, which estimates
+	 * a task's on-CPU time where its thread's CPU time cannot be measured (virtual
+	 * threads); -1 when not known. Called once, before any task.
+	 */
+	public void cpuEstimate(long nanosPerTask) {
+		this.log.cpuEstimate(nanosPerTask);
+	}
+
+	/** The clock every phase is timed with: this experiment's. */
+	@Override
+	public long nanoTime() {
+		return this.clock.nanoTime();
+	}
+
+	/** Adds to a phase of a task; called by the thread running that part of it. */
+	@Override
+	public void add(int task, Phase phase, long nanos) {
+		this.log.addPhase(task, phase, nanos);
+	}
+
+	/**
+	 * Records a timer wait that ended now: its wait is the time since
+	 * {@code scheduledAtNanos} (of {@link #nanoTime}) but at most the delay asked for; a
+	 * timer that fires late, behind a busy thread, was not waiting any more.
+	 */
+	public void timerFired(int task, long scheduledAtNanos, long delayNanos) {
+		this.log.addPhase(task, Phase.WAITING, Math.min(this.clock.nanoTime() - scheduledAtNanos, delayNanos));
+	}
+
+	/**
+	 * Ends a task whose one wait, a timer of {@code delayNanos} started when the task
+	 * began, fired now: {@link #timerFired} and {@link #succeeded} with one clock read.
+	 */
+	public void succeededAfterTimer(int task, long result, long delayNanos) {
+		long now = now();
+		this.log.addPhase(task, Phase.WAITING, Math.min(now - this.log.startNanos(task), delayNanos));
+		if (this.log.finish(task, TaskState.SUCCEEDED, now, result, null)) {
+			this.succeeded.incrementAndGet();
+			ended(task);
+		}
+	}
+
 	/** Gives the task log the pid and spawn columns; called once, before any task. */
 	public void enableProcesses() {
 		this.log.enableProcesses();
@@ -236,7 +290,7 @@ public final class Execution {
 		}
 		long cpuBefore = threadCpuNanos();
 		try {
-			long result = work.run(this.workload);
+			long result = work.run(task, this.workload, this);
 			recordCpu(task, cpuBefore);
 			succeeded(task, result);
 		}
@@ -390,6 +444,19 @@ public final class Execution {
 
 	private long now() {
 		return this.clock.nanoTime() - this.originNanos;
+	}
+
+	private static boolean waits(Workload workload) {
+		return switch (workload) {
+			case SleepWorkload sleep -> true;
+			case MixedWorkload mixed -> true;
+			case HttpWorkload call -> true;
+			case CpuWorkload cpu -> false;
+		};
+	}
+
+	private static boolean computes(Workload workload) {
+		return workload instanceof CpuWorkload || workload instanceof MixedWorkload;
 	}
 
 	private static Throwable unwrap(Throwable error) {

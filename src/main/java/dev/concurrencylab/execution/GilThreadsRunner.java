@@ -11,6 +11,8 @@ import org.springframework.stereotype.Component;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.BlockingWork;
 import dev.concurrencylab.workload.CpuKernel;
+import dev.concurrencylab.workload.Phase;
+import dev.concurrencylab.workload.PhaseSink;
 
 /**
  * Platform threads that must hold one global lock while they compute and release it while
@@ -61,6 +63,7 @@ class GilThreadsRunner implements ModeRunner {
 		int threads = Math.min(execution.concurrency(), execution.tasks());
 		ExecutorService pool = execution.resources()
 			.monitored(Executors.newFixedThreadPool(threads, execution.resources().platformThreads("gil")), "gil");
+		execution.enableLockWaits();
 		ExecutorRuns.runAll(execution, pool, new GilWork(execution, new ReentrantLock(true)));
 	}
 
@@ -75,23 +78,39 @@ class GilThreadsRunner implements ModeRunner {
 			this.gil = gil;
 		}
 
+		/**
+		 * Computes slice by slice, each under the lock: the time spent taking the lock is
+		 * the task's lock wait, the time holding it its computing.
+		 */
 		@Override
-		protected long compute(long iterations) throws InterruptedException {
+		protected long compute(int task, long iterations, PhaseSink phases) throws InterruptedException {
 			long state = CpuKernel.seed();
 			long left = iterations;
-			while (left > 0) {
-				long slice = Math.min(left, SWITCH_INTERVAL_ITERATIONS);
-				this.gil.lockInterruptibly();
-				try {
-					state = CpuKernel.advance(state, slice);
+			long lockWait = 0;
+			long computing = 0;
+			try {
+				while (left > 0) {
+					long slice = Math.min(left, SWITCH_INTERVAL_ITERATIONS);
+					long asked = phases.nanoTime();
+					this.gil.lockInterruptibly();
+					long held = phases.nanoTime();
+					lockWait += held - asked;
+					try {
+						state = CpuKernel.advance(state, slice);
+					}
+					finally {
+						this.gil.unlock();
+						computing += phases.nanoTime() - held;
+					}
+					left -= slice;
+					if (Thread.interrupted()) {
+						throw new InterruptedException("computation interrupted");
+					}
 				}
-				finally {
-					this.gil.unlock();
-				}
-				left -= slice;
-				if (Thread.interrupted()) {
-					throw new InterruptedException("computation interrupted");
-				}
+			}
+			finally {
+				phases.add(task, Phase.LOCK_WAIT, lockWait);
+				phases.add(task, Phase.COMPUTING, computing);
 			}
 			return CpuKernel.checksum(state);
 		}

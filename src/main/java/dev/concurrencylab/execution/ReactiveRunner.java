@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.core.annotation.Order;
@@ -16,6 +17,7 @@ import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
+import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -174,12 +176,18 @@ class ReactiveRunner implements ModeRunner {
 		// One wait (the common case at scale) is the timer alone, whose tick is 0: its
 		// result is 1.
 		Mono<Void> ended = (execution.workload() instanceof SleepWorkload sleep && sleep.steps() == 1)
-				? Mono.delay(Duration.ofMillis(sleep.millis()), timer).flatMap((tick) -> succeeded(execution, task, 1))
+				? Mono.delay(Duration.ofMillis(sleep.millis()), timer)
+					.flatMap((tick) -> succeededAfterTimer(execution, task, sleep.millis()))
 				: work(execution, task, timer, cpu).flatMap((result) -> succeeded(execution, task, result));
 		return ended.onErrorResume((error) -> {
 			execution.failed(task, error);
 			return Mono.empty();
 		});
+	}
+
+	private static Mono<Void> succeededAfterTimer(Execution execution, int task, long millis) {
+		execution.succeededAfterTimer(task, 1, TimeUnit.MILLISECONDS.toNanos(millis));
+		return Mono.empty();
 	}
 
 	private static Mono<Void> succeeded(Execution execution, int task, long result) {
@@ -190,15 +198,21 @@ class ReactiveRunner implements ModeRunner {
 	private Mono<Long> work(Execution execution, int task, Scheduler timer, Scheduler cpu) {
 		return switch (execution.workload()) {
 			case SleepWorkload sleep ->
-				(sleep.steps() == 1) ? Mono.delay(Duration.ofMillis(sleep.millis()), timer).map((tick) -> 1L)
-						: Flux.range(0, sleep.steps())
-							.concatMap((step) -> Mono.delay(Duration.ofMillis(sleep.millis()), timer))
-							.count();
+				Flux.range(0, sleep.steps()).concatMap((step) -> delay(execution, task, sleep.millis(), timer)).count();
 			case CpuWorkload work -> compute(execution, task, work.iterations(), cpu);
 			case MixedWorkload mixed -> compute(execution, task, mixed.iterations(), cpu)
-				.delayUntil((result) -> Mono.delay(Duration.ofMillis(mixed.millis()), timer));
-			case HttpWorkload call -> httpCall(execution, call.millis());
+				.delayUntil((result) -> delay(execution, task, mixed.millis(), timer));
+			case HttpWorkload call -> httpCall(execution, task, call.millis());
 		};
+	}
+
+	/** A timer wait, added to the task's waiting phase when it fires. */
+	private static Mono<Long> delay(Execution execution, int task, long millis, Scheduler timer) {
+		return Mono.defer(() -> {
+			long scheduledAt = execution.nanoTime();
+			return Mono.delay(Duration.ofMillis(millis), timer)
+				.doOnNext((tick) -> execution.timerFired(task, scheduledAt, TimeUnit.MILLISECONDS.toNanos(millis)));
+		});
 	}
 
 	/**
@@ -206,9 +220,9 @@ class ReactiveRunner implements ModeRunner {
 	 * request's own "cancelled" failure that follows is not an error of anyone's (Reactor
 	 * would log it as a dropped error, once per call in flight).
 	 */
-	private static Mono<Long> httpCall(Execution execution, long millis) {
+	private static Mono<Long> httpCall(Execution execution, int task, long millis) {
 		return Mono.create((sink) -> {
-			CompletableFuture<Long> call = execution.resources().http().getAsync(millis);
+			CompletableFuture<Long> call = TimerWaits.http(execution, task, millis);
 			AtomicBoolean cancelled = new AtomicBoolean();
 			sink.onCancel(() -> {
 				cancelled.set(true);
@@ -229,10 +243,12 @@ class ReactiveRunner implements ModeRunner {
 		return Mono.fromCallable(() -> {
 			execution.onThread(task);
 			long cpuBefore = Execution.threadCpuNanos();
+			long before = execution.nanoTime();
 			try {
 				return CpuKernel.compute(iterations);
 			}
 			finally {
+				execution.add(task, Phase.COMPUTING, execution.nanoTime() - before);
 				execution.addCpu(task, Execution.threadCpuNanos() - cpuBefore);
 			}
 		}).subscribeOn(cpu);

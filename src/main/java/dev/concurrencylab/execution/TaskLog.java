@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.concurrencylab.workload.Phase;
+
 /**
  * The timings of every task of one experiment, kept in primitive columns (51 bytes a
- * task, failures included) so that a million tasks cost about 51 MB and no object per
- * task.
+ * task, failures included, plus 8 to 24 for its phases) so that a million tasks cost
+ * about 51 to 75 MB and no object per task.
  *
  * <p>
  * Concurrency, the claim-then-publish invariant: a task's state changes only by a
@@ -23,9 +25,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * task's start and thread, and a reader that sees a final state sees the end, result and
  * error the winner wrote; a loser writes nothing. The transient codes are never shown:
  * {@link #state} reports them as the state they were claimed from. The CPU, thread and
- * worker columns are written by the task's own thread while it runs; a reader that sees
- * the final state written by that thread, or that ran after the mode's threads ended,
- * sees them too.
+ * worker columns are written by the task's own thread while it runs, and so are the phase
+ * columns (by whichever thread runs that part of the task: a task's parts never run at
+ * once); a reader that sees the final state written by the thread that ended it, or that
+ * ran after the mode's threads ended, sees them too. A reader of a running task may see
+ * them a little behind.
+ *
+ * <p>
+ * Phases: the waiting and computing columns exist only where the workload waits or
+ * computes, the lock-wait column only where the mode has a lock
+ * ({@link #enableLockWaits}); at most {@value #MAX_PHASE_BYTES_PER_TASK} bytes a task.
  *
  * <p>
  * Errors are stored as a code per task into a bounded table of distinct messages
@@ -42,6 +51,9 @@ public final class TaskLog {
 
 	/** Bytes held per task by the process-mode columns: pid, spawn and spawn CPU. */
 	static final int PROCESS_BYTES_PER_TASK = Integer.BYTES + 2 * Long.BYTES;
+
+	/** Bytes per task of all the phase columns at most: waiting, computing, lock wait. */
+	static final int MAX_PHASE_BYTES_PER_TASK = 3 * Long.BYTES;
 
 	/** Distinct error messages a log keeps; later new ones become a fallback. */
 	static final int MAX_MESSAGES = 1024;
@@ -92,6 +104,25 @@ public final class TaskLog {
 
 	private final ErrorTable errors = new ErrorTable();
 
+	/** Nanoseconds of {@link Phase#WAITING}; null when the workload never waits. */
+	private final long[] waiting;
+
+	/** Nanoseconds of {@link Phase#COMPUTING}; null when the workload never computes. */
+	private final long[] computing;
+
+	/**
+	 * Nanoseconds of {@link Phase#LOCK_WAIT}; null unless the mode has a lock. Set once
+	 * before any task starts.
+	 */
+	private volatile long[] lockWait;
+
+	/**
+	 * What one task's computation costs on a core alone (the calibrated kernel cost), or
+	 * -1: the estimate of its on-CPU time where the thread's CPU time cannot be measured.
+	 * Set once before any task starts.
+	 */
+	private volatile long cpuEstimateNanos = -1;
+
 	/**
 	 * Names of the platform threads seen; a virtual thread is named by its id. Entries
 	 * are only added, and their bytes counted by whoever added them.
@@ -108,8 +139,19 @@ public final class TaskLog {
 	 */
 	private volatile ProcessColumns processes;
 
+	/** A log of {@code size} tasks without phase columns. */
 	TaskLog(int size) {
+		this(size, false, false);
+	}
+
+	/**
+	 * A log of {@code size} tasks, with the waiting and computing columns where the
+	 * workload has those phases.
+	 */
+	TaskLog(int size, boolean waits, boolean computes) {
 		this.size = size;
+		this.waiting = waits ? new long[size] : null;
+		this.computing = computes ? new long[size] : null;
 		this.queued = new long[size];
 		this.start = new long[size];
 		this.end = new long[size];
@@ -131,8 +173,64 @@ public final class TaskLog {
 	 * platform thread names and the process columns.
 	 */
 	public long retainedBytes() {
-		long columns = (long) this.size * (BYTES_PER_TASK + (processes() ? PROCESS_BYTES_PER_TASK : 0));
+		long columns = (long) this.size
+				* (BYTES_PER_TASK + (processes() ? PROCESS_BYTES_PER_TASK : 0) + phaseBytesPerTask());
 		return FIXED_BYTES + columns + this.errors.retainedBytes() + this.platformThreadNameBytes.get();
+	}
+
+	/** Bytes per task of the phase columns this log has. */
+	int phaseBytesPerTask() {
+		return Long.BYTES * (((this.waiting != null) ? 1 : 0) + ((this.computing != null) ? 1 : 0)
+				+ ((this.lockWait != null) ? 1 : 0));
+	}
+
+	/** Gives this log the lock-wait column; called once, before any task. */
+	void enableLockWaits() {
+		if (this.lockWait == null) {
+			this.lockWait = new long[this.size];
+		}
+	}
+
+	/**
+	 * Sets what one task's computation costs on a core alone, for the on-CPU estimate;
+	 * called once, before any task.
+	 */
+	void cpuEstimate(long nanos) {
+		this.cpuEstimateNanos = nanos;
+	}
+
+	/**
+	 * Adds to a phase of a task; a phase the log has no column for is dropped (a wait of
+	 * a workload that does not wait cannot happen).
+	 */
+	void addPhase(int task, Phase phase, long nanos) {
+		long[] column = switch (phase) {
+			case WAITING -> this.waiting;
+			case COMPUTING -> this.computing;
+			case LOCK_WAIT -> this.lockWait;
+		};
+		if (column != null && nanos > 0) {
+			column[task] += nanos;
+		}
+	}
+
+	/** Nanoseconds the task spent in a phase; 0 when it has none. */
+	public long phaseNanos(int task, Phase phase) {
+		long[] column = switch (phase) {
+			case WAITING -> this.waiting;
+			case COMPUTING -> this.computing;
+			case LOCK_WAIT -> this.lockWait;
+		};
+		return (column != null) ? column[task] : 0;
+	}
+
+	/**
+	 * The estimate of one task's on-CPU time where its thread's CPU time is not
+	 * measurable (the calibrated kernel cost of its iterations), or -1 when there is
+	 * none.
+	 */
+	public long cpuEstimateNanos() {
+		return this.cpuEstimateNanos;
 	}
 
 	void queued(int task, long nanos) {

@@ -4,11 +4,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
 
 /**
  * Waits as timers that complete futures: how the non-blocking modes wait without a
- * thread.
+ * thread. Each wait is added to its task's waiting phase when its timer fires.
  */
 final class TimerWaits {
 
@@ -16,19 +17,50 @@ final class TimerWaits {
 	}
 
 	/** Completes on {@code timer}'s thread after {@code millis}. */
-	static CompletableFuture<Void> delay(ScheduledExecutorService timer, long millis) {
+	static CompletableFuture<Void> delay(Execution execution, int task, ScheduledExecutorService timer, long millis) {
 		CompletableFuture<Void> done = new CompletableFuture<>();
-		timer.schedule(() -> done.complete(null), millis, TimeUnit.MILLISECONDS);
+		long scheduledAt = execution.nanoTime();
+		timer.schedule(() -> {
+			execution.timerFired(task, scheduledAt, TimeUnit.MILLISECONDS.toNanos(millis));
+			done.complete(null);
+		}, millis, TimeUnit.MILLISECONDS);
 		return done;
 	}
 
 	/** A sleep task's waits one after another; completes with its result (the steps). */
-	static CompletableFuture<Long> sleep(ScheduledExecutorService timer, SleepWorkload sleep) {
-		CompletableFuture<Void> waits = delay(timer, sleep.millis());
+	static CompletableFuture<Long> sleep(Execution execution, int task, ScheduledExecutorService timer,
+			SleepWorkload sleep) {
+		CompletableFuture<Void> waits = delay(execution, task, timer, sleep.millis());
 		for (int step = 1; step < sleep.steps(); step++) {
-			waits = waits.thenCompose((done) -> delay(timer, sleep.millis()));
+			waits = waits.thenCompose((done) -> delay(execution, task, timer, sleep.millis()));
 		}
 		return waits.thenApply((done) -> (long) sleep.steps());
+	}
+
+	/**
+	 * An HTTP call's answer: its time until the answer arrived (on the client's thread)
+	 * is the task's wait, recorded before anything continues the task. Cancelling the
+	 * returned future cancels the request.
+	 */
+	static CompletableFuture<Long> http(Execution execution, int task, long millis) {
+		long before = execution.nanoTime();
+		CompletableFuture<Long> call = execution.resources().http().getAsync(millis);
+		CompletableFuture<Long> answer = new CompletableFuture<>();
+		call.whenComplete((result, error) -> {
+			execution.add(task, Phase.WAITING, execution.nanoTime() - before);
+			if (error == null) {
+				answer.complete(result);
+			}
+			else {
+				answer.completeExceptionally(error);
+			}
+		});
+		answer.whenComplete((result, error) -> {
+			if (answer.isCancelled()) {
+				call.cancel(true);
+			}
+		});
+		return answer;
 	}
 
 }

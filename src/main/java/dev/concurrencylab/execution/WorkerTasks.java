@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadFactory;
 import dev.concurrencylab.worker.WorkerException;
 import dev.concurrencylab.worker.WorkerLauncher;
 import dev.concurrencylab.worker.WorkerProcess;
+import dev.concurrencylab.workload.Phase;
 
 /**
  * The worker processes of one run of a process mode: launches them through the
@@ -66,6 +67,8 @@ final class WorkerTasks {
 		this.execution.onWorker(task, worker.pid(), spawnNanos);
 		var reply = worker.run(task, this.execution.workload());
 		this.execution.addCpu(task, reply.cpuNanos());
+		this.execution.add(task, Phase.WAITING, reply.waitNanos());
+		this.execution.add(task, Phase.COMPUTING, reply.computeNanos());
 		if (reply.succeeded()) {
 			this.execution.succeeded(task, reply.result());
 		}

@@ -34,6 +34,7 @@ import dev.concurrencylab.isolation.Interference;
 import dev.concurrencylab.isolation.InterferenceMeter;
 import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.machine.Capacity;
+import dev.concurrencylab.workload.Workload;
 import dev.concurrencylab.machine.MachineService;
 import dev.concurrencylab.metrics.LabMetrics;
 import dev.concurrencylab.report.Ideal;
@@ -370,6 +371,7 @@ public class ExperimentService implements SmartLifecycle {
 			execution = new Execution(spec.workload(), spec.tasks(), spec.concurrency(), spec.timeoutMillis(),
 					"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http,
 					this.metrics.observe(spec.mode().id(), (slot != null) ? slot : 0));
+			execution.cpuEstimate(cpuNanosPerTask(spec.workload(), this.machine.currentCapacity()));
 			start = InterferenceMeter.read(this.clock.nanoTime());
 		}
 		catch (RuntimeException | Error ex) {
@@ -441,6 +443,7 @@ public class ExperimentService implements SmartLifecycle {
 					: this.machine.currentCapacity();
 			Ideal ideal = Ideal.of(spec.workload(), spec.tasks(), spec.concurrency(),
 					spec.mode().computeParallelism(spec.concurrency(), LabProperties.cores()), capacity);
+			execution.cpuEstimate(cpuNanosPerTask(spec.workload(), capacity));
 			Execution.Progress progress = execution.progress();
 			TaskLog log = execution.log();
 			long workerCpu = workerCpuNanos(log);
@@ -607,6 +610,15 @@ public class ExperimentService implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE;
+	}
+
+	/**
+	 * The calibrated cost of one task's computation on a core alone, or -1 when unknown:
+	 * the on-CPU estimate of tasks whose thread's CPU time cannot be measured.
+	 */
+	private static long cpuNanosPerTask(Workload workload, Capacity capacity) {
+		return (capacity != null && capacity.nanosPerIteration() > 0)
+				? Math.round(workload.iterationsPerTask() * capacity.nanosPerIteration()) : -1;
 	}
 
 }

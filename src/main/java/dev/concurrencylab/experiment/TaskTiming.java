@@ -2,7 +2,9 @@ package dev.concurrencylab.experiment;
 
 import dev.concurrencylab.execution.TaskLog;
 import dev.concurrencylab.execution.TaskState;
+import dev.concurrencylab.report.Phases;
 import dev.concurrencylab.report.Summaries;
+import dev.concurrencylab.report.TaskPhases;
 
 /**
  * One task's timings, in milliseconds from the experiment's start.
@@ -30,10 +32,15 @@ import dev.concurrencylab.report.Summaries;
  * short by a stop. Part of the run's {@code cpuMillis}
  * @param result the task's checksum, equal in every mode
  * @param error why it failed or was cancelled
+ * @param phases its time from being queued to its end split into phases, in milliseconds;
+ * null until it has ended, and for a task that never started
+ * @param onCpu where {@code phases.computingOnCpu} comes from: {@code MEASURED},
+ * {@code ESTIMATED} (a virtual thread: the calibrated kernel cost), {@code UNKNOWN} (not
+ * calibrated yet) or {@code NONE} (it did not compute); null with {@code phases}
  */
 public record TaskTiming(int task, TaskState status, double queuedMillis, Double startMillis, Double endMillis,
 		Double durationMillis, Double cpuMillis, String thread, Boolean virtual, Long pid, Double spawnMillis,
-		Double spawnCpuMillis, Long result, String error) {
+		Double spawnCpuMillis, Long result, String error, Phases phases, Phases.CpuSource onCpu) {
 
 	static TaskTiming of(TaskLog log, int task) {
 		TaskState status = log.state(task);
@@ -44,12 +51,14 @@ public record TaskTiming(int task, TaskState status, double queuedMillis, Double
 		Double duration = (start != null && end != null) ? Summaries.millis(log.endNanos(task) - log.startNanos(task))
 				: null;
 		long cpu = log.cpuNanos(task);
+		TaskPhases phases = (ended && started) ? TaskPhases.of(log, task) : null;
 		return new TaskTiming(task, status, Summaries.millis(log.queuedNanos(task)), start, end, duration,
 				(cpu >= 0 && ended) ? Summaries.millis(cpu) : null, started ? log.threadName(task) : null,
 				started ? log.virtual(task) : null, started ? log.pid(task) : null,
 				(log.spawnNanos(task) >= 0) ? Summaries.millis(log.spawnNanos(task)) : null,
 				(log.spawnCpuNanos(task) >= 0) ? Summaries.millis(log.spawnCpuNanos(task)) : null,
-				(status == TaskState.SUCCEEDED) ? log.result(task) : null, log.error(task));
+				(status == TaskState.SUCCEEDED) ? log.result(task) : null, log.error(task),
+				(phases != null) ? phases.millis() : null, (phases != null) ? phases.cpuSource() : null);
 	}
 
 }

@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 import dev.concurrencylab.execution.TaskLog;
+import dev.concurrencylab.report.Phases;
 
 /**
  * Writes every task's timings as CSV, one row at a time straight from the task log, so a
@@ -16,7 +17,8 @@ import dev.concurrencylab.execution.TaskLog;
 final class TimingsCsv {
 
 	static final String HEADER = "task,status,queuedMillis,startMillis,endMillis,durationMillis,cpuMillis,thread,"
-			+ "virtual,pid,spawnMillis,spawnCpuMillis,result,error";
+			+ "virtual,pid,spawnMillis,spawnCpuMillis,result,error,queueWaitMillis,waitingMillis,lockWaitMillis,"
+			+ "computingOnCpuMillis,computingOffCpuMillis,schedulingMillis,onCpu";
 
 	private TimingsCsv() {
 	}
@@ -42,6 +44,14 @@ final class TimingsCsv {
 			cell(out, timing.spawnCpuMillis());
 			cell(out, timing.result());
 			cell(out, timing.error());
+			Phases phases = timing.phases();
+			cell(out, (phases != null) ? phases.queued() : null);
+			cell(out, (phases != null) ? phases.waiting() : null);
+			cell(out, (phases != null) ? phases.lockWait() : null);
+			cell(out, (phases != null) ? phases.computingOnCpu() : null);
+			cell(out, (phases != null) ? phases.computingOffCpu() : null);
+			cell(out, (phases != null) ? phases.scheduling() : null);
+			cell(out, timing.onCpu());
 			out.write('\n');
 		}
 		out.flush();

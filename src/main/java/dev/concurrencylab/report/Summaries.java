@@ -82,7 +82,7 @@ public final class Summaries {
 				peakInFlight, round((succeeded + failed) / (wall / 1e9), 1), distinct(threads, started),
 				(pids != null) ? distinct(pids, started) : 1, millis(cpuNanos), ideal.millis(), ideal.formula(),
 				efficiency, (alone >= 0) ? millis(alone) : null, (alone >= 0) ? round(alone / wall, 2) : null,
-				interference);
+				interference, PhaseSummary.of(log));
 	}
 
 	/** Nearest-rank percentile of the first {@code count} sorted values. */

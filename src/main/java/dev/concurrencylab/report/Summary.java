@@ -27,11 +27,13 @@ import dev.concurrencylab.isolation.Interference;
  * known (no capacity measured yet)
  * @param speedup sequentialEstimateMillis ÷ wallMillis, the same meaning in every mode
  * @param interference what shared the machine with the run
+ * @param phases where the tasks' time went, phase by phase; null when no task ran to an
+ * end
  */
 public record Summary(double wallMillis, int succeeded, int failed, int cancelled, Distribution durationMillis,
 		Queue queueMillis, double overlap, int peakInFlight, double throughputPerSecond, int threadsUsed,
 		int processesUsed, double cpuMillis, double idealMillis, String idealFormula, double efficiency,
-		Double sequentialEstimateMillis, Double speedup, Interference interference) {
+		Double sequentialEstimateMillis, Double speedup, Interference interference, PhaseSummary phases) {
 
 	/**
 	 * Task durations in milliseconds.

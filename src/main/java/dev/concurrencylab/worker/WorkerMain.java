@@ -15,6 +15,8 @@ import java.net.Proxy;
 import java.nio.charset.StandardCharsets;
 
 import dev.concurrencylab.workload.BlockingWork;
+import dev.concurrencylab.workload.Phase;
+import dev.concurrencylab.workload.PhaseSink;
 
 /**
  * A worker process: a plain Java main, no Spring. It says READY, then runs the tasks it
@@ -62,21 +64,49 @@ public final class WorkerMain {
 			long start = System.nanoTime();
 			long cpuStart = cpu.now();
 			String reply;
+			PhaseTotals phases = new PhaseTotals();
 			try {
-				long result = work.run(request.workload());
+				long result = work.run(request.task(), request.workload(), phases);
 				long cpuNanos = cpu.since(cpuStart);
-				reply = WorkerProtocol.done(request.task(), result, System.nanoTime() - start, cpuNanos);
+				reply = WorkerProtocol.done(request.task(), result, System.nanoTime() - start, cpuNanos, phases.waiting,
+						phases.computing);
 			}
 			catch (Exception ex) {
 				long cpuNanos = cpu.since(cpuStart);
 				long workNanos = System.nanoTime() - start;
 				String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
-				reply = WorkerProtocol.fail(request.task(), workNanos, cpuNanos, message);
+				reply = WorkerProtocol.fail(request.task(), workNanos, cpuNanos, phases.waiting, phases.computing,
+						message);
 			}
 			out.println(reply);
 			out.flush();
 		}
 		System.exit(0);
+	}
+
+	/** One task's phases as the worker's own thread adds them up. */
+	private static final class PhaseTotals implements PhaseSink {
+
+		private long waiting;
+
+		private long computing;
+
+		@Override
+		public long nanoTime() {
+			return System.nanoTime();
+		}
+
+		@Override
+		public void add(int task, Phase phase, long nanos) {
+			switch (phase) {
+				case WAITING -> this.waiting += nanos;
+				case COMPUTING -> this.computing += nanos;
+				case LOCK_WAIT -> {
+					// No lock in a worker.
+				}
+			}
+		}
+
 	}
 
 	/**

@@ -13,14 +13,16 @@ import dev.concurrencylab.workload.Workload;
  * <pre>
  * worker → service  READY
  * service → worker  RUN    task  type  millis  steps  iterations
- * worker → service  DONE   task  result  workNanos  cpuNanos
- * worker → service  FAIL   task  workNanos  cpuNanos  message
+ * worker → service  DONE   task  result  workNanos  cpuNanos  waitNanos  computeNanos
+ * worker → service  FAIL   task  workNanos  cpuNanos  waitNanos  computeNanos  message
  * service → worker  EXIT
  * </pre>
  *
  * {@code workNanos} and {@code cpuNanos} are measured by the worker around the work
  * alone: its wall time and the CPU time of the thread that ran it ({@code -1} when the
- * JVM cannot measure thread CPU time). Pure and free of Spring, so both sides share it.
+ * JVM cannot measure thread CPU time); {@code waitNanos} and {@code computeNanos} are the
+ * task's waiting and computing phases within the work. Pure and free of Spring, so both
+ * sides share it.
  */
 public final class WorkerProtocol {
 
@@ -48,9 +50,12 @@ public final class WorkerProtocol {
 	 * @param result the result, if it succeeded
 	 * @param workNanos how long the work took inside the worker
 	 * @param cpuNanos the CPU time of the worker's thread during the work, -1 if unknown
+	 * @param waitNanos the work's waits
+	 * @param computeNanos the work's computation, wall time
 	 * @param error why it failed, or null
 	 */
-	public record Reply(int task, long result, long workNanos, long cpuNanos, String error) {
+	public record Reply(int task, long result, long workNanos, long cpuNanos, long waitNanos, long computeNanos,
+			String error) {
 
 		public boolean succeeded() {
 			return this.error == null;
@@ -93,12 +98,14 @@ public final class WorkerProtocol {
 		return new Request(task, workload);
 	}
 
-	static String done(int task, long result, long workNanos, long cpuNanos) {
-		return DONE + "\t" + task + "\t" + result + "\t" + workNanos + "\t" + cpuNanos;
+	static String done(int task, long result, long workNanos, long cpuNanos, long waitNanos, long computeNanos) {
+		return DONE + "\t" + task + "\t" + result + "\t" + workNanos + "\t" + cpuNanos + "\t" + waitNanos + "\t"
+				+ computeNanos;
 	}
 
-	static String fail(int task, long workNanos, long cpuNanos, String message) {
-		return FAIL + "\t" + task + "\t" + workNanos + "\t" + cpuNanos + "\t" + message.replaceAll("[\\t\\r\\n]+", " ");
+	static String fail(int task, long workNanos, long cpuNanos, long waitNanos, long computeNanos, String message) {
+		return FAIL + "\t" + task + "\t" + workNanos + "\t" + cpuNanos + "\t" + waitNanos + "\t" + computeNanos + "\t"
+				+ message.replaceAll("[\\t\\r\\n]+", " ");
 	}
 
 	/**
@@ -106,15 +113,15 @@ public final class WorkerProtocol {
 	 */
 	static Reply parseReply(String line) {
 		if (line.startsWith(DONE + "\t")) {
-			String[] fields = split(line, 5);
+			String[] fields = split(line, 7);
 			return new Reply(Integer.parseInt(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]),
-					Long.parseLong(fields[4]), null);
+					Long.parseLong(fields[4]), Long.parseLong(fields[5]), Long.parseLong(fields[6]), null);
 		}
 		if (line.startsWith(FAIL + "\t")) {
-			String[] fields = line.split("\t", 5);
-			if (fields.length == 5) {
+			String[] fields = line.split("\t", 7);
+			if (fields.length == 7) {
 				return new Reply(Integer.parseInt(fields[1]), 0, Long.parseLong(fields[2]), Long.parseLong(fields[3]),
-						fields[4]);
+						Long.parseLong(fields[4]), Long.parseLong(fields[5]), fields[6]);
 			}
 		}
 		throw new IllegalArgumentException("not a reply");

@@ -3,7 +3,9 @@ package dev.concurrencylab.workload;
 /**
  * A task's work done by blocking the calling thread: waits sleep, HTTP calls block on the
  * answer. Used by the blocking modes and by worker processes alike; a mode that changes
- * how computing or waiting behaves (the GIL model) overrides one method.
+ * how computing or waiting behaves (the GIL model) overrides one method. Each wait and
+ * each computation is timed and added to the task's {@link Phase}s, also when it ends
+ * with an exception.
  */
 public class BlockingWork {
 
@@ -21,33 +23,55 @@ public class BlockingWork {
 		this.http = http;
 	}
 
-	/** Does one task's work and returns its result. */
-	public long run(Workload workload) throws Exception {
+	/**
+	 * Does one task's work, adding its phases to {@code phases}, and returns its result.
+	 */
+	public long run(int task, Workload workload, PhaseSink phases) throws Exception {
 		return switch (workload) {
 			case SleepWorkload sleep -> {
 				for (int step = 0; step < sleep.steps(); step++) {
-					waitFor(sleep.millis());
+					waitFor(task, sleep.millis(), phases);
 				}
 				yield sleep.steps();
 			}
-			case CpuWorkload cpu -> compute(cpu.iterations());
+			case CpuWorkload cpu -> compute(task, cpu.iterations(), phases);
 			case MixedWorkload mixed -> {
-				long result = compute(mixed.iterations());
-				waitFor(mixed.millis());
+				long result = compute(task, mixed.iterations(), phases);
+				waitFor(task, mixed.millis(), phases);
 				yield result;
 			}
-			case HttpWorkload call -> this.http.get(call.millis());
+			case HttpWorkload call -> {
+				long before = phases.nanoTime();
+				try {
+					yield this.http.get(call.millis());
+				}
+				finally {
+					phases.add(task, Phase.WAITING, phases.nanoTime() - before);
+				}
+			}
 		};
 	}
 
 	/** Computes the kernel on this thread. */
-	protected long compute(long iterations) throws InterruptedException {
-		return CpuKernel.compute(iterations);
+	protected long compute(int task, long iterations, PhaseSink phases) throws InterruptedException {
+		long before = phases.nanoTime();
+		try {
+			return CpuKernel.compute(iterations);
+		}
+		finally {
+			phases.add(task, Phase.COMPUTING, phases.nanoTime() - before);
+		}
 	}
 
 	/** Waits by blocking this thread. */
-	protected void waitFor(long millis) throws InterruptedException {
-		Thread.sleep(millis);
+	protected void waitFor(int task, long millis, PhaseSink phases) throws InterruptedException {
+		long before = phases.nanoTime();
+		try {
+			Thread.sleep(millis);
+		}
+		finally {
+			phases.add(task, Phase.WAITING, phases.nanoTime() - before);
+		}
 	}
 
 }

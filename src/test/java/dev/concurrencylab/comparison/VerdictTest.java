@@ -106,7 +106,7 @@ class VerdictTest {
 
 	private static Summary summary(double wall) {
 		return new Summary(wall, 8, 0, 0, null, null, 1, 8, 1, 1, 1, 0, 2000, "computation", 2000 / wall, 4000.0,
-				4000 / wall, null);
+				4000 / wall, null, null);
 	}
 
 	private static final MachineNoise QUIET = MachineNoise.of(null, null, null, 0);

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.junit.jupiter.api.Test;
 
+import dev.concurrencylab.workload.Phase;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TaskLogTest {
@@ -242,6 +244,24 @@ class TaskLogTest {
 
 		assertThat(log.retainedBytes()).isLessThanOrEqualTo(64L * tasks);
 		assertThat(log.error(tasks - 1)).startsWith("WorkerException (more than 1,024");
+	}
+
+	@Test
+	void aMillionTasksPhasesShouldAddAtMost64BytesEach() {
+		int tasks = 1_000_000;
+		TaskLog without = new TaskLog(tasks, false, false);
+		TaskLog with = new TaskLog(tasks, true, true);
+		with.enableLockWaits();
+		for (int task = 0; task < tasks; task++) {
+			with.addPhase(task, Phase.WAITING, 1);
+			with.addPhase(task, Phase.LOCK_WAIT, 2);
+			with.addPhase(task, Phase.COMPUTING, 3);
+		}
+
+		assertThat(with.retainedBytes() - without.retainedBytes()).isEqualTo(24L * tasks)
+			.isLessThanOrEqualTo(64L * tasks);
+		assertThat(with.phaseNanos(tasks - 1, Phase.COMPUTING)).isEqualTo(3);
+		assertThat(without.phaseNanos(tasks - 1, Phase.COMPUTING)).isZero();
 	}
 
 	@Test

@@ -20,6 +20,9 @@ import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.SleepWorkload;
 import dev.concurrencylab.workload.Workload;
 
+import dev.concurrencylab.report.Phases;
+import dev.concurrencylab.report.TaskPhases;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -64,6 +67,13 @@ class WorkerModesTest {
 			assertThat(execution.log().cpuNanos(task)).isPositive();
 			// Every task paid for its worker; read when the worker was done with.
 			assertThat(execution.log().spawnCpuNanos(task)).isPositive();
+			// Its phases: the worker's start-up, then the computation the worker timed.
+			TaskPhases phases = TaskPhases.of(execution.log(), task);
+			assertThat(phases.spawn()).isEqualTo(execution.log().spawnNanos(task));
+			assertThat(phases.onCpu() + phases.offCpu()).isPositive()
+				.isLessThanOrEqualTo(execution.log().endNanos(task) - execution.log().startNanos(task));
+			assertThat(phases.cpuSource()).isEqualTo(Phases.CpuSource.MEASURED);
+			assertThat(phases.total()).isEqualTo(execution.log().endNanos(task) - execution.log().queuedNanos(task));
 		}
 	}
 

@@ -43,7 +43,7 @@ public final class FaultyWorkerMain {
 						}
 					}
 				}
-				default -> System.out.println(WorkerProtocol.done(request.task(), request.task(), 1, 1));
+				default -> System.out.println(WorkerProtocol.done(request.task(), request.task(), 1, 1, 0, 1));
 			}
 			System.out.flush();
 		}

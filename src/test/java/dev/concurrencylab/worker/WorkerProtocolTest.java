@@ -31,17 +31,21 @@ class WorkerProtocolTest {
 
 	@Test
 	void repliesShouldParseAndFailuresKeepTheirMessageOnOneLine() {
-		WorkerProtocol.Reply done = WorkerProtocol.parseReply(WorkerProtocol.done(3, 99, 1000, 800));
+		WorkerProtocol.Reply done = WorkerProtocol.parseReply(WorkerProtocol.done(3, 99, 1000, 800, 0, 900));
 		assertThat(done.succeeded()).isTrue();
 		assertThat(done.task()).isEqualTo(3);
 		assertThat(done.result()).isEqualTo(99);
 		assertThat(done.workNanos()).isEqualTo(1000);
 		assertThat(done.cpuNanos()).isEqualTo(800);
-		WorkerProtocol.Reply failed = WorkerProtocol.parseReply(WorkerProtocol.fail(4, 500, -1, "no\nluck\there"));
+		assertThat(done.waitNanos()).isZero();
+		assertThat(done.computeNanos()).isEqualTo(900);
+		WorkerProtocol.Reply failed = WorkerProtocol
+			.parseReply(WorkerProtocol.fail(4, 500, -1, 300, 0, "no\nluck\there"));
 		assertThat(failed.succeeded()).isFalse();
 		assertThat(failed.task()).isEqualTo(4);
 		assertThat(failed.workNanos()).isEqualTo(500);
 		assertThat(failed.cpuNanos()).isEqualTo(-1);
+		assertThat(failed.waitNanos()).isEqualTo(300);
 		assertThat(failed.error()).isEqualTo("no luck here");
 	}
 
@@ -65,6 +69,9 @@ class WorkerProtocolTest {
 		// the work's wall time (the CPU window nests in it; a microsecond of slack for
 		// the two clocks).
 		assertThat(reply.cpuNanos()).isPositive().isLessThanOrEqualTo(reply.workNanos() + 1_000);
+		// Its phases: all computing, nested in the work, no wait.
+		assertThat(reply.computeNanos()).isPositive().isLessThanOrEqualTo(reply.workNanos());
+		assertThat(reply.waitNanos()).isZero();
 		assertThat(ended).containsExactly(worker);
 		// The start-up CPU: the worker's OS total before it exited, minus the task's.
 		assertThat(worker.spawnCpuNanos()).isPositive();
@@ -77,7 +84,7 @@ class WorkerProtocolTest {
 	void garbageShouldBeRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("hello there"));
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("DONE\t1\t2\t3"));
-		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("DONE\tx\t2\t3\t4"));
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("DONE\tx\t2\t3\t4\t5\t6"));
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseReply("FAIL\t1\tno numbers"));
 		assertThatIllegalArgumentException().isThrownBy(() -> WorkerProtocol.parseRun("RUN\t1\tdisk\t0\t0\t0"));
 		WorkerProtocol.parseReady("READY");

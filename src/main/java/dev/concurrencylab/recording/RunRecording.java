@@ -1,0 +1,167 @@
+package dev.concurrencylab.recording;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+
+/**
+ * One experiment's JFR recording of this JVM, so that a run can say what pinned, parked
+ * and paused its threads.
+ *
+ * <p>
+ * Several may run at once: each is its own {@link Recording}, but JFR records every event
+ * once for the whole JVM, with the union of the running recordings' settings, and each
+ * recording keeps the chunks written while it runs. A file therefore holds other threads'
+ * events, events from just before its start and events under a lower threshold set by
+ * another recording: {@link JfrSummaries#read} filters by thread, window and threshold.
+ *
+ * <p>
+ * Size: {@link Recording#setMaxSize} drops the oldest whole chunks while the recording
+ * holds more than {@code maxBytes} and more than one chunk. The file is therefore at most
+ * {@code maxBytes}, or one chunk when a single chunk is larger: a chunk grows up to the
+ * JVM's {@code maxchunksize} (12 MB unless {@code -XX:FlightRecorderOptions} says
+ * otherwise) and is cut when any recording starts or stops. Data dropped this way is the
+ * start of the run.
+ *
+ * <p>
+ * The file is written to its destination by {@link #stop} (or by JFR when the JVM exits
+ * first) and never deleted here: its owner deletes it.
+ */
+public final class RunRecording implements AutoCloseable {
+
+	/** Parks and monitor waits shorter than this are not recorded (nor counted). */
+	public static final Duration PARK_THRESHOLD = Duration.ofMillis(10);
+
+	/** Events recorded with {@link #PARK_THRESHOLD} and a stack trace. */
+	static final List<String> WAIT_EVENTS = List.of("jdk.ThreadPark", "jdk.JavaMonitorEnter", "jdk.JavaMonitorWait");
+
+	/** Recorded whatever its duration, with a stack trace. */
+	static final String PINNED_EVENT = "jdk.VirtualThreadPinned";
+
+	private final Recording recording;
+
+	private final Path file;
+
+	private final Instant startedAt;
+
+	private volatile Instant stoppedAt;
+
+	private boolean closed;
+
+	private RunRecording(Recording recording, Path file, Instant startedAt) {
+		this.recording = recording;
+		this.file = file;
+		this.startedAt = startedAt;
+	}
+
+	/**
+	 * Starts a recording named {@code name} with the JDK's "default" settings plus
+	 * pinning, parks and monitor waits, written to {@code file} when it stops.
+	 * @param name the recording's name, as {@code jcmd JFR.check} shows it
+	 * @param file where the recording is written; replaced if it exists
+	 * @param maxBytes the size bound, see the class comment; 0 for none
+	 * @return the running recording
+	 * @throws IOException if {@code file} cannot be written
+	 */
+	public static RunRecording start(String name, Path file, long maxBytes) throws IOException {
+		if (maxBytes < 0) {
+			throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+		}
+		Recording recording = new Recording(defaultConfiguration());
+		try {
+			recording.setName(name);
+			recording.enable(PINNED_EVENT).withThreshold(Duration.ZERO).withStackTrace();
+			for (String event : WAIT_EVENTS) {
+				recording.enable(event).withThreshold(PARK_THRESHOLD).withStackTrace();
+			}
+			recording.setToDisk(true);
+			recording.setMaxSize(maxBytes);
+			recording.setDestination(file);
+			recording.start();
+			return new RunRecording(recording, file, recording.getStartTime());
+		}
+		catch (IOException | RuntimeException ex) {
+			recording.close();
+			throw ex;
+		}
+	}
+
+	private static Configuration defaultConfiguration() throws IOException {
+		try {
+			return Configuration.getConfiguration("default");
+		}
+		catch (ParseException ex) {
+			throw new IOException("the JDK's default JFR configuration cannot be read", ex);
+		}
+	}
+
+	/**
+	 * Stops the recording and makes sure its file is written; does nothing when it has
+	 * stopped already.
+	 * @throws UncheckedIOException if the file cannot be written
+	 */
+	public synchronized void stop() {
+		if (this.stoppedAt != null || this.closed) {
+			return;
+		}
+		try {
+			this.recording.stop();
+		}
+		finally {
+			Instant stopTime = this.recording.getStopTime();
+			this.stoppedAt = (stopTime != null) ? stopTime : Instant.now();
+		}
+		if (!Files.exists(this.file)) {
+			// JFR logs a failed write to the destination and carries on: try once more,
+			// so that the caller sees the failure.
+			try {
+				this.recording.dump(this.file);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("the recording could not be written to " + this.file, ex);
+			}
+		}
+	}
+
+	/**
+	 * Stops the recording if it runs and releases its chunks in the JFR repository; the
+	 * file stays.
+	 */
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		try {
+			stop();
+		}
+		finally {
+			this.closed = true;
+			this.recording.close();
+		}
+	}
+
+	/** When JFR started recording. */
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
+	/** When JFR stopped recording, or null while it runs. */
+	public Instant stoppedAt() {
+		return this.stoppedAt;
+	}
+
+	/** Where the recording is written. */
+	public Path file() {
+		return this.file;
+	}
+
+}

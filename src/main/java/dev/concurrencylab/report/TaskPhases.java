@@ -1,0 +1,65 @@
+package dev.concurrencylab.report;
+
+import dev.concurrencylab.execution.TaskLog;
+import dev.concurrencylab.workload.Phase;
+
+/**
+ * One task's phases in nanoseconds, derived from its task log: the timed phases (waiting,
+ * lock wait, computing) as the task recorded them, the rest from its timestamps. Pure.
+ *
+ * @param queued start − queued − spawn
+ * @param spawn the worker start-up this task paid for
+ * @param waiting the workload's waits
+ * @param lockWait waiting for a lock
+ * @param onCpu computing on a core
+ * @param offCpu computing off a core
+ * @param scheduling end − start − the timed phases
+ * @param cpuSource where {@code onCpu} comes from
+ */
+public record TaskPhases(long queued, long spawn, long waiting, long lockWait, long onCpu, long offCpu, long scheduling,
+		Phases.CpuSource cpuSource) {
+
+	/** The phases of a task that started and ended. */
+	public static TaskPhases of(TaskLog log, int task) {
+		long spawn = Math.max(0, log.spawnNanos(task));
+		long queued = Math.max(0, log.startNanos(task) - log.queuedNanos(task) - spawn);
+		long duration = Math.max(0, log.endNanos(task) - log.startNanos(task));
+		long waiting = log.phaseNanos(task, Phase.WAITING);
+		long lockWait = log.phaseNanos(task, Phase.LOCK_WAIT);
+		long computing = log.phaseNanos(task, Phase.COMPUTING);
+		long onCpu;
+		Phases.CpuSource source;
+		long cpu = log.cpuNanos(task);
+		if (computing == 0) {
+			onCpu = 0;
+			source = Phases.CpuSource.NONE;
+		}
+		else if (cpu >= 0) {
+			onCpu = Math.min(cpu, computing);
+			source = Phases.CpuSource.MEASURED;
+		}
+		else if (log.cpuEstimateNanos() >= 0) {
+			onCpu = Math.min(log.cpuEstimateNanos(), computing);
+			source = Phases.CpuSource.ESTIMATED;
+		}
+		else {
+			onCpu = computing;
+			source = Phases.CpuSource.UNKNOWN;
+		}
+		long scheduling = Math.max(0, duration - waiting - lockWait - computing);
+		return new TaskPhases(queued, spawn, waiting, lockWait, onCpu, computing - onCpu, scheduling, source);
+	}
+
+	/** Everything from being queued to the end. */
+	public long total() {
+		return this.queued + this.spawn + this.waiting + this.lockWait + this.onCpu + this.offCpu + this.scheduling;
+	}
+
+	/** In milliseconds. */
+	public Phases millis() {
+		return new Phases(Summaries.millis(this.queued), Summaries.millis(this.spawn), Summaries.millis(this.waiting),
+				Summaries.millis(this.lockWait), Summaries.millis(this.onCpu), Summaries.millis(this.offCpu),
+				Summaries.millis(this.scheduling));
+	}
+
+}

@@ -1,0 +1,109 @@
+package dev.concurrencylab.workload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodHandles.Lookup;
+
+/**
+ * Blocks the calling thread inside a class initializer, the wait that still pins a
+ * virtual thread to its carrier after JEP 491 freed {@code synchronized}.
+ *
+ * <p>
+ * Each call defines a new hidden class from the same bytes, those of {@link Sleeper}, and
+ * initializes it on the calling thread; the time to wait is the class's class data.
+ * Nothing keeps the class afterwards (it is neither strong nor a nestmate), so it is
+ * unloaded with its class data by a later GC. About 30 µs a call besides the wait.
+ */
+public final class ClassInitializerWait {
+
+	private static final Lookup LOOKUP = MethodHandles.lookup();
+
+	/** The class file of {@link Sleeper}, read once. */
+	private static final byte[] SLEEPER = sleeperClassFile();
+
+	private ClassInitializerWait() {
+	}
+
+	/**
+	 * Runs the static initializer of a freshly defined class that sleeps {@code millis}
+	 * on the calling thread.
+	 * @param millis how long to sleep, in milliseconds
+	 * @throws InterruptedException if the thread is interrupted before or during the
+	 * sleep; as with {@link Thread#sleep}, its interrupt flag is then clear
+	 */
+	public static void sleepInsideClassInitializer(long millis) throws InterruptedException {
+		if (millis < 0) {
+			throw new IllegalArgumentException("millis must not be negative: " + millis);
+		}
+		if (Thread.interrupted()) {
+			throw new InterruptedException("interrupted before sleeping in a class initializer");
+		}
+		try {
+			LOOKUP.defineHiddenClassWithClassData(SLEEPER, millis, true);
+		}
+		catch (ExceptionInInitializerError ex) {
+			if (ex.getCause() instanceof InitializerInterrupted) {
+				// Thread.sleep cleared the flag when it threw, as it does outside an
+				// initializer.
+				throw new InterruptedException("interrupted while sleeping in a class initializer");
+			}
+			throw ex;
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException("cannot define the sleeping class", ex);
+		}
+	}
+
+	private static byte[] sleeperClassFile() {
+		// By name: a class literal would load Sleeper itself.
+		String resource = ClassInitializerWait.class.getSimpleName() + "$Sleeper.class";
+		try (InputStream in = ClassInitializerWait.class.getResourceAsStream(resource)) {
+			if (in == null) {
+				throw new IllegalStateException("class file not found: " + resource);
+			}
+			return in.readAllBytes();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read " + resource, ex);
+		}
+	}
+
+	/**
+	 * The class defined anew by every call: its initializer sleeps for its class data.
+	 * Never loaded as itself: only its bytes are used.
+	 */
+	static final class Sleeper {
+
+		static {
+			try {
+				Long millis = MethodHandles.classData(MethodHandles.lookup(), "_", Long.class);
+				Thread.sleep(millis);
+			}
+			catch (InterruptedException ex) {
+				throw new InitializerInterrupted();
+			}
+			catch (IllegalAccessException ex) {
+				throw new IllegalStateException("no class data", ex);
+			}
+		}
+
+		private Sleeper() {
+		}
+
+	}
+
+	/**
+	 * Thrown out of {@link Sleeper}'s initializer, which may throw no checked exception,
+	 * when its sleep is interrupted.
+	 */
+	static final class InitializerInterrupted extends RuntimeException {
+
+		InitializerInterrupted() {
+			super("interrupted in a class initializer", null, false, false);
+		}
+
+	}
+
+}
