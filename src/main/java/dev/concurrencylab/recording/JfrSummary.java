@@ -14,9 +14,11 @@ import java.util.List;
  * plus the GC pauses in the window
  * @param pinned the times a virtual thread of the run blocked while pinned to its carrier
  * @param parks the parks ({@code jdk.ThreadPark}) of the run's threads of at least the
- * threshold
+ * threshold; a virtual thread's wait appears here only when it parks its carrier
+ * (pinned), so a pinned wait is counted both here and in {@code pinned}
  * @param monitorWaits the waits to enter a monitor ({@code jdk.JavaMonitorEnter}) and in
- * {@code Object.wait} ({@code jdk.JavaMonitorWait}) of at least the threshold
+ * {@code Object.wait} ({@code jdk.JavaMonitorWait}) of at least the threshold; JDK 25
+ * records these for platform threads only, not for a virtual thread that unmounts to wait
  * @param gc the stop-the-world GC pauses that started in the window, of the whole JVM
  */
 public record JfrSummary(double thresholdMillis, long recordingBytes, long events, long eventsOfRun, Pinned pinned,

@@ -28,12 +28,14 @@ import jdk.jfr.Recording;
  * holds more than {@code maxBytes} and more than one chunk. The file is therefore at most
  * {@code maxBytes}, or one chunk when a single chunk is larger: a chunk grows up to the
  * JVM's {@code maxchunksize} (12 MB unless {@code -XX:FlightRecorderOptions} says
- * otherwise) and is cut when any recording starts or stops. Data dropped this way is the
- * start of the run.
+ * otherwise, and JFR checks it only now and then, so a chunk may be a little larger) and
+ * is cut when any recording starts or stops. Data dropped this way is the start of the
+ * run: after a cut near its end, the file may hold only the run's last moments.
  *
  * <p>
- * The file is written to its destination by {@link #stop} (or by JFR when the JVM exits
- * first) and never deleted here: its owner deletes it.
+ * JFR creates the file, empty, at {@link #start}; {@link #stop} (or JFR, when the JVM
+ * exits normally first) writes the recording into it. It is never deleted here: its owner
+ * deletes it.
  */
 public final class RunRecording implements AutoCloseable {
 

@@ -44,6 +44,24 @@ public final class Svg {
 		return this;
 	}
 
+	/** A rectangle's edge only. */
+	public Svg outline(double x, double y, double width, double height, String stroke, double strokeWidth) {
+		this.out.append("<rect x=\"")
+			.append(num(x))
+			.append("\" y=\"")
+			.append(num(y))
+			.append("\" width=\"")
+			.append(num(width))
+			.append("\" height=\"")
+			.append(num(height))
+			.append("\" fill=\"none\" stroke=\"")
+			.append(stroke)
+			.append("\" stroke-width=\"")
+			.append(num(strokeWidth))
+			.append("\"/>\n");
+		return this;
+	}
+
 	public Svg line(double x1, double y1, double x2, double y2, String stroke, double width, boolean dashed) {
 		this.out.append("<line x1=\"")
 			.append(num(x1))

@@ -11,17 +11,30 @@ import dev.concurrencylab.execution.TaskState;
 
 /**
  * The Gantt chart of an experiment: time on x, one lane per thread (or worker process) in
- * the order they first ran a task, one bar per task coloured by outcome, and the number
- * of tasks in flight over time below. Past {@link #MAX_LANES} lanes, neighbouring lanes
- * share a row; past {@link #MAX_BARS} tasks, each row shows how busy its lanes were per
- * time bin instead of single bars, so the picture stays readable and small (well under 1
- * MB).
+ * the order they first ran a task, one bar per task from its start to its end with its
+ * {@link Phases phases} drawn inside, and the number of tasks in flight over time below.
+ *
+ * <p>
+ * Inside a bar, the phases are drawn in the order the workloads go through them: the
+ * computation (its on-CPU, off-CPU and lock-wait parts stacked one above the other, in
+ * proportion, because they alternate in slices too short to draw), then the waits, then
+ * the rest (scheduling). A worker's start-up is drawn just before the bar. A failed task
+ * has a red edge, a cancelled one a grey edge; a task still running is orange.
+ *
+ * <p>
+ * Past {@link #MAX_LANES} lanes, neighbouring lanes share a row; past {@link #MAX_BARS}
+ * tasks, each row shows per time bin how busy its lanes were, stacked by phase (each
+ * task's phases spread over its bar in proportion), failed and cancelled time in red on
+ * top, so the picture stays readable and small (well under 1 MB).
  */
 public final class TimelineSvg {
 
 	static final int MAX_LANES = 48;
 
 	static final int MAX_BARS = 2_000;
+
+	/** Tracks of overlapping tasks within one lane's row at most. */
+	static final int MAX_TRACKS = 8;
 
 	private static final int BINS = 240;
 
@@ -31,17 +44,32 @@ public final class TimelineSvg {
 
 	private static final int RIGHT = 20;
 
-	private static final int TOP = 56;
+	private static final int TOP = 72;
 
 	private static final int CURVE_HEIGHT = 110;
 
-	private static final String SUCCEEDED = "#4c78a8";
+	private static final String ON_CPU = "#4c78a8";
+
+	private static final String OFF_CPU = "#9ecae9";
+
+	private static final String LOCK_WAIT = "#b279a2";
+
+	private static final String WAITING = "#54a24b";
+
+	private static final String SCHEDULING = "#eeca3b";
+
+	private static final String SPAWN = "#ff9da6";
 
 	private static final String FAILED = "#e45756";
 
-	private static final String CANCELLED = "#9d9d9d";
+	private static final String CANCELLED = "#6f6f6f";
 
 	private static final String RUNNING = "#f58518";
+
+	/** The phases inside a bar, in drawing order, with their colours and names. */
+	private static final String[][] BAR_PHASES = { { ON_CPU, "computing on CPU" }, { OFF_CPU, "waiting for a core" },
+			{ LOCK_WAIT, "waiting for the lock" }, { WAITING, "waiting" },
+			{ SCHEDULING, "waiting for its thread (scheduling)" } };
 
 	private TimelineSvg() {
 	}
@@ -74,7 +102,16 @@ public final class TimelineSvg {
 		}
 		int lanes = Math.max(1, laneNames.size());
 		int rows = Math.min(lanes, MAX_LANES);
-		double rowHeight = Math.max(8, Math.min(22, 520.0 / rows));
+		// Tasks that overlap on one thread (an event loop, async continuations) get
+		// tracks of their own within its row, where each lane has its own row.
+		int[] trackOf = new int[size];
+		int[] tracks = new int[lanes];
+		Arrays.fill(tracks, 1);
+		if (drawn <= MAX_BARS && rows == lanes) {
+			tracks(log, started, laneOf, trackOf, tracks);
+		}
+		int mostTracks = Arrays.stream(tracks).max().orElse(1);
+		double rowHeight = Math.max(8, Math.min(22 * Math.min(mostTracks, 4), 520.0 / rows));
 		double chartTop = TOP;
 		double chartHeight = rows * rowHeight;
 		double curveTop = chartTop + chartHeight + 34;
@@ -84,7 +121,7 @@ public final class TimelineSvg {
 
 		Svg svg = new Svg(WIDTH, height);
 		svg.text(LEFT, 18, title, "start", 13, true);
-		legend(svg, drawn, size - drawn, lanes, rows);
+		legend(svg, drawn, size - drawn, lanes, rows, log != null && log.processes());
 		axis(svg, wall, chartTop, chartHeight, curveTop, plotWidth);
 
 		int[] rowOfLane = new int[lanes];
@@ -115,12 +152,10 @@ public final class TimelineSvg {
 			for (Integer task : started) {
 				long key = log.processes() ? -log.pid(task) : log.threadId(task);
 				int row = rowOfLane[laneOf.get(key)];
-				double x = LEFT + log.startNanos(task) * xScale;
-				// A one-pixel gap keeps back-to-back tasks of one lane apart.
-				double w = Math.max(1, (log.endNanos(task) - log.startNanos(task)) * xScale - 1);
-				svg.rect(x, chartTop + row * rowHeight + 1, w, rowHeight - 2, color(log.state(task)), 0.9,
-						"task " + task + ": " + Svg.millisLabel(log.startNanos(task) / 1e6) + " → "
-								+ Svg.millisLabel(log.endNanos(task) / 1e6) + " (" + log.state(task) + ")");
+				int laneTracks = (rows == lanes) ? tracks[laneOf.get(key)] : 1;
+				double trackHeight = rowHeight / laneTracks;
+				bar(svg, log, task, chartTop + row * rowHeight + trackOf[task] * trackHeight + 1, trackHeight - 2,
+						xScale);
 			}
 		}
 		else {
@@ -130,69 +165,230 @@ public final class TimelineSvg {
 		return svg.end();
 	}
 
-	private static void binned(Svg svg, TaskLog log, Integer[] started, Map<Long, Integer> laneOf, int[] rowOfLane,
-			int rows, long wall, double rowHeight, double chartTop, double plotWidth, int lanes) {
-		double binNanos = (double) wall / BINS;
-		double[][] ok = new double[rows][BINS + 1];
-		double[][] bad = new double[rows][BINS + 1];
-		double[][] okFull = new double[rows][BINS + 1];
-		double[][] badFull = new double[rows][BINS + 1];
-		int[] lanesInRow = new int[rows];
-		for (int lane = 0; lane < lanes; lane++) {
-			lanesInRow[rowOfLane[lane]]++;
-		}
+	/**
+	 * Gives every task the first track of its lane that is free at its start, at most
+	 * {@link #MAX_TRACKS} a lane (past that, tracks are shared again).
+	 */
+	private static void tracks(TaskLog log, Integer[] started, Map<Long, Integer> laneOf, int[] trackOf, int[] tracks) {
+		long[][] freeFrom = new long[tracks.length][MAX_TRACKS];
+		int[] used = new int[tracks.length];
+		int[] next = new int[tracks.length];
 		for (Integer task : started) {
-			long key = log.processes() ? -log.pid(task) : log.threadId(task);
-			int row = rowOfLane[laneOf.get(key)];
-			boolean good = log.state(task) != TaskState.FAILED && log.state(task) != TaskState.CANCELLED;
-			double s = Math.min(BINS, log.startNanos(task) / binNanos);
-			double e = Math.min(BINS, log.endNanos(task) / binNanos);
-			int b0 = (int) s;
-			int b1 = (int) e;
-			double[] partial = good ? ok[row] : bad[row];
-			double[] full = good ? okFull[row] : badFull[row];
-			if (b0 == b1) {
-				partial[b0] += e - s;
+			int lane = laneOf.get(log.processes() ? -log.pid(task) : log.threadId(task));
+			long start = log.startNanos(task);
+			int track = -1;
+			for (int t = 0; t < used[lane]; t++) {
+				if (freeFrom[lane][t] <= start) {
+					track = t;
+					break;
+				}
 			}
-			else {
-				partial[b0] += (b0 + 1) - s;
-				partial[b1] += e - b1;
-				full[b0 + 1] += 1;
-				full[b1] -= 1;
+			if (track < 0) {
+				if (used[lane] < MAX_TRACKS) {
+					track = used[lane]++;
+				}
+				else {
+					track = next[lane];
+					next[lane] = (next[lane] + 1) % MAX_TRACKS;
+				}
 			}
+			long end = log.state(task).isFinished() ? log.endNanos(task) : Long.MAX_VALUE;
+			freeFrom[lane][track] = Math.max(freeFrom[lane][track], end);
+			trackOf[task] = track;
 		}
-		double binWidth = plotWidth / BINS;
-		for (int row = 0; row < rows; row++) {
-			drawRow(svg, ok[row], okFull[row], lanesInRow[row], SUCCEEDED, chartTop + row * rowHeight, rowHeight,
-					binWidth);
-			drawRow(svg, bad[row], badFull[row], lanesInRow[row], FAILED, chartTop + row * rowHeight, rowHeight,
-					binWidth);
+		for (int lane = 0; lane < tracks.length; lane++) {
+			tracks[lane] = Math.max(1, used[lane]);
 		}
 	}
 
 	/**
-	 * One row of occupancy bins; equal neighbouring shades are merged into one rectangle.
+	 * One task's bar: its phases inside, a worker's start-up before it, its outcome as an
+	 * edge.
 	 */
-	private static void drawRow(Svg svg, double[] partial, double[] full, int lanes, String color, double y,
-			double height, double binWidth) {
-		double running = 0;
-		int runStart = -1;
-		double runShade = 0;
-		for (int bin = 0; bin <= BINS; bin++) {
-			double shade = 0;
-			if (bin < BINS) {
-				running += full[bin];
-				double busy = (running + partial[bin]) / Math.max(1, lanes);
-				shade = Math.min(1, Math.ceil(busy * 5) / 5.0);
-			}
-			if (shade != runShade || bin == BINS) {
-				if (runStart >= 0 && runShade > 0) {
-					svg.rect(LEFT + runStart * binWidth, y + 1, (bin - runStart) * binWidth, height - 2, color,
-							runShade * 0.9, null);
+	private static void bar(Svg svg, TaskLog log, int task, double y, double height, double xScale) {
+		TaskState state = log.state(task);
+		double x = LEFT + log.startNanos(task) * xScale;
+		// A one-pixel gap keeps back-to-back tasks of one lane apart.
+		double width = Math.max(1, (log.endNanos(task) - log.startNanos(task)) * xScale - 1);
+		String when = "task " + task + ": " + Svg.millisLabel(log.startNanos(task) / 1e6) + " → "
+				+ Svg.millisLabel(log.endNanos(task) / 1e6) + " (" + state + ")";
+		if (!state.isFinished()) {
+			svg.rect(x, y, width, height, RUNNING, 0.9, when);
+			return;
+		}
+		TaskPhases phases = TaskPhases.of(log, task);
+		if (phases.spawn() > 0) {
+			double spawn = phases.spawn() * xScale;
+			svg.rect(x - spawn, y + height * 0.25, Math.max(0.5, spawn - 0.5), height * 0.5, SPAWN, 0.9,
+					"task " + task + ": worker start-up " + Svg.millisLabel(phases.spawn() / 1e6));
+		}
+		double scale = width / Math.max(1, phases.total() - phases.queued() - phases.spawn());
+		double at = x;
+		// The computation: its parts stacked, in proportion.
+		long computing = phases.onCpu() + phases.offCpu() + phases.lockWait();
+		if (computing > 0) {
+			double w = computing * scale;
+			double top = y;
+			for (long[] part : new long[][] { { phases.onCpu(), 0 }, { phases.offCpu(), 1 },
+					{ phases.lockWait(), 2 } }) {
+				double h = height * part[0] / computing;
+				if (h > 0) {
+					svg.rect(at, top, w, h, BAR_PHASES[(int) part[1]][0], 0.95, null);
+					top += h;
 				}
-				runStart = bin;
-				runShade = shade;
 			}
+			at += w;
+		}
+		if (phases.waiting() > 0) {
+			svg.rect(at, y, phases.waiting() * scale, height, WAITING, 0.95, null);
+			at += phases.waiting() * scale;
+		}
+		if (phases.scheduling() > 0) {
+			svg.rect(at, y, Math.max(0, x + width - at), height, SCHEDULING, 0.95, null);
+		}
+		// The whole bar carries the tooltip and the outcome.
+		String edge = switch (state) {
+			case FAILED -> FAILED;
+			case CANCELLED -> CANCELLED;
+			default -> null;
+		};
+		if (edge != null) {
+			svg.outline(x, y, width, height, edge, 1.5);
+		}
+		svg.rect(x, y, width, height, "white", 0, when + "\n" + describe(phases));
+	}
+
+	private static String describe(TaskPhases phases) {
+		StringBuilder text = new StringBuilder();
+		long[] values = { phases.queued(), phases.spawn(), phases.onCpu(), phases.offCpu(), phases.lockWait(),
+				phases.waiting(), phases.scheduling() };
+		String[] names = { "queued", "worker start-up", "computing on CPU", "waiting for a core",
+				"waiting for the lock", "waiting", "scheduling" };
+		for (int i = 0; i < values.length; i++) {
+			if (values[i] > 0) {
+				text.append((text.isEmpty()) ? "" : ", ")
+					.append(names[i])
+					.append(' ')
+					.append(Svg.millisLabel(values[i] / 1e6));
+			}
+		}
+		if (phases.cpuSource() == Phases.CpuSource.ESTIMATED) {
+			text.append(" (on-CPU estimated from the calibrated kernel cost)");
+		}
+		return text.toString();
+	}
+
+	/** Per row and time bin, how busy its lanes were, stacked by phase. */
+	private static void binned(Svg svg, TaskLog log, Integer[] started, Map<Long, Integer> laneOf, int[] rowOfLane,
+			int rows, long wall, double rowHeight, double chartTop, double plotWidth, int lanes) {
+		double binNanos = (double) wall / BINS;
+		int layers = BAR_PHASES.length + 2;
+		// Per row and layer (the bar phases, failed or cancelled, running): time within
+		// the
+		// bins a task only partly covers, and a difference array of the full bins.
+		double[][][] partial = new double[rows][layers][BINS + 1];
+		double[][][] full = new double[rows][layers][BINS + 1];
+		int[] lanesInRow = new int[rows];
+		for (int lane = 0; lane < lanes; lane++) {
+			lanesInRow[rowOfLane[lane]]++;
+		}
+		double[] shares = new double[layers];
+		for (Integer task : started) {
+			long key = log.processes() ? -log.pid(task) : log.threadId(task);
+			int row = rowOfLane[laneOf.get(key)];
+			shares(log, task, shares);
+			double s = Math.min(BINS, log.startNanos(task) / binNanos);
+			double e = Math.min(BINS, log.endNanos(task) / binNanos);
+			int b0 = (int) s;
+			int b1 = (int) e;
+			for (int layer = 0; layer < layers; layer++) {
+				double share = shares[layer];
+				if (share == 0) {
+					continue;
+				}
+				if (b0 == b1) {
+					partial[row][layer][b0] += (e - s) * share;
+				}
+				else {
+					partial[row][layer][b0] += ((b0 + 1) - s) * share;
+					partial[row][layer][b1] += (e - b1) * share;
+					full[row][layer][b0 + 1] += share;
+					full[row][layer][b1] -= share;
+				}
+			}
+		}
+		double binWidth = plotWidth / BINS;
+		for (int row = 0; row < rows; row++) {
+			drawRow(svg, partial[row], full[row], lanesInRow[row], chartTop + row * rowHeight, rowHeight, binWidth);
+		}
+	}
+
+	/**
+	 * The share of a task's bar each layer takes: its bar phases, or all of it in the
+	 * failed layer for a task that failed or was cancelled, or in the running layer.
+	 */
+	private static void shares(TaskLog log, int task, double[] shares) {
+		Arrays.fill(shares, 0);
+		TaskState state = log.state(task);
+		if (!state.isFinished()) {
+			shares[BAR_PHASES.length + 1] = 1;
+			return;
+		}
+		if (state != TaskState.SUCCEEDED) {
+			shares[BAR_PHASES.length] = 1;
+			return;
+		}
+		TaskPhases phases = TaskPhases.of(log, task);
+		double bar = Math.max(1, phases.total() - phases.queued() - phases.spawn());
+		shares[0] = phases.onCpu() / bar;
+		shares[1] = phases.offCpu() / bar;
+		shares[2] = phases.lockWait() / bar;
+		shares[3] = phases.waiting() / bar;
+		shares[4] = phases.scheduling() / bar;
+	}
+
+	/**
+	 * One row of bins, each a stack of its layers' busy shares, quantised to tenths of
+	 * the row so that equal neighbouring bins merge into one set of rectangles.
+	 */
+	private static void drawRow(Svg svg, double[][] partial, double[][] full, int lanes, double y, double height,
+			double binWidth) {
+		int layers = partial.length;
+		double[] running = new double[layers];
+		int[] previous = null;
+		int runStart = 0;
+		for (int bin = 0; bin <= BINS; bin++) {
+			int[] tenths = new int[layers];
+			if (bin < BINS) {
+				for (int layer = 0; layer < layers; layer++) {
+					running[layer] += full[layer][bin];
+					double busy = (running[layer] + partial[layer][bin]) / Math.max(1, lanes);
+					tenths[layer] = (int) Math.min(10, Math.round(busy * 10));
+				}
+			}
+			if (previous != null && (bin == BINS || !Arrays.equals(previous, tenths))) {
+				stack(svg, previous, LEFT + runStart * binWidth, (bin - runStart) * binWidth, y, height);
+				runStart = bin;
+			}
+			if (previous == null || !Arrays.equals(previous, tenths)) {
+				previous = tenths;
+				runStart = bin;
+			}
+		}
+	}
+
+	private static void stack(Svg svg, int[] tenths, double x, double width, double y, double height) {
+		double bottom = y + height - 1;
+		double inner = height - 2;
+		for (int layer = 0; layer < tenths.length && bottom > y; layer++) {
+			if (tenths[layer] == 0) {
+				continue;
+			}
+			double h = Math.min(inner * tenths[layer] / 10.0, bottom - (y + 1));
+			String color = (layer < BAR_PHASES.length) ? BAR_PHASES[layer][0]
+					: (layer == BAR_PHASES.length) ? FAILED : RUNNING;
+			svg.rect(x, bottom - h, width, h, color, 0.9, null);
+			bottom -= h;
 		}
 	}
 
@@ -258,29 +454,32 @@ public final class TimelineSvg {
 		svg.line(LEFT, chartTop + chartHeight, LEFT + plotWidth, chartTop + chartHeight, "#888", 1, false);
 	}
 
-	private static void legend(Svg svg, int drawn, int neverStarted, int lanes, int rows) {
+	private static void legend(Svg svg, int drawn, int neverStarted, int lanes, int rows, boolean processes) {
 		double x = LEFT;
-		double y = 38;
-		for (String[] entry : new String[][] { { SUCCEEDED, "succeeded" }, { FAILED, "failed" },
-				{ CANCELLED, "cancelled" }, { RUNNING, "running / in flight" } }) {
+		double y = 36;
+		List<String[]> entries = new ArrayList<>(List.of(BAR_PHASES));
+		if (processes) {
+			entries.add(new String[] { SPAWN, "worker start-up" });
+		}
+		for (String[] entry : entries) {
 			svg.rect(x, y - 9, 12, 10, entry[0], 1, null);
 			svg.text(x + 16, y, entry[1], "start", 10, false);
-			x += 16 + entry[1].length() * 6 + 18;
+			x += 16 + entry[1].length() * 5.4 + 14;
 		}
+		x = LEFT;
+		y = 54;
+		for (String[] entry : new String[][] { { FAILED, "failed (edge)" }, { CANCELLED, "cancelled (edge)" } }) {
+			svg.outline(x, y - 9, 12, 10, entry[0], 1.5);
+			svg.text(x + 16, y, entry[1], "start", 10, false);
+			x += 16 + entry[1].length() * 5.4 + 14;
+		}
+		svg.rect(x, y - 9, 12, 10, RUNNING, 1, null);
+		svg.text(x + 16, y, "running / in flight", "start", 10, false);
 		String note = drawn + " tasks on " + lanes + " lane" + ((lanes == 1) ? "" : "s")
 				+ ((rows < lanes) ? " (grouped into " + rows + " rows)" : "")
-				+ ((drawn > MAX_BARS) ? ", shaded by how busy each row was" : "")
+				+ ((drawn > MAX_BARS) ? ", shaded by how busy each row was, by phase" : "")
 				+ ((neverStarted > 0) ? "; " + neverStarted + " never started" : "");
 		svg.text(WIDTH - RIGHT, y, note, "end", 10, false);
-	}
-
-	private static String color(TaskState state) {
-		return switch (state) {
-			case SUCCEEDED -> SUCCEEDED;
-			case FAILED -> FAILED;
-			case CANCELLED -> CANCELLED;
-			default -> RUNNING;
-		};
 	}
 
 	/** A lane's name without the experiment prefix the title already names. */

@@ -11,6 +11,7 @@ import dev.concurrencylab.LabClock;
 import dev.concurrencylab.report.PhaseSummary;
 import dev.concurrencylab.report.Phases;
 import dev.concurrencylab.report.TaskPhases;
+import dev.concurrencylab.report.TimelineSvg;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.Phase;
@@ -73,6 +74,10 @@ class TaskPhasesTest {
 		assertThat(computing).isPositive();
 		assertThat(log.phaseBytesPerTask()).isEqualTo(2 * Long.BYTES);
 		assertThat(PhaseSummary.of(log).text()).contains("waiting for the lock");
+		// The timeline draws the lock waits inside the bars, and says so in its legend.
+		String svg = TimelineSvg.render(log, "gil");
+		assertThat(svg).contains("fill=\"#b279a2\"").contains(">waiting for the lock</text>");
+		assertThat(svg).containsPattern("<title>task 3: [^<]*waiting for the lock [0-9.]+ m?s");
 	}
 
 	@Test
@@ -87,6 +92,16 @@ class TaskPhasesTest {
 			assertThat(TaskPhases.of(log, task).queued()).isGreaterThanOrEqualTo(computedBefore);
 			computedBefore += log.phaseNanos(task, Phase.COMPUTING);
 		}
+		// Four overlapping tasks on one thread: four tracks, and the time the finished
+		// waits spent behind the busy loop drawn as scheduling.
+		String svg = TimelineSvg.render(log, "event loop");
+		assertThat(svg).contains("fill=\"#eeca3b\"").contains("4 tasks on 1 lane");
+		assertThat(svg.lines().filter((line) -> line.contains("<title>task ")).map(TaskPhasesTest::y).distinct())
+			.hasSize(4);
+	}
+
+	private static String y(String rect) {
+		return rect.replaceFirst(".* y=\"([0-9.]+)\".*", "$1");
 	}
 
 	@Test
