@@ -24,10 +24,13 @@ import dev.concurrencylab.execution.TaskState;
  * <li>A process per run (the service's JVM, named {@code process_name}) and one per
  * worker JVM; a track per thread ({@code thread_name}; virtual threads by id).</li>
  * <li>Each task is a complete slice ({@code X}) with its facts as args (task, status,
- * queued, spawn, cpu, result, error). Where tasks overlap on one thread (an event loop,
- * async and reactive continuations) they are async slices ({@code b}/{@code e}) with the
- * task's id instead, since overlapping {@code X} slices on one thread break the
- * viewers.</li>
+ * queued, spawn, cpu, phases, result, error), and its phases nested in it as slices of
+ * their own, in the order the timeline draws them: {@code computing} (with its on-CPU,
+ * off-CPU and lock-wait split as args: they alternate too finely to place), then
+ * {@code waiting}, then {@code scheduling}. Where tasks overlap on one thread (an event
+ * loop, async and reactive continuations) they are async slices ({@code b}/{@code e})
+ * with the task's id instead, their phases nested under the same id, since overlapping
+ * {@code X} slices on one thread break the viewers.</li>
  * <li>A worker's start-up is a {@code spawn} slice before its first task.</li>
  * <li>A counter ({@code C}) of the tasks in flight, and the stop (cancel, deadline,
  * shutdown) as an instant event.</li>
@@ -147,6 +150,7 @@ public final class TraceJson {
 				else {
 					complete(json, "task " + task, "task", track, run.offsetNanos() + log.startNanos(task),
 							log.endNanos(task) - log.startNanos(task), task, log);
+					phases(json, track, run.offsetNanos(), log, task, -1);
 				}
 			}
 		}
@@ -209,16 +213,69 @@ public final class TraceJson {
 
 	private static void asyncSlice(JsonGenerator json, Run run, int index, TaskLog log, int task, Track track) {
 		long id = ((long) index << 32) | task;
-		asyncEvent(json, "b", id, track, run.offsetNanos() + log.startNanos(task), task, log);
-		asyncEvent(json, "e", id, track, run.offsetNanos() + Math.max(log.startNanos(task), log.endNanos(task)), task,
-				null);
+		asyncEvent(json, "b", "task " + task, id, track, run.offsetNanos() + log.startNanos(task), task, log);
+		phases(json, track, run.offsetNanos(), log, task, id);
+		asyncEvent(json, "e", "task " + task, id, track,
+				run.offsetNanos() + Math.max(log.startNanos(task), log.endNanos(task)), task, null);
 	}
 
-	/** One end of an async slice; the begin carries the task's args. */
-	private static void asyncEvent(JsonGenerator json, String phase, long id, Track track, long nanos, int task,
-			TaskLog log) {
+	/**
+	 * The phases of an ended task, nested in its slice one after another from its start:
+	 * complete slices, or with an async id ({@code asyncId} ≥ 0) nested async slices.
+	 */
+	private static void phases(JsonGenerator json, Track track, long offsetNanos, TaskLog log, int task, long asyncId) {
+		if (!log.state(task).isFinished()) {
+			return;
+		}
+		TaskPhases phases = TaskPhases.of(log, task);
+		long at = offsetNanos + log.startNanos(task);
+		long computing = phases.onCpu() + phases.offCpu() + phases.lockWait();
+		long[] lengths = { computing, phases.waiting(), phases.scheduling() };
+		String[] names = { "computing", "waiting", "scheduling" };
+		for (int i = 0; i < lengths.length; i++) {
+			if (lengths[i] <= 0) {
+				continue;
+			}
+			if (asyncId >= 0) {
+				asyncEvent(json, "b", names[i], asyncId, track, at, task, null);
+				asyncEvent(json, "e", names[i], asyncId, track, at + lengths[i], task, null);
+			}
+			else {
+				json.writeStartObject();
+				json.writeStringProperty("name", names[i]);
+				json.writeStringProperty("cat", "phase");
+				json.writeStringProperty("ph", "X");
+				json.writeNumberProperty("pid", track.pid());
+				json.writeNumberProperty("tid", track.tid());
+				json.writeNumberProperty("ts", micros(at));
+				json.writeNumberProperty("dur", micros(lengths[i]));
+				if (i == 0) {
+					computingArgs(json, phases);
+				}
+				json.writeEndObject();
+			}
+			at += lengths[i];
+		}
+	}
+
+	private static void computingArgs(JsonGenerator json, TaskPhases phases) {
+		json.writeName("args");
 		json.writeStartObject();
-		json.writeStringProperty("name", "task " + task);
+		json.writeNumberProperty("onCpuMillis", millis(phases.onCpu()));
+		json.writeNumberProperty("offCpuMillis", millis(phases.offCpu()));
+		json.writeNumberProperty("lockWaitMillis", millis(phases.lockWait()));
+		json.writeStringProperty("onCpu", phases.cpuSource().name());
+		json.writeEndObject();
+	}
+
+	/**
+	 * One end of an async slice (a task, or a phase nested in it under the same id); a
+	 * task's begin carries its args.
+	 */
+	private static void asyncEvent(JsonGenerator json, String phase, String name, long id, Track track, long nanos,
+			int task, TaskLog log) {
+		json.writeStartObject();
+		json.writeStringProperty("name", name);
 		json.writeStringProperty("cat", "task");
 		json.writeStringProperty("ph", phase);
 		json.writeNumberProperty("id", id);
@@ -245,6 +302,14 @@ public final class TraceJson {
 			}
 			if (log.cpuNanos(task) >= 0) {
 				json.writeNumberProperty("cpuMillis", millis(log.cpuNanos(task)));
+			}
+			if (state.isFinished()) {
+				TaskPhases phases = TaskPhases.of(log, task);
+				json.writeNumberProperty("waitingMillis", millis(phases.waiting()));
+				json.writeNumberProperty("lockWaitMillis", millis(phases.lockWait()));
+				json.writeNumberProperty("computingOnCpuMillis", millis(phases.onCpu()));
+				json.writeNumberProperty("computingOffCpuMillis", millis(phases.offCpu()));
+				json.writeNumberProperty("schedulingMillis", millis(phases.scheduling()));
 			}
 			if (state == TaskState.SUCCEEDED) {
 				json.writeNumberProperty("result", log.result(task));

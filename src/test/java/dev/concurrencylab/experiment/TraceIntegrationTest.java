@@ -8,8 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -87,10 +89,11 @@ class TraceIntegrationTest {
 		assertCompleteSlicesNestPerThread(events);
 		assertEveryProcessAndThreadNamed(events);
 		assertAsyncSlicesPaired(events);
+		assertPhasesNestedInEveryTask(events);
 		if (mode.equals("event-loop")) {
 			assertThat(events.stream().filter((e) -> e.get("ph").asString().equals("b")))
-				.as("one thread runs every task, overlapping: async slices")
-				.hasSize(10);
+				.as("one thread runs every task, overlapping: async slices, with their phases")
+				.hasSizeGreaterThanOrEqualTo(30);
 		}
 		assertThat(events.stream().filter((e) -> e.get("ph").asString().equals("C"))).as("a counter of tasks in flight")
 			.isNotEmpty()
@@ -149,7 +152,7 @@ class TraceIntegrationTest {
 		Map<Integer, Double> durations = new HashMap<>();
 		Map<Long, Double> begins = new HashMap<>();
 		for (JsonNode event : events) {
-			if (!"task".equals(event.path("cat").asString(""))) {
+			if (!"task".equals(event.path("cat").asString("")) || !event.get("name").asString().startsWith("task ")) {
 				continue;
 			}
 			switch (event.get("ph").asString()) {
@@ -229,20 +232,51 @@ class TraceIntegrationTest {
 		}
 	}
 
+	/**
+	 * Every async begin has its end, with the same category, id and name; slices under
+	 * one id nest (a task's phases in the task), so they close in the reverse order.
+	 */
 	private static void assertAsyncSlicesPaired(List<JsonNode> events) {
-		Map<String, Double> open = new HashMap<>();
+		Map<String, Deque<JsonNode>> open = new HashMap<>();
 		for (JsonNode event : events) {
 			String ph = event.get("ph").asString();
 			String key = event.path("cat").asString("") + "/" + event.path("id").asLong();
 			if (ph.equals("b")) {
-				assertThat(open.put(key, event.get("ts").asDouble())).as("one begin for %s", key).isNull();
+				Deque<JsonNode> stack = open.computeIfAbsent(key, (k) -> new ArrayDeque<>());
+				if (!stack.isEmpty()) {
+					assertThat(event.get("ts").asDouble()).as("a nested slice of %s starts inside it", key)
+						.isGreaterThanOrEqualTo(stack.peek().get("ts").asDouble() - 0.001);
+				}
+				stack.push(event);
 			}
 			else if (ph.equals("e")) {
-				assertThat(open).as("a begin before the end of %s", key).containsKey(key);
-				assertThat(event.get("ts").asDouble()).isGreaterThanOrEqualTo(open.remove(key));
+				assertThat(open.get(key)).as("a begin before the end of %s", key).isNotEmpty();
+				JsonNode begin = open.get(key).pop();
+				assertThat(event.get("name").asString()).as("the innermost open slice of %s ends first", key)
+					.isEqualTo(begin.get("name").asString());
+				assertThat(event.get("ts").asDouble()).isGreaterThanOrEqualTo(begin.get("ts").asDouble());
 			}
 		}
-		assertThat(open).as("async slices without an end").isEmpty();
+		assertThat(open.values()).as("async slices without an end").allMatch(Deque::isEmpty);
+	}
+
+	/**
+	 * Every task that ended has its phases nested in it: a computing slice (with its
+	 * on-CPU split) and a waiting slice for this mixed workload.
+	 */
+	private static void assertPhasesNestedInEveryTask(List<JsonNode> events) {
+		Map<String, Long> phases = new HashMap<>();
+		for (JsonNode event : events) {
+			String name = event.path("name").asString("");
+			String ph = event.get("ph").asString();
+			if ((ph.equals("X") || ph.equals("b")) && (name.equals("computing") || name.equals("waiting"))) {
+				phases.merge(name, 1L, Long::sum);
+				if (ph.equals("X") && name.equals("computing")) {
+					assertThat(event.get("args").has("onCpuMillis")).isTrue();
+				}
+			}
+		}
+		assertThat(phases).containsEntry("computing", 10L).containsEntry("waiting", 10L);
 	}
 
 	private String gzipped(String path) throws IOException, InterruptedException {
