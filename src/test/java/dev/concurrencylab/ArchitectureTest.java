@@ -56,4 +56,11 @@ class ArchitectureTest {
 		.dependOnClassesThat()
 		.resideInAnyPackage("..execution..", "..experiment..", "..report..", "..machine..");
 
+	@ArchTest
+	static final ArchRule recordingsShouldKnowNothingOfWhatTheyRecord = noClasses().that()
+		.resideInAPackage("..recording..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("..execution..", "..experiment..", "..report..", "..machine..", "..workload..");
+
 }

@@ -3,6 +3,7 @@ package dev.concurrencylab.execution;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +85,12 @@ public final class Execution implements PhaseSink {
 	private final StopSignal stop = new StopSignal();
 
 	private volatile long endNanos = -1;
+
+	/**
+	 * The extra JVM options of the next worker JVM (a recording's), asked once per
+	 * launch; none unless set before the run.
+	 */
+	private volatile Supplier<List<String>> workerJvmOptions = List::of;
 
 	public Execution(Workload workload, int tasks, int concurrency, long timeoutMillis, String threadPrefix,
 			LabClock clock, LabThreads threads, DelayClient http) {
@@ -170,6 +178,16 @@ public final class Execution implements PhaseSink {
 		int running = this.inFlight.incrementAndGet();
 		this.peakInFlight.accumulateAndGet(running, Math::max);
 		return true;
+	}
+
+	/** Sets where the extra JVM options of each worker JVM come from; before the run. */
+	public void workerJvmOptions(Supplier<List<String>> options) {
+		this.workerJvmOptions = options;
+	}
+
+	/** The extra JVM options of the next worker JVM. */
+	List<String> nextWorkerJvmOptions() {
+		return this.workerJvmOptions.get();
 	}
 
 	/** Gives the task log the lock-wait column; called once, before any task. */

@@ -44,6 +44,11 @@ class GilThreadsRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean waitsByBlocking() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return Math.min(tasks, 200);
 	}

@@ -43,4 +43,12 @@ public interface ModeRunner {
 	 */
 	void run(Execution execution) throws InterruptedException;
 
+	/**
+	 * Whether a task's waits block a thread of this service (sleep, a blocking call), not
+	 * a timer or a worker process: what a wait inside a class initializer needs.
+	 */
+	default boolean waitsByBlocking() {
+		return false;
+	}
+
 }

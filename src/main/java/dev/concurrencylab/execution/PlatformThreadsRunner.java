@@ -33,6 +33,11 @@ class PlatformThreadsRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean waitsByBlocking() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return Math.min(tasks, 200);
 	}

@@ -32,6 +32,11 @@ class SequentialRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean waitsByBlocking() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return 1;
 	}

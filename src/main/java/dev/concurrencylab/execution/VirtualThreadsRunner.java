@@ -36,6 +36,11 @@ class VirtualThreadsRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean waitsByBlocking() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return tasks;
 	}

@@ -41,8 +41,8 @@ final class WorkerTasks {
 	 * Null, with the task cancelled, if the run stopped meanwhile.
 	 */
 	WorkerProcess launch(int task) throws InterruptedException, WorkerException {
-		WorkerProcess worker = this.launcher.launch(this.stderrThreads, System::nanoTime,
-				(ended) -> ended(task, ended));
+		WorkerProcess worker = this.launcher.launch(this.stderrThreads, System::nanoTime, (ended) -> ended(task, ended),
+				this.execution.nextWorkerJvmOptions());
 		this.live.add(worker);
 		// A stop that came while launching already killed the others; this one too.
 		// (Added before this check: a stop after it finds the worker in `live`.)

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.concurrencylab.execution.Execution;
 import dev.concurrencylab.execution.StopReason;
+import dev.concurrencylab.recording.ExperimentRecording;
 import dev.concurrencylab.report.Summary;
 
 /**
@@ -46,6 +47,9 @@ final class Experiment {
 	private StopReason stopRequested;
 
 	private volatile Thread conductor;
+
+	/** Its JFR recording, when it records; set by the conductor before the run. */
+	private volatile ExperimentRecording recording;
 
 	Experiment(String id, long sequence, ExperimentSpec spec, Instant createdAt) {
 		this.id = id;
@@ -92,6 +96,22 @@ final class Experiment {
 
 	String error() {
 		return this.error;
+	}
+
+	ExperimentRecording recording() {
+		return this.recording;
+	}
+
+	void recording(ExperimentRecording recording) {
+		this.recording = recording;
+	}
+
+	/** Evicted from the registry: nothing of it may stay behind (its recordings). */
+	void evicted() {
+		ExperimentRecording files = this.recording;
+		if (files != null) {
+			files.delete("the experiment was evicted");
+		}
 	}
 
 	/** Completes with this experiment once it has finished. */

@@ -1,5 +1,6 @@
 package dev.concurrencylab.experiment;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +15,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -27,9 +31,12 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import dev.concurrencylab.execution.TaskLog;
+import dev.concurrencylab.recording.ExperimentRecording;
+import dev.concurrencylab.recording.Jfr;
 import dev.concurrencylab.report.TimelineSvg;
 import dev.concurrencylab.report.TraceJson;
 
@@ -147,6 +154,51 @@ class ExperimentController {
 				acceptEncoding);
 	}
 
+	@GetMapping(path = "/{id}/recording.jfr", produces = { JFR_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	@Operation(summary = "Download an experiment's JFR recording",
+			description = "The service JVM's JFR recording of the run's window, for JDK Mission Control or `jfr "
+					+ "print`, when the experiment was posted with `\"record\": true`. It holds every thread of the "
+					+ "JVM (the experiment's `jfr` summary is filtered to its own). **404** when it did not record, "
+					+ "or its file was deleted (see `jfr.note`); **409** while it still records.")
+	@ApiResponse(responseCode = "200", description = "The recording",
+			content = @Content(mediaType = JFR_VALUE, schema = @Schema(type = "string", format = "binary")))
+	ResponseEntity<Resource> recording(@PathVariable String id) {
+		return recordingFile(id, ExperimentRecording.SERVICE_FILE);
+	}
+
+	@GetMapping(path = "/{id}/recordings/{name}", produces = { JFR_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE })
+	@Operation(summary = "Download one of an experiment's JFR recordings",
+			description = "`recording.jfr` (the service JVM) or `worker-<pid>.jfr` (a worker JVM of a process mode, "
+					+ "written when it exited); `jfr.files` lists those there are.")
+	@ApiResponse(responseCode = "200", description = "The recording",
+			content = @Content(mediaType = JFR_VALUE, schema = @Schema(type = "string", format = "binary")))
+	ResponseEntity<Resource> recordingFile(@PathVariable String id,
+			@Parameter(description = "`recording.jfr` or `worker-<pid>.jfr`",
+					example = "recording.jfr") @PathVariable String name) {
+		Experiment experiment = this.experiments.get(id);
+		ExperimentRecording recording = experiment.recording();
+		if (recording == null) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND,
+					"Experiment " + id + " did not record JFR: post it with \"record\": true to get a recording.");
+		}
+		if (!experiment.status().isFinished()) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT,
+					"Experiment " + id + " is still running; its recording is written when the run ends.");
+		}
+		Path file = recording.file(name);
+		if (file == null) {
+			Jfr report = recording.report();
+			String why = (!"RECORDED".equals(report.status()) && report.note() != null) ? " " + report.note() : "";
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Experiment " + id + " has no recording named '"
+					+ abbreviate(name) + "'; `jfr.files` lists those it has." + why);
+		}
+		return ResponseEntity.ok()
+			.contentType(JFR)
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					"attachment; filename=\"experiment-" + id + "-" + file.getFileName() + "\"")
+			.body(new FileSystemResource(file));
+	}
+
 	@GetMapping(path = "/{id}/timeline.svg", produces = "image/svg+xml")
 	@Operation(summary = "Draw an experiment's timeline",
 			description = "A Gantt chart: one lane per thread (or worker process), one bar per task coloured by "
@@ -194,6 +246,14 @@ class ExperimentController {
 	}
 
 	private static final MediaType SVG = MediaType.parseMediaType("image/svg+xml");
+
+	private static final String JFR_VALUE = "application/vnd.jdk.jfr";
+
+	private static final MediaType JFR = MediaType.parseMediaType(JFR_VALUE);
+
+	private static String abbreviate(String text) {
+		return (text.length() <= 40) ? text : text.substring(0, 40) + "…";
+	}
 
 	private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
 

@@ -19,7 +19,7 @@ class ExperimentRegistry {
 
 	ExperimentRegistry(LabProperties limits) {
 		this.runs = new RunRegistry<>(limits.retainedExperiments(), limits.retainedTimingsMemory().toBytes(),
-				Experiment::id, Experiment::sequence);
+				Experiment::id, Experiment::sequence, Experiment::evicted);
 	}
 
 	void add(Experiment experiment) {

@@ -15,6 +15,7 @@ import dev.concurrencylab.workload.Workload;
  * @param timeoutMillis the experiment's deadline
  * @param label a free text to recognise it by
  * @param isolation {@code exclusive} or {@code shared}
+ * @param record whether to record JFR during the run
  */
 public record ExperimentRequest(
 		@Schema(description = "Execution model; see GET /modes", example = "virtual-threads",
@@ -35,12 +36,24 @@ public record ExperimentRequest(
 				+ "(cpu, mixed), shared for pure waits (sleep, http).",
 				allowableValues = {
 						"exclusive", "shared" },
-				example = "shared") String isolation){
+				example = "shared") String isolation,
+		@Schema(description = "Records JFR for the run's window: the service JVM, and the first "
+				+ "lab.recording.max-workers worker JVMs of a process mode. The experiment then has a `jfr` summary "
+				+ "(virtual threads pinned, with reasons and frames; parks and monitor waits of at least 10 ms; GC "
+				+ "pauses) filtered to its own threads, and `jfr.files` to download (GET "
+				+ "/experiments/{id}/recording.jfr). Recording adds overhead to the timings.",
+				defaultValue = "false") Boolean record){
 
 	/** A request without an isolation: the workload's default applies. */
 	public ExperimentRequest(String mode, Workload workload, Integer tasks, Integer concurrency, Long timeoutMillis,
 			String label) {
-		this(mode, workload, tasks, concurrency, timeoutMillis, label, null);
+		this(mode, workload, tasks, concurrency, timeoutMillis, label, null, null);
+	}
+
+	/** A request that does not record. */
+	public ExperimentRequest(String mode, Workload workload, Integer tasks, Integer concurrency, Long timeoutMillis,
+			String label, String isolation) {
+		this(mode, workload, tasks, concurrency, timeoutMillis, label, isolation, null);
 	}
 
 }

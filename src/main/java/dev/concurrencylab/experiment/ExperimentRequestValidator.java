@@ -2,6 +2,7 @@ package dev.concurrencylab.experiment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
@@ -22,6 +23,9 @@ import dev.concurrencylab.workload.Workload;
  */
 @Component
 public class ExperimentRequestValidator {
+
+	/** Most waits inside class initializers in one experiment. */
+	static final int MAX_CLASS_INITIALIZER_WAITS = 10_000;
 
 	private final LabProperties limits;
 
@@ -71,6 +75,9 @@ public class ExperimentRequestValidator {
 		}
 		int tasks = (request.tasks() != null) ? request.tasks() : this.limits.defaultTasks();
 		range(problems, "tasks", request.tasks(), 1, this.limits.maxTasks());
+		if (request.workload() instanceof SleepWorkload sleep && sleep.in() == SleepWorkload.Place.CLASS_INITIALIZER) {
+			checkClassInitializerSleep(mode, tasks, sleep, problems);
+		}
 		int concurrency = 0;
 		if (mode != null) {
 			int cores = LabProperties.cores();
@@ -114,7 +121,8 @@ public class ExperimentRequestValidator {
 		if (isolation == null) {
 			isolation = Isolation.defaultFor(request.workload().iterationsPerTask() > 0);
 		}
-		return new ExperimentSpec(mode, request.workload(), tasks, concurrency, timeout, request.label(), isolation);
+		return new ExperimentSpec(mode, request.workload(), tasks, concurrency, timeout, request.label(), isolation,
+				Boolean.TRUE.equals(request.record()));
 	}
 
 	private void checkWorkload(Workload workload, List<FieldProblem> problems) {
@@ -130,6 +138,32 @@ public class ExperimentRequestValidator {
 			}
 			case HttpWorkload http -> millis(problems, http.millis());
 		}
+	}
+
+	/**
+	 * A sleep inside a class initializer blocks a thread of this service and defines a
+	 * class per wait (about 2 KB of metaspace until a GC unloads it): only modes that
+	 * block a thread per wait take it, and only so many waits.
+	 */
+	private void checkClassInitializerSleep(ModeRunner mode, int tasks, SleepWorkload sleep,
+			List<FieldProblem> problems) {
+		if (mode != null && !mode.waitsByBlocking()) {
+			problems.add(new FieldProblem("workload.in",
+					"'class-initializer' blocks a thread inside a class initializer; mode '" + mode.id()
+							+ "' waits on timers or in worker processes, so use one of " + blockingModes(),
+					"class-initializer"));
+		}
+		if ((long) tasks * sleep.steps() > MAX_CLASS_INITIALIZER_WAITS) {
+			problems.add(new FieldProblem("workload.in",
+					"'class-initializer' defines a class for every wait: at most "
+							+ String.format(Locale.ROOT, "%,d", MAX_CLASS_INITIALIZER_WAITS)
+							+ " waits (tasks × steps) per experiment, was " + (long) tasks * sleep.steps(),
+					"class-initializer"));
+		}
+	}
+
+	private List<String> blockingModes() {
+		return this.modes.all().stream().filter(ModeRunner::waitsByBlocking).map(ModeRunner::id).toList();
 	}
 
 	private void millis(List<FieldProblem> problems, long millis) {

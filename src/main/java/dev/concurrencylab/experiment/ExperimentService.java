@@ -34,6 +34,10 @@ import dev.concurrencylab.isolation.Interference;
 import dev.concurrencylab.isolation.InterferenceMeter;
 import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.machine.Capacity;
+import dev.concurrencylab.recording.ExperimentRecording;
+import dev.concurrencylab.recording.PinnedEvent;
+import dev.concurrencylab.recording.Recordings;
+import dev.concurrencylab.recording.ThreadIds;
 import dev.concurrencylab.workload.Workload;
 import dev.concurrencylab.machine.MachineService;
 import dev.concurrencylab.metrics.LabMetrics;
@@ -97,6 +101,8 @@ public class ExperimentService implements SmartLifecycle {
 	 */
 	private final Queue<Integer> freeSlots = new ConcurrentLinkedQueue<>();
 
+	private final Recordings recordings;
+
 	private final LabMetrics metrics;
 
 	/** Decides when each experiment may run; owned by the context. */
@@ -109,8 +115,9 @@ public class ExperimentService implements SmartLifecycle {
 	private volatile boolean stopping;
 
 	ExperimentService(ExperimentRegistry registry, MachineService machine, LabProperties limits, LabClock clock,
-			LabThreads threads, DelayClient http, LabMetrics metrics, AdmissionGate gate) {
+			LabThreads threads, DelayClient http, LabMetrics metrics, AdmissionGate gate, Recordings recordings) {
 		this.metrics = metrics;
+		this.recordings = recordings;
 		this.gate = gate;
 		for (int slot = 0; slot < limits.maxRunningExperiments(); slot++) {
 			this.freeSlots.add(slot);
@@ -304,7 +311,8 @@ public class ExperimentService implements SmartLifecycle {
 			long offset = (origin != null && started != null) ? Duration.between(origin, started).toNanos() : 0;
 			StopReason stop = (execution != null) ? execution.stopReason() : null;
 			return new TraceJson.Run(name, pid, (execution != null) ? execution.log() : null, offset,
-					(stop != null) ? stop.name() : null, (execution != null) ? execution.stopNanos() : -1);
+					(stop != null) ? stop.name() : null, (execution != null) ? execution.stopNanos() : -1,
+					pinMarks(experiment.recording()));
 		});
 	}
 
@@ -390,7 +398,14 @@ public class ExperimentService implements SmartLifecycle {
 		}
 		experiment.running(execution, Instant.now());
 		String failure = null;
+		ExperimentRecording recording = null;
 		try {
+			if (spec.record()) {
+				recording = this.recordings.start(experiment.id());
+				recording.anchor(Instant.now(), execution.elapsedNanos());
+				execution.workerJvmOptions(recording::workerJvmOptions);
+				experiment.recording(recording);
+			}
 			spec.mode().run(execution);
 		}
 		catch (InterruptedException ex) {
@@ -405,6 +420,10 @@ public class ExperimentService implements SmartLifecycle {
 		finally {
 			Thread.interrupted(); // a late cancel must not disturb the bookkeeping below
 			execution.finish();
+			if (recording != null) {
+				// The run's window ends with its last thread; reading it is bookkeeping.
+				recording.stop();
+			}
 			InterferenceMeter.Reading end = InterferenceMeter.read(this.clock.nanoTime());
 			int otherRuns = (ticket != null) ? ticket.otherRuns() : 0;
 			long otherBusy = (ticket != null) ? ticket.otherRunsBusyNanos(end.nanos()) : 0;
@@ -483,6 +502,12 @@ public class ExperimentService implements SmartLifecycle {
 		}
 		finally {
 			ExperimentSpec spec = experiment.spec();
+			if (experiment.recording() != null) {
+				// Read before the experiment is done, so its first answer has the
+				// summary.
+				this.recordings.finish(experiment.recording(), threadIds(execution.log()),
+						"lab-e" + experiment.sequence() + "-");
+			}
 			this.metrics.experimentFinished(spec.mode().id(), spec.workload().typeId(), experiment.status().name(),
 					execution);
 			this.registry.finished(experiment);
@@ -610,6 +635,31 @@ public class ExperimentService implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE;
+	}
+
+	/** The pins JFR recorded, as slices of the run's trace. */
+	private static List<TraceJson.Mark> pinMarks(ExperimentRecording recording) {
+		if (recording == null) {
+			return List.of();
+		}
+		List<TraceJson.Mark> marks = new ArrayList<>();
+		for (PinnedEvent pin : recording.pinnedEvents()) {
+			Long start = recording.runNanos(pin.start());
+			if (start != null) {
+				marks.add(new TraceJson.Mark("pinned", pin.threadId(), start, pin.durationNanos(),
+						(pin.reason() != null) ? pin.reason() : "pinned", pin.frame()));
+			}
+		}
+		return marks;
+	}
+
+	/** The threads the tasks of a run ran on, for its recording's summary. */
+	private static ThreadIds threadIds(TaskLog log) {
+		long[] ids = new long[log.size()];
+		for (int task = 0; task < ids.length; task++) {
+			ids[task] = log.threadId(task);
+		}
+		return ThreadIds.of(ids);
 	}
 
 	/**

@@ -14,7 +14,15 @@ import dev.concurrencylab.workload.Workload;
  * @param timeoutMillis the deadline
  * @param label the label, or null
  * @param isolation whether it runs alone or beside other shared runs
+ * @param record whether JFR records the run
  */
 public record ExperimentSpec(ModeRunner mode, Workload workload, int tasks, int concurrency, long timeoutMillis,
-		String label, Isolation isolation) {
+		String label, Isolation isolation, boolean record) {
+
+	/** A spec that does not record. */
+	public ExperimentSpec(ModeRunner mode, Workload workload, int tasks, int concurrency, long timeoutMillis,
+			String label, Isolation isolation) {
+		this(mode, workload, tasks, concurrency, timeoutMillis, label, isolation, false);
+	}
+
 }

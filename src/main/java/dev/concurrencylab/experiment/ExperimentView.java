@@ -2,10 +2,13 @@ package dev.concurrencylab.experiment;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.concurrencylab.execution.Execution;
+import dev.concurrencylab.recording.ExperimentRecording;
+import dev.concurrencylab.recording.Jfr;
 import dev.concurrencylab.report.Summary;
 import dev.concurrencylab.workload.Workload;
 
@@ -27,14 +30,15 @@ import dev.concurrencylab.workload.Workload;
  * @param progress counters now
  * @param summary what it achieved; null until it finishes
  * @param error why it failed or was cancelled, or null
+ * @param jfr its JFR recording when it was asked for ({@code "record": true}), else null
  * @param timings the first page of task timings
  * @param timingsPage where that page sits among all timings
  * @param links related resources
  */
 public record ExperimentView(String id, String label, ExperimentStatus status, String mode, Workload workload,
 		int tasks, int concurrency, long timeoutMillis, String isolation, Instant createdAt, Instant startedAt,
-		Instant finishedAt, Execution.Progress progress, Summary summary, String error, List<TaskTiming> timings,
-		TimingsPage timingsPage, Map<String, String> links) {
+		Instant finishedAt, Execution.Progress progress, Summary summary, String error, Jfr jfr,
+		List<TaskTiming> timings, TimingsPage timingsPage, Map<String, String> links) {
 
 	/** Timings shown with the experiment itself; the rest via {@code /tasks}. */
 	static final int FIRST_PAGE = 100;
@@ -44,13 +48,22 @@ public record ExperimentView(String id, String label, ExperimentStatus status, S
 		Execution execution = experiment.execution();
 		String self = "/experiments/" + experiment.id();
 		TimingsPage page = TimingsPage.of(experiment, 0, FIRST_PAGE);
+		ExperimentRecording recording = experiment.recording();
+		Map<String, String> links = new LinkedHashMap<>();
+		links.put("self", self);
+		links.put("tasks", self + "/tasks");
+		links.put("events", self + "/events");
+		links.put("timeline", self + "/timeline.svg");
+		links.put("trace", self + "/trace.json");
+		if (recording != null) {
+			links.put("recording", self + "/recording.jfr");
+		}
 		return new ExperimentView(experiment.id(), spec.label(), experiment.status(), spec.mode().id(), spec.workload(),
 				spec.tasks(), spec.concurrency(), spec.timeoutMillis(), spec.isolation().id(), experiment.createdAt(),
 				experiment.startedAt(), experiment.finishedAt(),
 				(execution != null) ? execution.progress() : new Execution.Progress(0, 0, 0, 0, 0),
-				experiment.summary(), experiment.error(), timings(experiment, 0, FIRST_PAGE), page,
-				Map.of("self", self, "tasks", self + "/tasks", "events", self + "/events", "timeline",
-						self + "/timeline.svg", "trace", self + "/trace.json"));
+				experiment.summary(), experiment.error(), (recording != null) ? recording.report() : null,
+				timings(experiment, 0, FIRST_PAGE), page, links);
 	}
 
 	/** Timings {@code [offset, offset + limit)} of an experiment. */

@@ -1,12 +1,14 @@
 package dev.concurrencylab.experiment;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -34,6 +36,9 @@ public final class RunRegistry<R> {
 
 	private final ToLongFunction<R> sequence;
 
+	/** Told of each run evicted, outside the lock. */
+	private final Consumer<R> onEvicted;
+
 	private final Map<String, R> byId = new ConcurrentHashMap<>();
 
 	/** Finished runs in the order they finished; guarded by this. */
@@ -47,6 +52,17 @@ public final class RunRegistry<R> {
 	 * {@code maxFinishedBytes} together.
 	 */
 	public RunRegistry(int maxFinished, long maxFinishedBytes, Function<R, String> id, ToLongFunction<R> sequence) {
+		this(maxFinished, maxFinishedBytes, id, sequence, (run) -> {
+		});
+	}
+
+	/**
+	 * A registry as above that tells {@code onEvicted} of each run it evicts, so that
+	 * what the run owns outside memory (files) goes with it.
+	 */
+	public RunRegistry(int maxFinished, long maxFinishedBytes, Function<R, String> id, ToLongFunction<R> sequence,
+			Consumer<R> onEvicted) {
+		this.onEvicted = onEvicted;
 		this.maxFinished = maxFinished;
 		this.maxFinishedBytes = maxFinishedBytes;
 		this.id = id;
@@ -70,15 +86,20 @@ public final class RunRegistry<R> {
 	 * Records that a run finished holding {@code bytes}, then evicts the oldest finished
 	 * beyond the limits.
 	 */
-	public synchronized void finished(R run, long bytes) {
-		this.finished.addLast(new Finished<>(run, bytes));
-		this.finishedBytes += bytes;
-		while (this.finished.size() > this.maxFinished
-				|| (this.finishedBytes > this.maxFinishedBytes && this.finished.size() > 1)) {
-			Finished<R> oldest = this.finished.removeFirst();
-			this.finishedBytes -= oldest.bytes();
-			this.byId.remove(this.id.apply(oldest.run()));
+	public void finished(R run, long bytes) {
+		List<R> evicted = new ArrayList<>();
+		synchronized (this) {
+			this.finished.addLast(new Finished<>(run, bytes));
+			this.finishedBytes += bytes;
+			while (this.finished.size() > this.maxFinished
+					|| (this.finishedBytes > this.maxFinishedBytes && this.finished.size() > 1)) {
+				Finished<R> oldest = this.finished.removeFirst();
+				this.finishedBytes -= oldest.bytes();
+				this.byId.remove(this.id.apply(oldest.run()));
+				evicted.add(oldest.run());
+			}
 		}
+		evicted.forEach(this.onEvicted);
 	}
 
 	/** Bytes the finished runs hold, as counted when each finished. */

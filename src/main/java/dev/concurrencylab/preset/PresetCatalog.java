@@ -15,8 +15,9 @@ import dev.concurrencylab.workload.SleepWorkload;
 
 /**
  * The presets: the three classic demonstrations of Python concurrency tutorials, redone
- * with the lab's modes, and two comparisons. The computation preset sizes its work from
- * the measured kernel speed so that a task takes about half a second on this machine.
+ * with the lab's modes, two comparisons, and what still pins a virtual thread. The
+ * computation preset sizes its work from the measured kernel speed so that a task takes
+ * about half a second on this machine.
  */
 @Component
 class PresetCatalog {
@@ -65,7 +66,18 @@ class PresetCatalog {
 						"≈ 1 min", null,
 						new ComparisonRequest(new SleepWorkload(1000, 1), 10_000, null,
 								List.of("virtual-threads", "async", "reactive", "event-loop", "platform-threads"), 1,
-								"10,000 waits")));
+								"10,000 waits")),
+				new Preset("what-still-pins", "What still pins a virtual thread: a wait inside a class initializer",
+						"Eight virtual threads each sleep 100 ms inside a class's static initializer. Since JEP 491 "
+								+ "(JDK 24) a wait inside synchronized no longer pins, but a class initializer still "
+								+ "does: each sleep holds its carrier, so the sleeps take turns on the scheduler's "
+								+ "carriers (one per core) instead of overlapping. The run records JFR: `jfr.pinned` "
+								+ "counts the pins, with the <clinit> frame that caused them.",
+						"≈ 8 × 100 ms ÷ cores; jfr.pinned.count = 8",
+						new ExperimentRequest("virtual-threads",
+								new SleepWorkload(100, 1, SleepWorkload.Place.CLASS_INITIALIZER), 8, 8, null,
+								"what still pins", null, true),
+						null));
 	}
 
 	Optional<Preset> find(String name) {

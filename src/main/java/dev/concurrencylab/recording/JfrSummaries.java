@@ -124,6 +124,29 @@ public final class JfrSummaries {
 				waits(monitors), new JfrSummary.Gc(gcCount, millis(gcNanos), millis(gcLongest)));
 	}
 
+	/**
+	 * The first {@code max} times a thread of the run was pinned, in the order JFR wrote
+	 * them, filtered as {@link #read} filters.
+	 * @throws IOException if the file cannot be read or is not a recording
+	 */
+	public static List<PinnedEvent> pinnedEvents(Path file, Set<Long> javaThreadIds, String threadNamePrefix,
+			Instant from, Instant to, int max) throws IOException {
+		String prefix = (threadNamePrefix != null && !threadNamePrefix.isEmpty()) ? threadNamePrefix : null;
+		List<PinnedEvent> pinned = new ArrayList<>();
+		try (RecordingFile recording = new RecordingFile(file)) {
+			while (recording.hasMoreEvents() && pinned.size() < max) {
+				RecordedEvent event = recording.readEvent();
+				if (event.getEventType().getName().equals(RunRecording.PINNED_EVENT)
+						&& inWindow(event.getStartTime(), from, to)
+						&& ofRun(event.getThread(), javaThreadIds, prefix)) {
+					pinned.add(new PinnedEvent(event.getThread().getJavaThreadId(), event.getStartTime(),
+							event.getDuration().toNanos(), pinnedReason(event), pinnedFrame(event)));
+				}
+			}
+		}
+		return pinned;
+	}
+
 	private static JfrSummary.Waits waits(Groups groups) {
 		return new JfrSummary.Waits(groups.count, millis(groups.nanos),
 				groups.top()

@@ -34,6 +34,10 @@ import dev.concurrencylab.execution.TaskState;
  * <li>A worker's start-up is a {@code spawn} slice before its first task.</li>
  * <li>A counter ({@code C}) of the tasks in flight, and the stop (cancel, deadline,
  * shutdown) as an instant event.</li>
+ * <li>When the run recorded JFR, each time one of its virtual threads was pinned to its
+ * carrier, as an async slice {@code pinned} (category {@code jfr}) on that thread's track
+ * with the reason and frame as args; JFR's clock is tied to the run's at its start, to
+ * within about a millisecond.</li>
  * <li>Above {@code maxTasks} tasks, every k-th task is drawn; {@code otherData} says so.
  * The counter always counts every task.</li>
  * </ul>
@@ -62,8 +66,34 @@ public final class TraceJson {
 	 * @param stop why it stopped early ({@code CANCELLED}, {@code DEADLINE},
 	 * {@code SHUTDOWN}), or null
 	 * @param stopNanos when, from its start, or -1
+	 * @param marks what JFR recorded on the run's threads (pins), drawn as async slices
 	 */
-	public record Run(String name, long pid, TaskLog log, long offsetNanos, String stop, long stopNanos) {
+	public record Run(String name, long pid, TaskLog log, long offsetNanos, String stop, long stopNanos,
+			List<Mark> marks) {
+
+		public Run {
+			marks = List.copyOf(marks);
+		}
+
+		/** A run without marks. */
+		public Run(String name, long pid, TaskLog log, long offsetNanos, String stop, long stopNanos) {
+			this(name, pid, log, offsetNanos, stop, stopNanos, List.of());
+		}
+
+	}
+
+	/**
+	 * Something JFR saw a thread of the run do, e.g. a virtual thread pinned to its
+	 * carrier.
+	 *
+	 * @param name the slice's name
+	 * @param threadId the thread ({@link Thread#threadId()})
+	 * @param startNanos when, from the run's start
+	 * @param durationNanos how long
+	 * @param reason why (an arg)
+	 * @param frame the code that explains it (an arg), or null
+	 */
+	public record Mark(String name, long threadId, long startNanos, long durationNanos, String reason, String frame) {
 	}
 
 	/**
@@ -155,6 +185,7 @@ public final class TraceJson {
 			}
 		}
 		counter(json, run, log);
+		marks(json, run, index);
 		if (run.stop() != null && run.stopNanos() >= 0) {
 			json.writeStartObject();
 			json.writeStringProperty("name", run.stop().toLowerCase(Locale.ROOT));
@@ -165,6 +196,40 @@ public final class TraceJson {
 			json.writeNumberProperty("tid", RUN_TRACK);
 			json.writeNumberProperty("ts", micros(run.offsetNanos() + run.stopNanos()));
 			json.writeEndObject();
+		}
+	}
+
+	/**
+	 * JFR's marks on the run's threads, as async slices of category {@code jfr} (so they
+	 * never break the nesting of the tasks' complete slices), on each thread's track.
+	 */
+	private static void marks(JsonGenerator json, Run run, int index) {
+		long next = 0;
+		for (Mark mark : run.marks()) {
+			Track track = new Track(run.pid(), mark.threadId(), "virtual-" + mark.threadId());
+			metadata(json, "thread_name", track.pid(), track.tid(), track.name());
+			long id = ((long) index << 32) | next++;
+			for (String phase : new String[] { "b", "e" }) {
+				json.writeStartObject();
+				json.writeStringProperty("name", mark.name());
+				json.writeStringProperty("cat", "jfr");
+				json.writeStringProperty("ph", phase);
+				json.writeNumberProperty("id", id);
+				json.writeNumberProperty("pid", track.pid());
+				json.writeNumberProperty("tid", track.tid());
+				json.writeNumberProperty("ts", micros(run.offsetNanos() + mark.startNanos()
+						+ (phase.equals("e") ? Math.max(0, mark.durationNanos()) : 0)));
+				if (phase.equals("b")) {
+					json.writeName("args");
+					json.writeStartObject();
+					json.writeStringProperty("reason", mark.reason());
+					if (mark.frame() != null) {
+						json.writeStringProperty("frame", mark.frame());
+					}
+					json.writeEndObject();
+				}
+				json.writeEndObject();
+			}
 		}
 	}
 

@@ -45,6 +45,26 @@ public record WorkerCommand(List<String> arguments) {
 	}
 
 	/**
+	 * This command with {@code options} added to the JVM's: after its last {@code -Xlog}
+	 * flag (a later {@code -Xlog:disable} would undo theirs), else right after the
+	 * executable.
+	 */
+	public WorkerCommand withJvmOptions(List<String> options) {
+		if (options.isEmpty()) {
+			return this;
+		}
+		int at = 1;
+		for (int i = 1; i < this.arguments.size(); i++) {
+			if (this.arguments.get(i).startsWith("-Xlog")) {
+				at = i + 1;
+			}
+		}
+		List<String> command = new ArrayList<>(this.arguments);
+		command.addAll(at, options);
+		return new WorkerCommand(command);
+	}
+
+	/**
 	 * Builds the command.
 	 * @param java the JVM executable
 	 * @param classes where {@link WorkerMain} was loaded from: a classes folder (run from

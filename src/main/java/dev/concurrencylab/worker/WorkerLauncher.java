@@ -1,5 +1,6 @@
 package dev.concurrencylab.worker;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -61,7 +62,16 @@ public class WorkerLauncher {
 	 */
 	public WorkerProcess launch(ThreadFactory drainThreads, LongSupplier clock, Consumer<WorkerProcess> onEnd)
 			throws InterruptedException, WorkerException {
-		WorkerCommand workerCommand = this.command.get();
+		return launch(drainThreads, clock, onEnd, List.of());
+	}
+
+	/**
+	 * Launches a worker as {@link #launch(ThreadFactory, LongSupplier, Consumer)} does,
+	 * with extra JVM options (a JFR recording's).
+	 */
+	public WorkerProcess launch(ThreadFactory drainThreads, LongSupplier clock, Consumer<WorkerProcess> onEnd,
+			List<String> jvmOptions) throws InterruptedException, WorkerException {
+		WorkerCommand workerCommand = this.command.get().withJvmOptions(jvmOptions);
 		this.slots.acquire();
 		WorkerProcess worker = WorkerProcess.launch(workerCommand, new Lease(), drainThreads, clock, onEnd);
 		this.spawnListener.accept(worker.spawnNanos());

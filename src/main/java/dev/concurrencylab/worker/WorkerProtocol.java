@@ -72,7 +72,12 @@ public final class WorkerProtocol {
 
 	static String run(int task, Workload workload) {
 		return switch (workload) {
-			case SleepWorkload sleep -> line(RUN, task, "sleep", sleep.millis(), sleep.steps(), 0);
+			case SleepWorkload sleep -> {
+				if (sleep.in() != SleepWorkload.Place.METHOD) {
+					throw new IllegalArgumentException("workers sleep in a method only");
+				}
+				yield line(RUN, task, "sleep", sleep.millis(), sleep.steps(), 0);
+			}
 			case CpuWorkload cpu -> line(RUN, task, "cpu", 0, 0, cpu.iterations());
 			case MixedWorkload mixed -> line(RUN, task, "mixed", mixed.millis(), 0, mixed.iterations());
 			case HttpWorkload http -> line(RUN, task, "http", http.millis(), 0, 0);

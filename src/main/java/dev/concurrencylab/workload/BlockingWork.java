@@ -30,7 +30,12 @@ public class BlockingWork {
 		return switch (workload) {
 			case SleepWorkload sleep -> {
 				for (int step = 0; step < sleep.steps(); step++) {
-					waitFor(task, sleep.millis(), phases);
+					if (sleep.in() == SleepWorkload.Place.CLASS_INITIALIZER) {
+						waitInClassInitializer(task, sleep.millis(), phases);
+					}
+					else {
+						waitFor(task, sleep.millis(), phases);
+					}
 				}
 				yield sleep.steps();
 			}
@@ -60,6 +65,17 @@ public class BlockingWork {
 		}
 		finally {
 			phases.add(task, Phase.COMPUTING, phases.nanoTime() - before);
+		}
+	}
+
+	/** Waits inside a class initializer, which pins a virtual thread to its carrier. */
+	private static void waitInClassInitializer(int task, long millis, PhaseSink phases) throws InterruptedException {
+		long before = phases.nanoTime();
+		try {
+			ClassInitializerWait.sleepInsideClassInitializer(millis);
+		}
+		finally {
+			phases.add(task, Phase.WAITING, phases.nanoTime() - before);
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.concurrencylab.worker;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,22 @@ class WorkerCommandTest {
 		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
 			.isThrownBy(() -> WorkerCommand.of("java", URI.create("file:/app/classes/"),
 					"http://example.com/delay?millis="));
+	}
+
+	@Test
+	void extraJvmOptionsShouldComeAfterTheLastLoggingFlag() {
+		WorkerCommand command = new WorkerCommand(List.of("java", "-XX:+UseSerialGC", "-Xlog:disable",
+				"-Xlog:all=warning:stderr", "-cp", "classes", "Main"));
+
+		List<String> options = command.withJvmOptions(List.of("-XX:StartFlightRecording", "-Xlog:jfr+startup=error"))
+			.arguments();
+
+		// A later -Xlog:disable would undo the recording's own logging option.
+		assertThat(options).containsExactly("java", "-XX:+UseSerialGC", "-Xlog:disable", "-Xlog:all=warning:stderr",
+				"-XX:StartFlightRecording", "-Xlog:jfr+startup=error", "-cp", "classes", "Main");
+		assertThat(new WorkerCommand(List.of("java", "Main")).withJvmOptions(List.of("-Da=b")).arguments())
+			.containsExactly("java", "-Da=b", "Main");
+		assertThat(command.withJvmOptions(List.of())).isSameAs(command);
 	}
 
 }
