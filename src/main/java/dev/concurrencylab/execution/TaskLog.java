@@ -12,8 +12,8 @@ import dev.concurrencylab.workload.Phase;
 
 /**
  * The timings of every task of one experiment, kept in primitive columns (51 bytes a
- * task, failures included, plus 8 to 24 for its phases) so that a million tasks cost
- * about 51 to 75 MB and no object per task.
+ * task, failures included, plus 4 to 12 for its phases) so that a million tasks cost
+ * about 51 to 63 MB and no object per task.
  *
  * <p>
  * Concurrency, the claim-then-publish invariant: a task's state changes only by a
@@ -35,6 +35,9 @@ import dev.concurrencylab.workload.Phase;
  * Phases: the waiting and computing columns exist only where the workload waits or
  * computes, the lock-wait column only where the mode has a lock
  * ({@link #enableLockWaits}); at most {@value #MAX_PHASE_BYTES_PER_TASK} bytes a task.
+ * They hold microseconds in an {@code int} (up to 35 minutes, past any deadline; a sum
+ * that would overflow stays at the maximum), each addition rounded to the nearest
+ * microsecond.
  *
  * <p>
  * Errors are stored as a code per task into a bounded table of distinct messages
@@ -53,7 +56,7 @@ public final class TaskLog {
 	static final int PROCESS_BYTES_PER_TASK = Integer.BYTES + 2 * Long.BYTES;
 
 	/** Bytes per task of all the phase columns at most: waiting, computing, lock wait. */
-	static final int MAX_PHASE_BYTES_PER_TASK = 3 * Long.BYTES;
+	static final int MAX_PHASE_BYTES_PER_TASK = 3 * Integer.BYTES;
 
 	/** Distinct error messages a log keeps; later new ones become a fallback. */
 	static final int MAX_MESSAGES = 1024;
@@ -104,17 +107,19 @@ public final class TaskLog {
 
 	private final ErrorTable errors = new ErrorTable();
 
-	/** Nanoseconds of {@link Phase#WAITING}; null when the workload never waits. */
-	private final long[] waiting;
-
-	/** Nanoseconds of {@link Phase#COMPUTING}; null when the workload never computes. */
-	private final long[] computing;
+	/** Microseconds of {@link Phase#WAITING}; null when the workload never waits. */
+	private final int[] waiting;
 
 	/**
-	 * Nanoseconds of {@link Phase#LOCK_WAIT}; null unless the mode has a lock. Set once
+	 * Microseconds of {@link Phase#COMPUTING}; null when the workload never computes.
+	 */
+	private final int[] computing;
+
+	/**
+	 * Microseconds of {@link Phase#LOCK_WAIT}; null unless the mode has a lock. Set once
 	 * before any task starts.
 	 */
-	private volatile long[] lockWait;
+	private volatile int[] lockWait;
 
 	/**
 	 * What one task's computation costs on a core alone (the calibrated kernel cost), or
@@ -150,8 +155,8 @@ public final class TaskLog {
 	 */
 	TaskLog(int size, boolean waits, boolean computes) {
 		this.size = size;
-		this.waiting = waits ? new long[size] : null;
-		this.computing = computes ? new long[size] : null;
+		this.waiting = waits ? new int[size] : null;
+		this.computing = computes ? new int[size] : null;
 		this.queued = new long[size];
 		this.start = new long[size];
 		this.end = new long[size];
@@ -180,14 +185,14 @@ public final class TaskLog {
 
 	/** Bytes per task of the phase columns this log has. */
 	int phaseBytesPerTask() {
-		return Long.BYTES * (((this.waiting != null) ? 1 : 0) + ((this.computing != null) ? 1 : 0)
+		return Integer.BYTES * (((this.waiting != null) ? 1 : 0) + ((this.computing != null) ? 1 : 0)
 				+ ((this.lockWait != null) ? 1 : 0));
 	}
 
 	/** Gives this log the lock-wait column; called once, before any task. */
 	void enableLockWaits() {
 		if (this.lockWait == null) {
-			this.lockWait = new long[this.size];
+			this.lockWait = new int[this.size];
 		}
 	}
 
@@ -204,24 +209,27 @@ public final class TaskLog {
 	 * a workload that does not wait cannot happen).
 	 */
 	void addPhase(int task, Phase phase, long nanos) {
-		long[] column = switch (phase) {
-			case WAITING -> this.waiting;
-			case COMPUTING -> this.computing;
-			case LOCK_WAIT -> this.lockWait;
-		};
+		int[] column = column(phase);
 		if (column != null && nanos > 0) {
-			column[task] += nanos;
+			long micros = column[task] + (nanos + 500) / 1000;
+			column[task] = (int) Math.min(Integer.MAX_VALUE, micros);
 		}
 	}
 
-	/** Nanoseconds the task spent in a phase; 0 when it has none. */
+	/**
+	 * Nanoseconds the task spent in a phase (to the microsecond); 0 when it has none.
+	 */
 	public long phaseNanos(int task, Phase phase) {
-		long[] column = switch (phase) {
+		int[] column = column(phase);
+		return (column != null) ? column[task] * 1000L : 0;
+	}
+
+	private int[] column(Phase phase) {
+		return switch (phase) {
 			case WAITING -> this.waiting;
 			case COMPUTING -> this.computing;
 			case LOCK_WAIT -> this.lockWait;
 		};
-		return (column != null) ? column[task] : 0;
 	}
 
 	/**

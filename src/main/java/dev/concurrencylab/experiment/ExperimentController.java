@@ -135,8 +135,9 @@ class ExperimentController {
 	@Operation(summary = "Export an experiment as a trace",
 			description = "The Chrome Trace Event Format, which https://ui.perfetto.dev and chrome://tracing open: "
 					+ "the service JVM and each worker JVM a process, a track per thread, each task a slice with its "
-					+ "queue, spawn and CPU times as args (async slices where tasks share a thread), a counter of the "
-					+ "tasks in flight and the cancel or deadline as an instant. Times in microseconds. Streamed; "
+					+ "queue, spawn, CPU and phase times as args and its phases nested in it (async slices where tasks "
+					+ "share a thread), a counter of the tasks in flight, the cancel or deadline as an instant, and "
+					+ "for a recorded run each JFR pin as a slice on its virtual thread. Times in microseconds. Streamed; "
 					+ "gzip-encoded when the request accepts it. Above lab.trace-max-tasks (100,000) every k-th task is "
 					+ "drawn, as `otherData` says.")
 	@ApiResponse(responseCode = "200", description = "The trace",
@@ -201,9 +202,12 @@ class ExperimentController {
 
 	@GetMapping(path = "/{id}/timeline.svg", produces = "image/svg+xml")
 	@Operation(summary = "Draw an experiment's timeline",
-			description = "A Gantt chart: one lane per thread (or worker process), one bar per task coloured by "
-					+ "outcome, and the tasks in flight over time. Large experiments are grouped and binned so the "
-					+ "picture stays readable and under 1 MB.")
+			description = "A Gantt chart: one lane per thread (or worker process), one bar per task with its phases "
+					+ "drawn inside (computing on and off CPU and waiting for a lock stacked, then waiting, then "
+					+ "scheduling; a worker's start-up before the bar; failed and cancelled tasks edged), tasks that "
+					+ "overlap on one thread in tracks of their own, and the tasks in flight over time. Large "
+					+ "experiments are grouped and binned, stacked by phase, so the picture stays readable and under "
+					+ "1 MB.")
 	ResponseEntity<String> timeline(@PathVariable String id) {
 		Experiment experiment = this.experiments.get(id);
 		ExperimentSpec spec = experiment.spec();

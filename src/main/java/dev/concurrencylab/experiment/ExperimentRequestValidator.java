@@ -11,6 +11,7 @@ import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.ModeRunner;
 import dev.concurrencylab.execution.Modes;
 import dev.concurrencylab.isolation.Isolation;
+import dev.concurrencylab.workload.ClassInitializerWait;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -77,6 +78,7 @@ public class ExperimentRequestValidator {
 		range(problems, "tasks", request.tasks(), 1, this.limits.maxTasks());
 		if (request.workload() instanceof SleepWorkload sleep && sleep.in() == SleepWorkload.Place.CLASS_INITIALIZER) {
 			checkClassInitializerSleep(mode, tasks, sleep, problems);
+			ClassInitializerWait.prepare();
 		}
 		int concurrency = 0;
 		if (mode != null) {

@@ -29,6 +29,15 @@ public final class ClassInitializerWait {
 	}
 
 	/**
+	 * Initializes this class (it reads the sleeping class's bytes), so that the tasks
+	 * that then sleep do not race to initialize it: those that lost would wait, pinned,
+	 * for the one initializing it, and blur the pins the workload is about.
+	 */
+	public static void prepare() {
+		// Calling a static method is what initializes the class.
+	}
+
+	/**
 	 * Runs the static initializer of a freshly defined class that sleeps {@code millis}
 	 * on the calling thread.
 	 * @param millis how long to sleep, in milliseconds

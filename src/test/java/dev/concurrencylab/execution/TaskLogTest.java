@@ -253,15 +253,29 @@ class TaskLogTest {
 		TaskLog with = new TaskLog(tasks, true, true);
 		with.enableLockWaits();
 		for (int task = 0; task < tasks; task++) {
-			with.addPhase(task, Phase.WAITING, 1);
-			with.addPhase(task, Phase.LOCK_WAIT, 2);
-			with.addPhase(task, Phase.COMPUTING, 3);
+			with.addPhase(task, Phase.WAITING, 1_000);
+			with.addPhase(task, Phase.LOCK_WAIT, 2_000);
+			with.addPhase(task, Phase.COMPUTING, 3_000);
 		}
 
-		assertThat(with.retainedBytes() - without.retainedBytes()).isEqualTo(24L * tasks)
+		assertThat(with.retainedBytes() - without.retainedBytes()).isEqualTo(12L * tasks)
 			.isLessThanOrEqualTo(64L * tasks);
-		assertThat(with.phaseNanos(tasks - 1, Phase.COMPUTING)).isEqualTo(3);
+		assertThat(with.phaseNanos(tasks - 1, Phase.COMPUTING)).isEqualTo(3_000);
 		assertThat(without.phaseNanos(tasks - 1, Phase.COMPUTING)).isZero();
+	}
+
+	@Test
+	void phasesShouldBeKeptToTheMicrosecondAndNeverOverflow() {
+		TaskLog log = new TaskLog(1, true, false);
+		log.addPhase(0, Phase.WAITING, 1_499);
+		log.addPhase(0, Phase.WAITING, 1_500);
+		assertThat(log.phaseNanos(0, Phase.WAITING)).isEqualTo(3_000);
+		log.addPhase(0, Phase.WAITING, Long.MAX_VALUE / 2);
+		log.addPhase(0, Phase.WAITING, Long.MAX_VALUE / 2);
+		assertThat(log.phaseNanos(0, Phase.WAITING)).isEqualTo(Integer.MAX_VALUE * 1000L);
+		// A phase the workload does not have is dropped.
+		log.addPhase(0, Phase.COMPUTING, 5_000);
+		assertThat(log.phaseNanos(0, Phase.COMPUTING)).isZero();
 	}
 
 	@Test
