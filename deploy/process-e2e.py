@@ -25,14 +25,17 @@ Two phases; both run by default, either alone with --only:
             turn while QUEUED behind an exclusive run, once RUNNING, and at once; one in 29
             given a deadline shorter than its work; an invalid request after every tenth,
             answered 4xx; every cancelled and every 20th experiment also read as task pages,
-            CSV, timeline and event stream), measuring at the midpoint and at the end.
+            CSV, timeline and event stream; one in 27 recorded with JFR, "record": true),
+            measuring at the midpoint and at the end.
             Asserts: every experiment reaches the final status its kind calls for (SUCCEEDED
             with every task, CANCELLED, or FAILED by its deadline: the service has no
             TIMED_OUT), equal checksums for equal computations, no 5xx, and the service back
             where it started: no thread of a run (lab-*) and no worker process left, live
             threads, open file descriptors and executor meters within a few of the baseline,
             and heap after a full GC no larger at the end than at the midpoint (both hold the
-            200 retained experiments, so growth between them would be unbounded growth).
+            200 retained experiments, so growth between them would be unbounded growth);
+            every recorded experiment RECORDED with its files, no more recording folders
+            kept than lab.recording.retained (10), and none left after the service stops.
 
 Both phases fail on any ERROR or WARN line in the service's log (SpringDoc's two start-up
 notices aside). Everything started is stopped on success and failure (the JVM's process
@@ -46,6 +49,7 @@ with "FAIL" and the exit status is 1 (2 when the jar or the JDK is missing).
 
 import argparse
 import ctypes
+import glob
 import http.client
 import json
 import os
@@ -277,8 +281,9 @@ def become_subreaper():
 class Service:
     """The packaged jar as a process of its own group; kill() ends the whole group."""
 
-    def __init__(self, args, name, logdir, extra=()):
+    def __init__(self, args, name, logdir, extra=(), jvm=()):
         self.args = args
+        self.jvm = list(jvm)
         self.name = name
         self.port = free_port()
         self.log_path = os.path.join(logdir, f"{name}.log")
@@ -294,7 +299,7 @@ class Service:
 
     def start(self):
         self.log = open(self.log_path, "wb")
-        command = [self.args.java, "-jar", self.args.jar, "--server.address=127.0.0.1",
+        command = [self.args.java, *self.jvm, "-jar", self.args.jar, "--server.address=127.0.0.1",
                    f"--server.port={self.port}", *self.extra]
         say(f"{self.name}: starting {' '.join(command[1:])} (log {self.log_path})")
         began = time.monotonic()
@@ -672,6 +677,9 @@ def soak_spec(i):
                     "mixed": {"type": "mixed", "millis": millis, "iterations": iterations},
                     "http": {"type": "http", "millis": millis}}[wtype]
         body = {"mode": mode, "workload": workload, "tasks": tasks, "label": f"soak {i}"}
+        if i % 27 == 5:
+            # Every mode in turn (27 and 10 are coprime), the first two in the warm-up.
+            body["record"] = True
     else:
         # Seconds of work: a cancel finds it running, a 150 ms deadline passes first.
         workload = {"sleep": {"type": "sleep", "millis": 2000},
@@ -807,6 +815,11 @@ class Soak:
                       and e["progress"]["completed"] == body["tasks"])
                 self.checks.check("soak", ok, f"{label}: ended {e['status']}, {s.get('succeeded')} of "
                                               f"{body['tasks']} succeeded ({e.get('error')})")
+                if ok and body.get("record"):
+                    jfr = e.get("jfr") or {}
+                    self.checks.check("soak", jfr.get("status") == "RECORDED" and jfr.get("files"),
+                                      f"{label}: recorded with JFR, but jfr is {str(jfr)[:300]}")
+                    self.count("recorded with JFR")
                 if ok and "iterations" in body["workload"]:
                     results = {t["result"] for t in e.get("timings", [])}
                     n = body["workload"]["iterations"]
@@ -897,7 +910,10 @@ class Soak:
 
 def phase_soak(args, checks, figures, logdir):
     phase = "soak"
-    svc = Service(args, phase, logdir)
+    # A temporary folder of its own, to see the recordings it keeps and that it deletes them.
+    tmpdir = os.path.join(logdir, "soak-tmp")
+    os.makedirs(tmpdir, exist_ok=True)
+    svc = Service(args, phase, logdir, jvm=[f"-Djava.io.tmpdir={tmpdir}"])
     try:
         svc.start()
         check_catalog(svc)
@@ -970,6 +986,10 @@ def phase_soak(args, checks, figures, logdir):
         figures["soak threads end vs baseline, by name"] = {
             k: e.get(k, 0) - b.get(k, 0) for k in sorted(set(b) | set(e)) if e.get(k, 0) != b.get(k, 0)}
         figures["soak mean seconds per experiment"] = round(soak_s / SOAK_EXPERIMENTS, 3)
+        kept = glob.glob(os.path.join(tmpdir, "concurrency-lab-recordings-*", "*"))
+        figures["soak recording folders kept at the end"] = len(kept)
+        checks.check(phase, 0 < len(kept) <= 10,
+                     f"{len(kept)} recording folders kept, expected 1 to lab.recording.retained (10)")
         checks.check(phase, end["executor series"] <= baseline["executor series"],
                      f"executor meter series {baseline['executor series']} -> {end['executor series']}: "
                      "the meters of ended runs must be removed")
@@ -978,6 +998,8 @@ def phase_soak(args, checks, figures, logdir):
         try:
             rc = svc.proc.wait(timeout=SHUTDOWN_HARD_WAIT_S)
             checks.check(phase, rc == 143, f"the idle service exited with {rc} on SIGTERM, expected 143")
+            left = glob.glob(os.path.join(tmpdir, "concurrency-lab-recordings-*"))
+            checks.check(phase, not left, f"recordings left after the service stopped: {left}")
         except subprocess.TimeoutExpired:
             checks.check(phase, False, f"the idle service did not exit within {SHUTDOWN_HARD_WAIT_S} s of SIGTERM")
         log_problems(checks, phase, svc, figures)
