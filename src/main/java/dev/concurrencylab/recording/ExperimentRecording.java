@@ -136,8 +136,9 @@ public final class ExperimentRecording {
 	/**
 	 * The JVM options of the next worker JVM this experiment starts: its own recording
 	 * into this folder (its repository too, so a killed worker leaves nothing elsewhere),
-	 * its start-up message on stderr, not stdout, where READY must come first; or none
-	 * past {@code lab.recording.max-workers}.
+	 * its start-up message on stderr, not stdout, where READY must come first; without
+	 * the {@link RunRecording#PRIVATE_EVENTS}; or none past
+	 * {@code lab.recording.max-workers}.
 	 */
 	public synchronized List<String> workerJvmOptions() {
 		if (this.deleted || this.service == null || this.workersRecorded >= this.limits.maxWorkers()) {
@@ -145,9 +146,12 @@ public final class ExperimentRecording {
 			return List.of();
 		}
 		this.workersRecorded++;
-		return List.of(
-				"-XX:StartFlightRecording:filename=" + this.folder.resolve("worker-%p.jfr")
-						+ ",settings=default,maxsize=" + this.limits.workerMaxSize().toBytes(),
+		StringBuilder recording = new StringBuilder("-XX:StartFlightRecording:filename=")
+			.append(this.folder.resolve("worker-%p.jfr"))
+			.append(",settings=default,maxsize=")
+			.append(this.limits.workerMaxSize().toBytes());
+		RunRecording.PRIVATE_EVENTS.forEach((event) -> recording.append(',').append(event).append("#enabled=false"));
+		return List.of(recording.toString(),
 				"-XX:FlightRecorderOptions:repository=" + this.folder.resolve("worker-repository"),
 				"-Xlog:jfr+startup=error:stderr");
 	}

@@ -48,6 +48,15 @@ public final class RunRecording implements AutoCloseable {
 	/** Recorded whatever its duration, with a stack trace. */
 	static final String PINNED_EVENT = "jdk.VirtualThreadPinned";
 
+	/**
+	 * Events of the "default" settings a lab recording leaves out: they hold the
+	 * service's environment variables, system properties and command line, and every
+	 * process of the machine with its command line, none of which the lab's clients
+	 * should be able to download.
+	 */
+	public static final List<String> PRIVATE_EVENTS = List.of("jdk.InitialEnvironmentVariable",
+			"jdk.InitialSystemProperty", "jdk.JVMInformation", "jdk.SystemProcess");
+
 	private final Recording recording;
 
 	private final Path file;
@@ -66,7 +75,8 @@ public final class RunRecording implements AutoCloseable {
 
 	/**
 	 * Starts a recording named {@code name} with the JDK's "default" settings plus
-	 * pinning, parks and monitor waits, written to {@code file} when it stops.
+	 * pinning, parks and monitor waits, less the {@link #PRIVATE_EVENTS}, written to
+	 * {@code file} when it stops.
 	 * @param name the recording's name, as {@code jcmd JFR.check} shows it
 	 * @param file where the recording is written; replaced if it exists
 	 * @param maxBytes the size bound, see the class comment; 0 for none
@@ -84,6 +94,7 @@ public final class RunRecording implements AutoCloseable {
 			for (String event : WAIT_EVENTS) {
 				recording.enable(event).withThreshold(PARK_THRESHOLD).withStackTrace();
 			}
+			PRIVATE_EVENTS.forEach(recording::disable);
 			recording.setToDisk(true);
 			recording.setMaxSize(maxBytes);
 			recording.setDestination(file);

@@ -77,6 +77,7 @@ class RecordingIntegrationTest {
 		// The file is a real recording holding those pins.
 		Path file = download(experiment.get("links").get("recording").asString(), downloads.resolve("pins.jfr"));
 		assertThat(events(file, "jdk.VirtualThreadPinned")).hasSizeGreaterThanOrEqualTo(8);
+		assertNothingPrivate(file);
 		assertThat(jfr.get("files").get(0).get("bytes").asLong()).isEqualTo(Files.size(file));
 
 		// The trace has them on the virtual threads' tracks.
@@ -110,7 +111,8 @@ class RecordingIntegrationTest {
 		for (JsonNode worker : jfr.get("files")) {
 			if (worker.get("name").asString().startsWith("worker-")) {
 				Path file = download(worker.get("href").asString(), downloads.resolve(worker.get("name").asString()));
-				assertThat(events(file, "jdk.JVMInformation")).hasSize(1);
+				assertThat(events(file, "jdk.CPUInformation")).hasSize(1);
+				assertNothingPrivate(file);
 			}
 		}
 		assertThat(jfr.get("note").asString()).contains("1 worker JVMs past lab.recording.max-workers (2)");
@@ -214,6 +216,16 @@ class RecordingIntegrationTest {
 			.stream()
 			.filter((event) -> event.getEventType().getName().equals(type))
 			.toList();
+	}
+
+	/**
+	 * No environment variable, system property, command line or process list: nothing of
+	 * the service's configuration reaches whoever downloads a recording.
+	 */
+	private static void assertNothingPrivate(Path file) throws IOException {
+		for (String type : RunRecording.PRIVATE_EVENTS) {
+			assertThat(events(file, type)).as(type).isEmpty();
+		}
 	}
 
 	/**
