@@ -44,7 +44,7 @@ public final class TimelineSvg {
 
 	private static final int RIGHT = 20;
 
-	private static final int TOP = 72;
+	private static final int TOP = 80;
 
 	private static final int CURVE_HEIGHT = 110;
 
@@ -348,8 +348,9 @@ public final class TimelineSvg {
 	}
 
 	/**
-	 * One row of bins, each a stack of its layers' busy shares, quantised to tenths of
-	 * the row so that equal neighbouring bins merge into one set of rectangles.
+	 * One row of bins, each a stack of its layers' busy shares, quantised to fifths of
+	 * the row so that equal neighbouring bins merge into one set of rectangles (and the
+	 * picture stays under 1 MB).
 	 */
 	private static void drawRow(Svg svg, double[][] partial, double[][] full, int lanes, double y, double height,
 			double binWidth) {
@@ -358,33 +359,33 @@ public final class TimelineSvg {
 		int[] previous = null;
 		int runStart = 0;
 		for (int bin = 0; bin <= BINS; bin++) {
-			int[] tenths = new int[layers];
+			int[] fifths = new int[layers];
 			if (bin < BINS) {
 				for (int layer = 0; layer < layers; layer++) {
 					running[layer] += full[layer][bin];
 					double busy = (running[layer] + partial[layer][bin]) / Math.max(1, lanes);
-					tenths[layer] = (int) Math.min(10, Math.round(busy * 10));
+					fifths[layer] = (int) Math.min(5, Math.round(busy * 5));
 				}
 			}
-			if (previous != null && (bin == BINS || !Arrays.equals(previous, tenths))) {
+			if (previous != null && (bin == BINS || !Arrays.equals(previous, fifths))) {
 				stack(svg, previous, LEFT + runStart * binWidth, (bin - runStart) * binWidth, y, height);
 				runStart = bin;
 			}
-			if (previous == null || !Arrays.equals(previous, tenths)) {
-				previous = tenths;
+			if (previous == null || !Arrays.equals(previous, fifths)) {
+				previous = fifths;
 				runStart = bin;
 			}
 		}
 	}
 
-	private static void stack(Svg svg, int[] tenths, double x, double width, double y, double height) {
+	private static void stack(Svg svg, int[] fifths, double x, double width, double y, double height) {
 		double bottom = y + height - 1;
 		double inner = height - 2;
-		for (int layer = 0; layer < tenths.length && bottom > y; layer++) {
-			if (tenths[layer] == 0) {
+		for (int layer = 0; layer < fifths.length && bottom > y; layer++) {
+			if (fifths[layer] == 0) {
 				continue;
 			}
-			double h = Math.min(inner * tenths[layer] / 10.0, bottom - (y + 1));
+			double h = Math.min(inner * fifths[layer] / 5.0, bottom - (y + 1));
 			String color = (layer < BAR_PHASES.length) ? BAR_PHASES[layer][0]
 					: (layer == BAR_PHASES.length) ? FAILED : RUNNING;
 			svg.rect(x, bottom - h, width, h, color, 0.9, null);
@@ -479,7 +480,7 @@ public final class TimelineSvg {
 				+ ((rows < lanes) ? " (grouped into " + rows + " rows)" : "")
 				+ ((drawn > MAX_BARS) ? ", shaded by how busy each row was, by phase" : "")
 				+ ((neverStarted > 0) ? "; " + neverStarted + " never started" : "");
-		svg.text(WIDTH - RIGHT, y, note, "end", 10, false);
+		svg.text(LEFT, y + 16, note, "start", 10, false);
 	}
 
 	/** A lane's name without the experiment prefix the title already names. */
