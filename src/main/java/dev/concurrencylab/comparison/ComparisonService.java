@@ -87,6 +87,12 @@ public class ComparisonService {
 
 	private volatile boolean stopping;
 
+	/**
+	 * Held by a start from its check of {@link #stopping} until its comparison is
+	 * registered with its runner, and by {@link #stop} to set it.
+	 */
+	private final Object admission = new Object();
+
 	ComparisonService(ExperimentService experiments, ExperimentRequestValidator validator, LabThreads threads,
 			MachineService machine, Modes modes, LabProperties limits, AdmissionGate gate, LabClock clock) {
 		this.gate = gate;
@@ -147,6 +153,13 @@ public class ComparisonService {
 	public Comparison start(ComparisonRequest request) {
 		List<ExperimentSpec> specs = validate(request);
 		int repeats = (request.repeats() != null) ? request.repeats() : 3;
+		synchronized (this.admission) {
+			return admit(request, specs, repeats);
+		}
+	}
+
+	/** Called under {@link #admission}: refused, or registered before any stop sweeps. */
+	private Comparison admit(ComparisonRequest request, List<ExperimentSpec> specs, int repeats) {
 		if (this.stopping) {
 			throw new ServiceStoppingException();
 		}
@@ -354,7 +367,9 @@ public class ComparisonService {
 
 	@PreDestroy
 	void stop() throws InterruptedException {
-		this.stopping = true;
+		synchronized (this.admission) {
+			this.stopping = true;
+		}
 		for (Comparison comparison : this.runs.all()) {
 			Thread runner = comparison.runner();
 			if (runner != null) {

@@ -210,10 +210,16 @@ public final class Execution implements PhaseSink {
 		return this.clock.nanoTime();
 	}
 
-	/** Adds to a phase of a task; called by the thread running that part of it. */
+	/**
+	 * Adds to a phase of a task; called by the thread running that part of it. A part
+	 * that ends after its task did (an HTTP answer after a cancel) is not the task's any
+	 * more and is dropped.
+	 */
 	@Override
 	public void add(int task, Phase phase, long nanos) {
-		this.log.addPhase(task, phase, nanos);
+		if (!this.log.state(task).isFinished()) {
+			this.log.addPhase(task, phase, nanos);
+		}
 	}
 
 	/**
@@ -222,7 +228,7 @@ public final class Execution implements PhaseSink {
 	 * timer that fires late, behind a busy thread, was not waiting any more.
 	 */
 	public void timerFired(int task, long scheduledAtNanos, long delayNanos) {
-		this.log.addPhase(task, Phase.WAITING, Math.min(this.clock.nanoTime() - scheduledAtNanos, delayNanos));
+		add(task, Phase.WAITING, Math.min(this.clock.nanoTime() - scheduledAtNanos, delayNanos));
 	}
 
 	/**

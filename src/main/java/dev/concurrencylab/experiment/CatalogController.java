@@ -100,7 +100,10 @@ class CatalogController {
 		return List.of(
 				new WorkloadView("sleep",
 						"Wait `millis`, `steps` times (the stand-in for I/O). Blocking modes block "
-								+ "the thread; async, reactive and event-loop use timers.",
+								+ "the thread; async, reactive and event-loop use timers. Optional `in`: `method` "
+								+ "(the default) or `class-initializer`, which blocks inside a freshly defined "
+								+ "class's static initializer, the wait that still pins a virtual thread on JDK 25 "
+								+ "(modes that block a thread per wait only; at most 10,000 waits an experiment).",
 						List.of(millis, new FieldView("steps", false, 1, this.limits.maxSteps(), 1L, "how many waits")),
 						Map.of("type", "sleep", "millis", 1000, "steps", 1)),
 				new WorkloadView("cpu",

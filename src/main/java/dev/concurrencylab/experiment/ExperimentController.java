@@ -178,6 +178,10 @@ class ExperimentController {
 					example = "recording.jfr") @PathVariable String name) {
 		Experiment experiment = this.experiments.get(id);
 		ExperimentRecording recording = experiment.recording();
+		if (recording == null && experiment.spec().record() && !experiment.status().isFinished()) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT,
+					"Experiment " + id + " has not started yet; its recording starts with its run.");
+		}
 		if (recording == null) {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND,
 					"Experiment " + id + " did not record JFR: post it with \"record\": true to get a recording.");

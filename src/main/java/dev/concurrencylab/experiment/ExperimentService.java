@@ -114,6 +114,14 @@ public class ExperimentService implements SmartLifecycle {
 
 	private volatile boolean stopping;
 
+	/**
+	 * Held by a start from its check of {@link #stopping} until its experiment is
+	 * registered, and by {@link #stop} to set it: a start is either refused or seen by
+	 * the shutdown's sweep, never neither (a POST accepted just after SIGTERM was once
+	 * left running unseen).
+	 */
+	private final Object admission = new Object();
+
 	ExperimentService(ExperimentRegistry registry, MachineService machine, LabProperties limits, LabClock clock,
 			LabThreads threads, DelayClient http, LabMetrics metrics, AdmissionGate gate, Recordings recordings) {
 		this.metrics = metrics;
@@ -139,19 +147,21 @@ public class ExperimentService implements SmartLifecycle {
 	 * @throws ServiceStoppingException when the service is shutting down
 	 */
 	Experiment start(ExperimentSpec spec) {
-		if (this.stopping) {
-			throw new ServiceStoppingException();
-		}
-		if (!this.slots.tryAcquire()) {
-			refused();
-			throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), RETRY_AFTER_SECONDS);
-		}
-		try {
-			return launch(spec, this.gate.enqueue("experiment", spec.isolation()), this.slots::release);
-		}
-		catch (RuntimeException | Error ex) {
-			this.slots.release();
-			throw ex;
+		synchronized (this.admission) {
+			if (this.stopping) {
+				throw new ServiceStoppingException();
+			}
+			if (!this.slots.tryAcquire()) {
+				refused();
+				throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), RETRY_AFTER_SECONDS);
+			}
+			try {
+				return launch(spec, this.gate.enqueue("experiment", spec.isolation()), this.slots::release);
+			}
+			catch (RuntimeException | Error ex) {
+				this.slots.release();
+				throw ex;
+			}
 		}
 	}
 
@@ -190,11 +200,14 @@ public class ExperimentService implements SmartLifecycle {
 		if (!window.isAdmitted() || window.isolation() != Isolation.EXCLUSIVE) {
 			throw new IllegalStateException("an experiment runs within an admitted exclusive window only");
 		}
-		if (this.stopping) {
-			throw new ServiceStoppingException();
+		Experiment experiment;
+		synchronized (this.admission) {
+			if (this.stopping) {
+				throw new ServiceStoppingException();
+			}
+			experiment = launch(spec, null, () -> {
+			});
 		}
-		Experiment experiment = launch(spec, null, () -> {
-		});
 		try {
 			experiment.done().get();
 		}
@@ -374,17 +387,28 @@ public class ExperimentService implements SmartLifecycle {
 		Execution execution;
 		Integer slot;
 		InterferenceMeter.Reading start;
+		// Started before the run's clock, and stopped after its end is read: JFR's own
+		// start and stop (slow the first time) are not part of the run's figures.
+		ExperimentRecording recording = spec.record() ? this.recordings.start(experiment.id()) : null;
 		try {
 			slot = this.freeSlots.poll();
 			execution = new Execution(spec.workload(), spec.tasks(), spec.concurrency(), spec.timeoutMillis(),
 					"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http,
 					this.metrics.observe(spec.mode().id(), (slot != null) ? slot : 0));
 			execution.cpuEstimate(cpuNanosPerTask(spec.workload(), this.machine.currentCapacity()));
+			if (recording != null) {
+				recording.anchor(Instant.now(), execution.elapsedNanos());
+				execution.workerJvmOptions(recording::workerJvmOptions);
+				experiment.recording(recording);
+			}
 			start = InterferenceMeter.read(this.clock.nanoTime());
 		}
 		catch (RuntimeException | Error ex) {
 			// Nothing ran (e.g. no memory for a million-task log): free the machine.
 			logger.error("Experiment {} could not start", experiment.id(), ex);
+			if (recording != null) {
+				recording.delete("the experiment could not start");
+			}
 			if (ticket != null) {
 				ticket.close();
 			}
@@ -398,14 +422,7 @@ public class ExperimentService implements SmartLifecycle {
 		}
 		experiment.running(execution, Instant.now());
 		String failure = null;
-		ExperimentRecording recording = null;
 		try {
-			if (spec.record()) {
-				recording = this.recordings.start(experiment.id());
-				recording.anchor(Instant.now(), execution.elapsedNanos());
-				execution.workerJvmOptions(recording::workerJvmOptions);
-				experiment.recording(recording);
-			}
 			spec.mode().run(execution);
 		}
 		catch (InterruptedException ex) {
@@ -420,10 +437,6 @@ public class ExperimentService implements SmartLifecycle {
 		finally {
 			Thread.interrupted(); // a late cancel must not disturb the bookkeeping below
 			execution.finish();
-			if (recording != null) {
-				// The run's window ends with its last thread; reading it is bookkeeping.
-				recording.stop();
-			}
 			InterferenceMeter.Reading end = InterferenceMeter.read(this.clock.nanoTime());
 			int otherRuns = (ticket != null) ? ticket.otherRuns() : 0;
 			long otherBusy = (ticket != null) ? ticket.otherRunsBusyNanos(end.nanos()) : 0;
@@ -431,6 +444,12 @@ public class ExperimentService implements SmartLifecycle {
 			// and
 			// that moment is its finishedAt; summarising it is bookkeeping.
 			Instant ended = Instant.now();
+			if (recording != null) {
+				// Within the run's admission window: JFR writing its file disturbs no
+				// other
+				// run. Reading it is bookkeeping, after the window.
+				recording.stop();
+			}
 			if (ticket != null) {
 				ticket.close();
 			}
@@ -504,9 +523,17 @@ public class ExperimentService implements SmartLifecycle {
 			ExperimentSpec spec = experiment.spec();
 			if (experiment.recording() != null) {
 				// Read before the experiment is done, so its first answer has the
-				// summary.
-				this.recordings.finish(experiment.recording(), threadIds(execution.log()),
-						"lab-e" + experiment.sequence() + "-");
+				// summary; a
+				// recording that cannot be read must not keep the experiment from ending.
+				try {
+					this.recordings.finish(experiment.recording(), threadIds(execution.log()),
+							"lab-e" + experiment.sequence() + "-");
+				}
+				catch (RuntimeException | Error ex) {
+					logger.warn("Experiment {}: its recording could not be summarised ({})", experiment.id(),
+							ex.toString());
+					experiment.recording().delete("it could not be summarised (" + ex.getClass().getSimpleName() + ")");
+				}
 			}
 			this.metrics.experimentFinished(spec.mode().id(), spec.workload().typeId(), experiment.status().name(),
 					execution);
@@ -582,7 +609,11 @@ public class ExperimentService implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		this.stopping = true;
+		synchronized (this.admission) {
+			// From here no start gets past its check, and every one before has registered
+			// its experiment: the sweep below sees them all.
+			this.stopping = true;
+		}
 		List<Experiment> stopped = new ArrayList<>();
 		for (Experiment experiment : this.registry.all()) {
 			if (experiment.stop(StopReason.SHUTDOWN)) {

@@ -30,7 +30,8 @@ import dev.concurrencylab.workload.Workload;
  * @param progress counters now
  * @param summary what it achieved; null until it finishes
  * @param error why it failed or was cancelled, or null
- * @param jfr its JFR recording when it was asked for ({@code "record": true}), else null
+ * @param jfr its JFR recording when it was asked for ({@code "record": true}) and its run
+ * has started, else null
  * @param timings the first page of task timings
  * @param timingsPage where that page sits among all timings
  * @param links related resources

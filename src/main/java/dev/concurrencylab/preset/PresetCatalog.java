@@ -71,9 +71,9 @@ class PresetCatalog {
 						"Eight virtual threads each sleep 100 ms inside a class's static initializer. Since JEP 491 "
 								+ "(JDK 24) a wait inside synchronized no longer pins, but a class initializer still "
 								+ "does: each sleep holds its carrier, so the sleeps take turns on the scheduler's "
-								+ "carriers (one per core) instead of overlapping. The run records JFR: `jfr.pinned` "
-								+ "counts the pins, with the <clinit> frame that caused them.",
-						"≈ 8 × 100 ms ÷ cores; jfr.pinned.count = 8",
+								+ "carriers (one per core) instead of overlapping. The run records JFR: "
+								+ "`jfr.summary.pinned` counts the pins, with the <clinit> frame that caused them.",
+						"≈ 8 × 100 ms ÷ cores; jfr.summary.pinned.count = 8",
 						new ExperimentRequest("virtual-threads",
 								new SleepWorkload(100, 1, SleepWorkload.Place.CLASS_INITIALIZER), 8, 8, null,
 								"what still pins", null, true),

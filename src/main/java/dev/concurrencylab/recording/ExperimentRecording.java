@@ -38,8 +38,16 @@ public final class ExperimentRecording {
 	/** The names of the files offered for download. */
 	public static final Pattern FILE_NAME = Pattern.compile("recording\\.jfr|worker-\\d{1,10}\\.jfr");
 
-	/** Pins kept for the trace at most (about 100 bytes each). */
-	public static final int MAX_PINNED_EVENTS = 10_000;
+	/**
+	 * Pins kept for the trace at most (about 50 bytes each: their reason and frame
+	 * strings are shared).
+	 */
+	public static final int MAX_PINNED_EVENTS = 1_000;
+
+	/**
+	 * The workers' JFR settings, {@link RunRecording#SETTINGS} as a {@code .jfc} file.
+	 */
+	static final String WORKER_SETTINGS = "lab.jfc";
 
 	private static final Logger logger = LoggerFactory.getLogger(ExperimentRecording.class);
 
@@ -79,10 +87,17 @@ public final class ExperimentRecording {
 		this.report = new Jfr("FAILED", null, List.of(), 0, 0, "Nothing was recorded: " + why + ".");
 	}
 
-	/** Starts the service recording; a failure is reported in {@link #report}. */
+	/**
+	 * Starts the service recording, and writes the workers' settings; a failure is
+	 * reported in {@link #report}. Does nothing once deleted (a shutdown came first).
+	 */
 	synchronized void start() {
+		if (this.deleted) {
+			return;
+		}
 		try {
 			Files.createDirectories(this.folder);
+			RunRecording.writeSettings(this.folder.resolve(WORKER_SETTINGS));
 			this.service = RunRecording.start("lab-experiment-" + this.experimentId, this.folder.resolve(SERVICE_FILE),
 					this.limits.maxSize().toBytes());
 		}
@@ -136,8 +151,8 @@ public final class ExperimentRecording {
 	/**
 	 * The JVM options of the next worker JVM this experiment starts: its own recording
 	 * into this folder (its repository too, so a killed worker leaves nothing elsewhere),
-	 * its start-up message on stderr, not stdout, where READY must come first; without
-	 * the {@link RunRecording#PRIVATE_EVENTS}; or none past
+	 * its start-up message on stderr, not stdout, where READY must come first; with the
+	 * service's {@link RunRecording#SETTINGS}; or none past
 	 * {@code lab.recording.max-workers}.
 	 */
 	public synchronized List<String> workerJvmOptions() {
@@ -146,12 +161,9 @@ public final class ExperimentRecording {
 			return List.of();
 		}
 		this.workersRecorded++;
-		StringBuilder recording = new StringBuilder("-XX:StartFlightRecording:filename=")
-			.append(this.folder.resolve("worker-%p.jfr"))
-			.append(",settings=default,maxsize=")
-			.append(this.limits.workerMaxSize().toBytes());
-		RunRecording.PRIVATE_EVENTS.forEach((event) -> recording.append(',').append(event).append("#enabled=false"));
-		return List.of(recording.toString(),
+		return List.of(
+				"-XX:StartFlightRecording:filename=" + this.folder.resolve("worker-%p.jfr") + ",settings="
+						+ this.folder.resolve(WORKER_SETTINGS) + ",maxsize=" + this.limits.workerMaxSize().toBytes(),
 				"-XX:FlightRecorderOptions:repository=" + this.folder.resolve("worker-repository"),
 				"-Xlog:jfr+startup=error:stderr");
 	}
@@ -164,23 +176,30 @@ public final class ExperimentRecording {
 	 * @param threadIds the run's task threads
 	 * @param threadNamePrefix the prefix of the run's named threads
 	 */
-	synchronized void finish(Set<Long> threadIds, String threadNamePrefix) {
-		if (this.deleted || this.service == null) {
-			return;
+	void finish(Set<Long> threadIds, String threadNamePrefix) {
+		RunRecording recording;
+		synchronized (this) {
+			if (this.deleted || this.service == null) {
+				return;
+			}
+			recording = this.service;
 		}
+		// Read without the lock (seconds for a large file), so that readers of the report
+		// are not held up; published under it, unless deleted meanwhile.
 		JfrSummary summary = null;
+		List<PinnedEvent> pins = List.of();
 		String status = "RECORDED";
 		List<String> notes = new ArrayList<>();
 		notes.add("Recording costs time: the timings of a recorded run include JFR's overhead, and each recorded "
 				+ "worker JVM starts more slowly (spawnMillis). Compare recorded runs with recorded runs.");
 		try {
-			this.service.close();
-			Path file = this.service.file();
-			summary = JfrSummaries.read(file, threadIds, threadNamePrefix, this.service.startedAt(),
-					this.service.stoppedAt());
+			recording.close();
+			Path file = recording.file();
+			summary = JfrSummaries.read(file, threadIds, threadNamePrefix, recording.startedAt(),
+					recording.stoppedAt());
 			if (summary.pinned().count() > 0) {
-				this.pinned = JfrSummaries.pinnedEvents(file, threadIds, threadNamePrefix, this.service.startedAt(),
-						this.service.stoppedAt(), MAX_PINNED_EVENTS);
+				pins = JfrSummaries.pinnedEvents(file, threadIds, threadNamePrefix, recording.startedAt(),
+						recording.stoppedAt(), MAX_PINNED_EVENTS);
 			}
 			long bytes = Files.size(file);
 			if (bytes > this.limits.maxSize().toBytes()) {
@@ -191,18 +210,30 @@ public final class ExperimentRecording {
 						bytes, this.limits.maxSize().toBytes()));
 			}
 		}
-		catch (IOException | UncheckedIOException ex) {
+		catch (IOException | RuntimeException ex) {
+			// A truncated or unreadable file: the run's own figures stand without it.
 			logger.warn("Experiment {}: its JFR recording could not be read ({})", this.experimentId, ex.toString());
 			status = "FAILED";
 			notes.add("The service recording could not be written or read: " + ex.getClass().getSimpleName());
 		}
-		removeLeftovers();
-		if (this.workersNotRecorded > 0) {
-			notes.add(this.workersNotRecorded + " worker JVMs past lab.recording.max-workers ("
-					+ this.limits.maxWorkers() + ") did not record.");
+		synchronized (this) {
+			if (this.deleted) {
+				return;
+			}
+			removeLeftovers();
+			if (this.workersNotRecorded > 0) {
+				notes.add(this.workersNotRecorded + " worker JVMs past lab.recording.max-workers ("
+						+ this.limits.maxWorkers() + ") did not record.");
+			}
+			this.pinned = pins;
+			this.report = new Jfr(status, summary, files(), this.workersRecorded, this.workersNotRecorded,
+					String.join(" ", notes));
 		}
-		this.report = new Jfr(status, summary, files(), this.workersRecorded, this.workersNotRecorded,
-				String.join(" ", notes));
+	}
+
+	/** Whether its files have been deleted. */
+	synchronized boolean deleted() {
+		return this.deleted;
 	}
 
 	/** What the experiment's JSON shows. */
@@ -257,7 +288,7 @@ public final class ExperimentRecording {
 				}
 			}
 		}
-		catch (IOException ex) {
+		catch (IOException | UncheckedIOException ex) {
 			logger.debug("Listing the recordings of experiment {} failed", this.experimentId, ex);
 		}
 	}
@@ -275,7 +306,7 @@ public final class ExperimentRecording {
 				}
 			}
 		}
-		catch (IOException ex) {
+		catch (IOException | UncheckedIOException ex) {
 			logger.debug("Listing the recordings of experiment {} failed", this.experimentId, ex);
 		}
 		return files;
@@ -290,7 +321,7 @@ public final class ExperimentRecording {
 				Files.deleteIfExists(path);
 			}
 		}
-		catch (IOException ex) {
+		catch (IOException | UncheckedIOException ex) {
 			logger.warn("Could not delete {} ({})", root, ex.toString());
 		}
 	}

@@ -12,8 +12,8 @@ import java.util.List;
  * @param summary what the service recording says about the run's own threads; null until
  * it is read or when it could not be
  * @param files the recordings to download: the service's, and each recorded worker JVM's
- * @param workersRecorded worker JVMs that recorded (process modes; at most
- * {@code lab.recording.max-workers})
+ * @param workersRecorded worker JVMs launched with a recording (process modes; at most
+ * {@code lab.recording.max-workers}); one that failed to start wrote none
  * @param workersNotRecorded worker JVMs started beyond that bound, without a recording
  * @param note what to keep in mind reading the figures, and why a file is missing
  */

@@ -133,6 +133,8 @@ public final class JfrSummaries {
 			Instant from, Instant to, int max) throws IOException {
 		String prefix = (threadNamePrefix != null && !threadNamePrefix.isEmpty()) ? threadNamePrefix : null;
 		List<PinnedEvent> pinned = new ArrayList<>();
+		// Reasons and frames repeat: one string each.
+		Map<String, String> strings = new HashMap<>();
 		try (RecordingFile recording = new RecordingFile(file)) {
 			while (recording.hasMoreEvents() && pinned.size() < max) {
 				RecordedEvent event = recording.readEvent();
@@ -140,11 +142,16 @@ public final class JfrSummaries {
 						&& inWindow(event.getStartTime(), from, to)
 						&& ofRun(event.getThread(), javaThreadIds, prefix)) {
 					pinned.add(new PinnedEvent(event.getThread().getJavaThreadId(), event.getStartTime(),
-							event.getDuration().toNanos(), pinnedReason(event), pinnedFrame(event)));
+							event.getDuration().toNanos(), shared(strings, pinnedReason(event)),
+							shared(strings, pinnedFrame(event))));
 				}
 			}
 		}
 		return pinned;
+	}
+
+	private static String shared(Map<String, String> strings, String text) {
+		return (text != null) ? strings.computeIfAbsent(text, (t) -> t) : null;
 	}
 
 	private static JfrSummary.Waits waits(Groups groups) {

@@ -85,6 +85,8 @@ public class Recordings {
 			if (!this.live.remove(recording)) {
 				return;
 			}
+			// Recordings evicted with their experiment hold no files any more.
+			this.finished.removeIf(ExperimentRecording::deleted);
 			this.finished.addLast(recording);
 			if (this.finished.size() > this.limits.retained()) {
 				oldest = this.finished.removeFirst();

@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
-import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
@@ -49,13 +54,71 @@ public final class RunRecording implements AutoCloseable {
 	static final String PINNED_EVENT = "jdk.VirtualThreadPinned";
 
 	/**
-	 * Events of the "default" settings a lab recording leaves out: they hold the
-	 * service's environment variables, system properties and command line, and every
-	 * process of the machine with its command line, none of which the lab's clients
-	 * should be able to download.
+	 * The only events a lab recording holds, with their settings: an allowlist, not the
+	 * JDK's "default" settings, which would also record the service's environment
+	 * variables, system properties, command line and agents, the machine's processes, the
+	 * files and sockets it touched (other clients' addresses) and thread dumps — none of
+	 * which the lab's clients should be able to download. Pins, parks, monitor waits and
+	 * sleeps with their stacks; GC; execution and allocation samples; CPU load.
 	 */
-	public static final List<String> PRIVATE_EVENTS = List.of("jdk.InitialEnvironmentVariable",
-			"jdk.InitialSystemProperty", "jdk.JVMInformation", "jdk.SystemProcess");
+	public static final Map<String, String> SETTINGS = settings();
+
+	/** The event types of {@link #SETTINGS}. */
+	public static final Set<String> EVENTS = SETTINGS.keySet()
+		.stream()
+		.map((key) -> key.substring(0, key.indexOf('#')))
+		.collect(Collectors.toUnmodifiableSet());
+
+	private static Map<String, String> settings() {
+		Map<String, String> settings = new LinkedHashMap<>();
+		BiConsumer<String, String[]> event = (name, pairs) -> {
+			settings.put(name + "#enabled", "true");
+			for (int i = 0; i < pairs.length; i += 2) {
+				settings.put(name + "#" + pairs[i], pairs[i + 1]);
+			}
+		};
+		String threshold = PARK_THRESHOLD.toMillis() + " ms";
+		event.accept(PINNED_EVENT, new String[] { "threshold", "0 ms", "stackTrace", "true" });
+		for (String wait : WAIT_EVENTS) {
+			event.accept(wait, new String[] { "threshold", threshold, "stackTrace", "true" });
+		}
+		event.accept("jdk.ThreadSleep", new String[] { "threshold", "20 ms", "stackTrace", "true" });
+		event.accept("jdk.VirtualThreadSubmitFailed", new String[] { "stackTrace", "true" });
+		event.accept("jdk.GarbageCollection", new String[] { "threshold", "0 ms" });
+		event.accept("jdk.GCPhasePause", new String[] { "threshold", "0 ms" });
+		event.accept("jdk.GCHeapSummary", new String[0]);
+		event.accept("jdk.ExecutionSample", new String[] { "period", "20 ms" });
+		event.accept("jdk.NativeMethodSample", new String[] { "period", "20 ms" });
+		event.accept("jdk.ObjectAllocationSample", new String[] { "throttle", "150/s", "stackTrace", "true" });
+		event.accept("jdk.CPULoad", new String[] { "period", "1000 ms" });
+		event.accept("jdk.ThreadCPULoad", new String[] { "period", "10 s" });
+		event.accept("jdk.CPUInformation", new String[] { "period", "beginChunk" });
+		return Collections.unmodifiableMap(settings);
+	}
+
+	/**
+	 * Writes {@link #SETTINGS} as a {@code .jfc} file, for a JVM that records from its
+	 * command line ({@code -XX:StartFlightRecording:settings=<file>}).
+	 */
+	public static void writeSettings(Path jfc) throws IOException {
+		Map<String, List<String[]>> byEvent = new LinkedHashMap<>();
+		SETTINGS.forEach((key, value) -> {
+			int hash = key.indexOf('#');
+			byEvent.computeIfAbsent(key.substring(0, hash), (k) -> new ArrayList<>())
+				.add(new String[] { key.substring(hash + 1), value });
+		});
+		StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+			.append("<configuration version=\"2.0\" label=\"Concurrency Lab\">\n");
+		byEvent.forEach((event, pairs) -> {
+			xml.append("  <event name=\"").append(event).append("\">\n");
+			for (String[] pair : pairs) {
+				xml.append("    <setting name=\"").append(pair[0]).append("\">").append(pair[1]).append("</setting>\n");
+			}
+			xml.append("  </event>\n");
+		});
+		xml.append("</configuration>\n");
+		Files.writeString(jfc, xml);
+	}
 
 	private final Recording recording;
 
@@ -74,8 +137,7 @@ public final class RunRecording implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a recording named {@code name} with the JDK's "default" settings plus
-	 * pinning, parks and monitor waits, less the {@link #PRIVATE_EVENTS}, written to
+	 * Starts a recording named {@code name} with the {@link #SETTINGS}, written to
 	 * {@code file} when it stops.
 	 * @param name the recording's name, as {@code jcmd JFR.check} shows it
 	 * @param file where the recording is written; replaced if it exists
@@ -87,14 +149,9 @@ public final class RunRecording implements AutoCloseable {
 		if (maxBytes < 0) {
 			throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
 		}
-		Recording recording = new Recording(defaultConfiguration());
+		Recording recording = new Recording(SETTINGS);
 		try {
 			recording.setName(name);
-			recording.enable(PINNED_EVENT).withThreshold(Duration.ZERO).withStackTrace();
-			for (String event : WAIT_EVENTS) {
-				recording.enable(event).withThreshold(PARK_THRESHOLD).withStackTrace();
-			}
-			PRIVATE_EVENTS.forEach(recording::disable);
 			recording.setToDisk(true);
 			recording.setMaxSize(maxBytes);
 			recording.setDestination(file);
@@ -104,15 +161,6 @@ public final class RunRecording implements AutoCloseable {
 		catch (IOException | RuntimeException ex) {
 			recording.close();
 			throw ex;
-		}
-	}
-
-	private static Configuration defaultConfiguration() throws IOException {
-		try {
-			return Configuration.getConfiguration("default");
-		}
-		catch (ParseException ex) {
-			throw new IOException("the JDK's default JFR configuration cannot be read", ex);
 		}
 	}
 

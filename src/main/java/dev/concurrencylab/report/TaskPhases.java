@@ -24,9 +24,12 @@ public record TaskPhases(long queued, long spawn, long waiting, long lockWait, l
 		long spawn = Math.max(0, log.spawnNanos(task));
 		long queued = Math.max(0, log.startNanos(task) - log.queuedNanos(task) - spawn);
 		long duration = Math.max(0, log.endNanos(task) - log.startNanos(task));
-		long waiting = log.phaseNanos(task, Phase.WAITING);
-		long lockWait = log.phaseNanos(task, Phase.LOCK_WAIT);
-		long computing = log.phaseNanos(task, Phase.COMPUTING);
+		// The timed phases lie within the task's start and end. Read while a late part
+		// still adds to them, or rounded up, they could pass its duration: they are cut
+		// to it, waits first, so that the phases always add up to the task's time.
+		long computing = Math.min(log.phaseNanos(task, Phase.COMPUTING), duration);
+		long lockWait = Math.min(log.phaseNanos(task, Phase.LOCK_WAIT), duration - computing);
+		long waiting = Math.min(log.phaseNanos(task, Phase.WAITING), duration - computing - lockWait);
 		long onCpu;
 		Phases.CpuSource source;
 		long cpu = log.cpuNanos(task);

@@ -153,9 +153,12 @@ public final class TimelineSvg {
 				long key = log.processes() ? -log.pid(task) : log.threadId(task);
 				int row = rowOfLane[laneOf.get(key)];
 				int laneTracks = (rows == lanes) ? tracks[laneOf.get(key)] : 1;
-				double trackHeight = rowHeight / laneTracks;
-				bar(svg, log, task, chartTop + row * rowHeight + trackOf[task] * trackHeight + 1, trackHeight - 2,
-						xScale);
+				// At least 3 px a track: past that, tracks share (modulo) the room there
+				// is.
+				int drawnTracks = Math.max(1, Math.min(laneTracks, (int) (rowHeight / 3)));
+				double trackHeight = rowHeight / drawnTracks;
+				bar(svg, log, task, chartTop + row * rowHeight + (trackOf[task] % drawnTracks) * trackHeight + 1,
+						Math.max(1, trackHeight - 2), xScale);
 			}
 		}
 		else {

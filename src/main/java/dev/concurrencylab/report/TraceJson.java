@@ -208,7 +208,8 @@ public final class TraceJson {
 		for (Mark mark : run.marks()) {
 			Track track = new Track(run.pid(), mark.threadId(), "virtual-" + mark.threadId());
 			metadata(json, "thread_name", track.pid(), track.tid(), track.name());
-			long id = ((long) index << 32) | next++;
+			// Apart from the tasks' ids (index << 32 | task, task < 2^31) by the top bit.
+			long id = ((long) index << 32) | (1L << 31) | next++;
 			for (String phase : new String[] { "b", "e" }) {
 				json.writeStartObject();
 				json.writeStringProperty("name", mark.name());

@@ -62,8 +62,10 @@ public final class ClassInitializerWait {
 			}
 			throw ex;
 		}
-		catch (IllegalAccessException ex) {
-			throw new IllegalStateException("cannot define the sleeping class", ex);
+		catch (IllegalAccessException | LinkageError | OutOfMemoryError ex) {
+			// Defining a class can fail (no metaspace left): the task fails, its thread
+			// lives on.
+			throw new IllegalStateException("cannot define the class to sleep in (" + ex + ")", ex);
 		}
 	}
 

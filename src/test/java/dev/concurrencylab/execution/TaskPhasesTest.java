@@ -122,6 +122,35 @@ class TaskPhasesTest {
 	}
 
 	@Test
+	void phasesShouldAddUpToTheTaskEvenWhenALatePartOverran() {
+		TaskLog log = new TaskLog(1, true, true);
+		log.queued(0, 0);
+		log.start(0, millis(1), Thread.currentThread());
+		log.addPhase(0, Phase.COMPUTING, millis(4));
+		log.finish(0, TaskState.SUCCEEDED, millis(11), 7, null);
+		// An HTTP answer that came after the task ended, written past its end.
+		log.addPhase(0, Phase.WAITING, millis(30));
+
+		TaskPhases phases = TaskPhases.of(log, 0);
+
+		assertThat(phases.onCpu() + phases.offCpu()).isEqualTo(millis(4));
+		assertThat(phases.waiting()).isEqualTo(millis(6));
+		assertThat(phases.scheduling()).isZero();
+		assertThat(phases.total()).isEqualTo(millis(11));
+	}
+
+	@Test
+	void aPartEndingAfterItsTaskShouldNotBeCounted() {
+		Execution execution = execution(new SequentialRunner(), new SleepWorkload(1, 1), 1, 1);
+		execution.begin(0);
+		execution.succeeded(0, 1);
+
+		execution.add(0, Phase.WAITING, millis(5));
+
+		assertThat(execution.log().phaseNanos(0, Phase.WAITING)).isZero();
+	}
+
+	@Test
 	void aLogShouldHoldOnlyThePhaseColumnsItsWorkloadNeeds() {
 		assertThat(execution(new SequentialRunner(), new SleepWorkload(1, 1), 10, 1).log().phaseBytesPerTask())
 			.isEqualTo(Integer.BYTES);

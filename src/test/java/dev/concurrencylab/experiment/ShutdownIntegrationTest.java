@@ -1,16 +1,33 @@
 package dev.concurrencylab.experiment;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.concurrencylab.Awaits;
 import dev.concurrencylab.ConcurrencyLabApplication;
 import dev.concurrencylab.LabHttp;
+import dev.concurrencylab.LabClock;
+import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.LabThreads;
+import dev.concurrencylab.isolation.AdmissionGate;
+import dev.concurrencylab.isolation.Isolation;
+import dev.concurrencylab.machine.MachineService;
+import dev.concurrencylab.metrics.LabMetrics;
+import dev.concurrencylab.recording.Recordings;
+import dev.concurrencylab.workload.DelayClient;
+import dev.concurrencylab.workload.SleepWorkload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Stopping the service cancels running experiments and leaves no worker process or lab
@@ -53,6 +70,79 @@ class ShutdownIntegrationTest {
 		assertThat(threaded.execution().progress().cancelled()).isEqualTo(100);
 		Awaits.awaitUntil("every worker process reaped and lab thread ended",
 				() -> ProcessHandle.current().descendants().findAny().isEmpty() && threads.live() == 0);
+	}
+
+	/**
+	 * A start that passed its check when the shutdown began is held inside the admission
+	 * gate until the shutdown waits for it; the shutdown must then see it, cancel it and
+	 * log it (before the fix it swept past it: the experiment's conductor cancelled it,
+	 * but the shutdown neither waited for it nor logged it, which CI caught once).
+	 */
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void anExperimentAcceptedAsTheServiceStopsShouldBeCancelledByTheShutdown(CapturedOutput output) throws Exception {
+		ConfigurableApplicationContext context = SpringApplication.run(ConcurrencyLabApplication.class,
+				"--server.port=0");
+		try {
+			LabProperties limits = context.getBean(LabProperties.class);
+			HeldGate gate = new HeldGate();
+			ExperimentService service = new ExperimentService(new ExperimentRegistry(limits),
+					context.getBean(MachineService.class), limits, LabClock.SYSTEM, context.getBean(LabThreads.class),
+					context.getBean(DelayClient.class), context.getBean(LabMetrics.class), gate,
+					context.getBean(Recordings.class));
+			service.start();
+			ExperimentSpec spec = context.getBean(ExperimentRequestValidator.class)
+				.validate(new ExperimentRequest("virtual-threads", new SleepWorkload(60_000, 1), 1, 1, null, "race",
+						"shared"));
+			AtomicReference<Experiment> accepted = new AtomicReference<>();
+			Thread poster = Thread.ofPlatform().start(() -> accepted.set(service.start(spec)));
+			// Precondition: the start is past its check of the stop flag, not registered
+			// yet.
+			assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+			Thread stopper = Thread.ofPlatform().start(service::stop);
+			Awaits.awaitUntil("the stop waiting for the start, or done without it",
+					() -> stopper.getState() == Thread.State.BLOCKED || !stopper.isAlive());
+			gate.release.countDown();
+			poster.join();
+			stopper.join();
+
+			Experiment experiment = accepted.get();
+			assertThat(experiment).isNotNull();
+			Awaits.awaitUntil("the experiment ended", () -> experiment.status().isFinished());
+			assertThat(experiment.status()).isEqualTo(ExperimentStatus.CANCELLED);
+			assertThat(experiment.error()).contains("shut down");
+			assertThat(output.getOut()).contains("Shutdown: experiment " + experiment.id() + " (virtual-threads)");
+			assertThatExceptionOfType(ServiceStoppingException.class).isThrownBy(() -> service.start(spec));
+			service.closeConductors();
+		}
+		finally {
+			context.close();
+		}
+	}
+
+	/** A gate that holds the first run enqueued until released. */
+	private static final class HeldGate extends AdmissionGate {
+
+		private final CountDownLatch entered = new CountDownLatch(1);
+
+		private final CountDownLatch release = new CountDownLatch(1);
+
+		HeldGate() {
+			super(16, LabClock.SYSTEM);
+		}
+
+		@Override
+		public Ticket enqueue(String kind, Isolation isolation) {
+			this.entered.countDown();
+			try {
+				this.release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return super.enqueue(kind, isolation);
+		}
+
 	}
 
 	private static int inFlight(Experiment experiment) {
