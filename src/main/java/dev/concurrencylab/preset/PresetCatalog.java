@@ -73,7 +73,7 @@ class PresetCatalog {
 								+ "does: each sleep holds its carrier, so the sleeps take turns on the scheduler's "
 								+ "carriers (one per core) instead of overlapping. The run records JFR: "
 								+ "`jfr.summary.pinned` counts the pins, with the <clinit> frame that caused them.",
-						"≈ 8 × 100 ms ÷ cores; jfr.summary.pinned.count = 8",
+						"≈ 8 × 100 ms ÷ cores; 8 pins in jfr.summary.pinned, one per task",
 						new ExperimentRequest("virtual-threads",
 								new SleepWorkload(100, 1, SleepWorkload.Place.CLASS_INITIALIZER), 8, 8, null,
 								"what still pins", null, true),

@@ -71,10 +71,14 @@ class RecordingIntegrationTest {
 		JsonNode jfr = experiment.get("jfr");
 		assertThat(jfr.get("status").asString()).isEqualTo("RECORDED");
 		JsonNode pinned = jfr.get("summary").get("pinned");
-		// One pin per task: each sleeps inside a class initializer of its own.
-		assertThat(pinned.get("count").asLong()).isEqualTo(8);
-		assertThat(pinned.get("reasons").get(0).get("frame").asString()).contains("<clinit>");
-		assertThat(pinned.get("reasons").get(0).get("reason").asString()).contains("<clinit>");
+		// One pin per task, each sleeping inside a class initializer of its own; a
+		// first run may add a short one while a class loads (a native frame on the
+		// stack: "Freeze or preempt failed").
+		assertThat(pinned.get("count").asLong()).isGreaterThanOrEqualTo(8);
+		JsonNode sleeps = pinned.get("reasons").get(0);
+		assertThat(sleeps.get("count").asLong()).isEqualTo(8);
+		assertThat(sleeps.get("frame").asString()).contains("ClassInitializerWait$Sleeper.<clinit>");
+		assertThat(sleeps.get("reason").asString()).contains("<clinit>");
 
 		// The file is a real recording holding those pins.
 		Path file = download(experiment.get("links").get("recording").asString(), downloads.resolve("pins.jfr"));
@@ -90,8 +94,9 @@ class RecordingIntegrationTest {
 				pins.add(event);
 			}
 		});
-		assertThat(pins).hasSize(8)
-			.allSatisfy((pin) -> assertThat(pin.get("args").get("frame").asString()).contains("<clinit>"));
+		assertThat(pins).hasSize(pinned.get("count").asInt())
+			.filteredOn((pin) -> pin.get("args").get("frame").asString().contains("Sleeper.<clinit>"))
+			.hasSize(8);
 		assertNoRecordingLeftOpen();
 	}
 
