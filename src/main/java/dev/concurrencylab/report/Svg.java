@@ -21,17 +21,7 @@ public final class Svg {
 	}
 
 	public Svg rect(double x, double y, double width, double height, String fill, double opacity, String title) {
-		this.out.append("<rect x=\"")
-			.append(num(x))
-			.append("\" y=\"")
-			.append(num(y))
-			.append("\" width=\"")
-			.append(num(width))
-			.append("\" height=\"")
-			.append(num(height))
-			.append("\" fill=\"")
-			.append(fill)
-			.append('"');
+		box(x, y, width, height).append(" fill=\"").append(fill).append('"');
 		if (opacity < 1) {
 			this.out.append(" fill-opacity=\"").append(num(opacity)).append('"');
 		}
@@ -46,7 +36,17 @@ public final class Svg {
 
 	/** A rectangle's edge only. */
 	public Svg outline(double x, double y, double width, double height, String stroke, double strokeWidth) {
-		this.out.append("<rect x=\"")
+		box(x, y, width, height).append(" fill=\"none\" stroke=\"")
+			.append(stroke)
+			.append("\" stroke-width=\"")
+			.append(num(strokeWidth))
+			.append("\"/>\n");
+		return this;
+	}
+
+	/** An open {@code <rect} element with its position and size. */
+	private StringBuilder box(double x, double y, double width, double height) {
+		return this.out.append("<rect x=\"")
 			.append(num(x))
 			.append("\" y=\"")
 			.append(num(y))
@@ -54,12 +54,7 @@ public final class Svg {
 			.append(num(width))
 			.append("\" height=\"")
 			.append(num(height))
-			.append("\" fill=\"none\" stroke=\"")
-			.append(stroke)
-			.append("\" stroke-width=\"")
-			.append(num(strokeWidth))
-			.append("\"/>\n");
-		return this;
+			.append('"');
 	}
 
 	public Svg line(double x1, double y1, double x2, double y2, String stroke, double width, boolean dashed) {
