@@ -14,6 +14,7 @@ import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
@@ -89,6 +90,7 @@ class AsyncRunner implements ModeRunner {
 					.thenCompose((result) -> TimerWaits.delay(this.execution, task, this.timer, mixed.millis())
 						.thenApply((done) -> result));
 				case HttpWorkload call -> TimerWaits.http(this.execution, task, call.millis());
+				case LockWorkload lock -> CompletableFuture.failedFuture(TimerWaits.noLockHere("async"));
 			};
 		}
 

@@ -12,6 +12,7 @@ import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
@@ -84,6 +85,7 @@ class EventLoopRunner implements ModeRunner {
 			}
 			case HttpWorkload call ->
 				TimerWaits.http(execution, task, call.millis()).thenApplyAsync((result) -> result, loop);
+			case LockWorkload lock -> CompletableFuture.failedFuture(TimerWaits.noLockHere(id()));
 		};
 	}
 

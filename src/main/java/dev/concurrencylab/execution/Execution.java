@@ -23,6 +23,7 @@ import dev.concurrencylab.workload.BlockingWork;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.DelayClient;
 import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.PhaseSink;
@@ -107,6 +108,9 @@ public final class Execution implements PhaseSink {
 		this.clock = clock;
 		this.resources = new ModeResources(threadPrefix, threads, http, observer);
 		this.log = new TaskLog(tasks, waits(workload), computes(workload));
+		if (workload instanceof LockWorkload) {
+			this.log.enableLockWaits();
+		}
 		this.unfinished = new CountDownLatch(tasks);
 		this.originNanos = clock.nanoTime();
 		this.deadlineNanos = this.originNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -476,11 +480,12 @@ public final class Execution implements PhaseSink {
 			case MixedWorkload mixed -> true;
 			case HttpWorkload call -> true;
 			case CpuWorkload cpu -> false;
+			case LockWorkload lock -> lock.holdMillis() > 0;
 		};
 	}
 
 	private static boolean computes(Workload workload) {
-		return workload instanceof CpuWorkload || workload instanceof MixedWorkload;
+		return workload.iterationsPerTask() > 0 || workload instanceof CpuWorkload || workload instanceof MixedWorkload;
 	}
 
 	private static Throwable unwrap(Throwable error) {

@@ -16,6 +16,7 @@ import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
@@ -203,6 +204,7 @@ class ReactiveRunner implements ModeRunner {
 			case MixedWorkload mixed -> compute(execution, task, mixed.iterations(), cpu)
 				.delayUntil((result) -> delay(execution, task, mixed.millis(), timer));
 			case HttpWorkload call -> httpCall(execution, task, call.millis());
+			case LockWorkload lock -> Mono.error(TimerWaits.noLockHere(id()));
 		};
 	}
 

@@ -38,6 +38,15 @@ final class TimerWaits {
 	}
 
 	/**
+	 * Why a callback mode runs no lock workload (the request validation refuses it
+	 * before): its tasks would block the very threads that run every other task.
+	 */
+	static IllegalStateException noLockHere(String mode) {
+		return new IllegalStateException("mode " + mode + " runs no lock workload: waiting for a lock would block "
+				+ "the threads that run every other task");
+	}
+
+	/**
 	 * An HTTP call's answer: its time until the answer arrived (on the client's thread)
 	 * is the task's wait, recorded before anything continues the task. Cancelling the
 	 * returned future cancels the request.

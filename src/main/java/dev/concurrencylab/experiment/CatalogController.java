@@ -116,7 +116,19 @@ class CatalogController {
 						"A real HTTP GET over loopback to the delay endpoint this service serves on a loopback "
 								+ "port of its own (the JDK's HTTP server), which answers after `millis`. No "
 								+ "user-supplied URL is ever contacted.",
-						List.of(millis), Map.of("type", "http", "millis", 100)));
+						List.of(millis), Map.of("type", "http", "millis", 100)),
+				new WorkloadView("lock",
+						"Take one lock shared by all the experiment's tasks and hold it for `holdMillis` of waiting, "
+								+ "then `iterations` of computation: the tasks take turns. `lock`: `synchronized` (the "
+								+ "default), `reentrant` (an unfair ReentrantLock) or `fair`. The time to get the lock "
+								+ "is the `lockWait` phase; the result is the task's turn. In-process modes that block "
+								+ "a thread per task only (sequential, platform-threads, virtual-threads, fork-join, "
+								+ "gil-threads).",
+						List.of(new FieldView("holdMillis", false, 0, this.limits.maxMillis(), 0L,
+								"milliseconds to wait while holding the lock"),
+								new FieldView("iterations", false, 0, this.limits.maxIterations(), 0L,
+										"kernel rounds to compute while holding the lock")),
+						Map.of("type", "lock", "lock", "synchronized", "holdMillis", 10)));
 	}
 
 	private ModeView view(ModeRunner mode, int cores) {

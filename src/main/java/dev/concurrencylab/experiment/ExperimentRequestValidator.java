@@ -14,6 +14,7 @@ import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.workload.ClassInitializerWait;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.SleepWorkload;
 import dev.concurrencylab.workload.Workload;
@@ -80,6 +81,12 @@ public class ExperimentRequestValidator {
 			checkClassInitializerSleep(mode, tasks, sleep, problems);
 			ClassInitializerWait.prepare();
 		}
+		if (request.workload() instanceof LockWorkload && mode != null && !mode.waitsByBlocking()) {
+			problems.add(new FieldProblem("workload.type",
+					"'lock' makes threads wait for a lock shared by the experiment's tasks; mode '" + mode.id()
+							+ "' runs its tasks as callbacks or in worker processes, so use one of " + blockingModes(),
+					"lock"));
+		}
 		int concurrency = 0;
 		if (mode != null) {
 			int cores = LabProperties.cores();
@@ -139,6 +146,10 @@ public class ExperimentRequestValidator {
 				iterations(problems, mixed.iterations());
 			}
 			case HttpWorkload http -> millis(problems, http.millis());
+			case LockWorkload lock -> {
+				range(problems, "workload.holdMillis", lock.holdMillis(), 0, this.limits.maxMillis());
+				iterations(problems, lock.iterations());
+			}
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.concurrencylab.report;
 
 import dev.concurrencylab.machine.Capacity;
+import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.Workload;
 
 /**
@@ -15,7 +16,8 @@ import dev.concurrencylab.workload.Workload;
  * {@code ideal = max(⌈n ÷ P⌉ × (c + w), n × c ÷ Pc + w)}. The first term is the waves of
  * in-flight tasks, the second the total computation spread over what can really run at
  * once, plus the last task's wait. Pure waits reduce to {@code ⌈n ÷ P⌉ × w}, pure
- * computation to {@code n × c ÷ Pc}.
+ * computation to {@code n × c ÷ Pc}. A {@code lock} workload holds one lock for its wait
+ * and computation, so its tasks take turns: {@code n × (c + w)}.
  *
  * @param millis the ideal wall time in milliseconds
  * @param formula the formula with this experiment's numbers
@@ -51,7 +53,13 @@ public record Ideal(double millis, String formula) {
 		double byComputation = tasks * c / computing + ((c > 0) ? w : 0);
 		double millis = Math.max(byWaves, byComputation);
 		String formula;
-		if (c == 0) {
+		if (workload instanceof LockWorkload) {
+			// One lock: however many run, the holds come one after another.
+			millis = Math.max(millis, tasks * (c + w));
+			formula = String.format("one lock: %d × (%.3f ms computing + %.3f ms waiting), held one after another",
+					tasks, c, w);
+		}
+		else if (c == 0) {
 			formula = String.format("waits: ⌈%d ÷ %d⌉ × %.3f ms", tasks, inFlight, w);
 		}
 		else if (byComputation >= byWaves) {

@@ -2,6 +2,7 @@ package dev.concurrencylab.worker;
 
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
+import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.SleepWorkload;
 import dev.concurrencylab.workload.Workload;
@@ -81,6 +82,8 @@ public final class WorkerProtocol {
 			case CpuWorkload cpu -> line(RUN, task, "cpu", 0, 0, cpu.iterations());
 			case MixedWorkload mixed -> line(RUN, task, "mixed", mixed.millis(), 0, mixed.iterations());
 			case HttpWorkload http -> line(RUN, task, "http", http.millis(), 0, 0);
+			case LockWorkload lock ->
+				throw new IllegalArgumentException("a lock is shared by the tasks of one JVM: not in a worker");
 		};
 	}
 

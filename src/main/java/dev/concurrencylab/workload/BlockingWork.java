@@ -1,5 +1,7 @@
 package dev.concurrencylab.workload;
 
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * A task's work done by blocking the calling thread: waits sleep, HTTP calls block on the
  * answer. Used by the blocking modes and by worker processes alike; a mode that changes
@@ -18,6 +20,22 @@ public class BlockingWork {
 	}
 
 	private final DelayCall http;
+
+	/**
+	 * The locks of a {@link LockWorkload}, one of each kind, shared by every task of the
+	 * run this object serves (each run makes its own).
+	 */
+	private final Object monitor = new Object();
+
+	private final ReentrantLock unfair = new ReentrantLock(false);
+
+	private final ReentrantLock fair = new ReentrantLock(true);
+
+	/** Tasks that held the lock so far: a task's turn; written under the lock. */
+	private long turns;
+
+	/** Tasks holding the lock now: 0 or 1, checked under the lock. */
+	private int holders;
 
 	public BlockingWork(DelayCall http) {
 		this.http = http;
@@ -45,6 +63,7 @@ public class BlockingWork {
 				waitFor(task, mixed.millis(), phases);
 				yield result;
 			}
+			case LockWorkload lock -> holdLock(task, lock, phases);
 			case HttpWorkload call -> {
 				long before = phases.nanoTime();
 				try {
@@ -55,6 +74,54 @@ public class BlockingWork {
 				}
 			}
 		};
+	}
+
+	/**
+	 * Takes the run's lock (the time it takes is the task's lock wait), holds it for the
+	 * workload's wait and computation, and answers its turn. A monitor cannot be waited
+	 * for interruptibly: a cancelled task still waiting for one gives up only once it has
+	 * it.
+	 */
+	private long holdLock(int task, LockWorkload lock, PhaseSink phases) throws InterruptedException {
+		long asked = phases.nanoTime();
+		if (lock.lock() == LockWorkload.Kind.SYNCHRONIZED) {
+			synchronized (this.monitor) {
+				phases.add(task, Phase.LOCK_WAIT, phases.nanoTime() - asked);
+				return whileHolding(task, lock, phases);
+			}
+		}
+		ReentrantLock shared = (lock.lock() == LockWorkload.Kind.FAIR) ? this.fair : this.unfair;
+		shared.lockInterruptibly();
+		try {
+			phases.add(task, Phase.LOCK_WAIT, phases.nanoTime() - asked);
+			return whileHolding(task, lock, phases);
+		}
+		finally {
+			shared.unlock();
+		}
+	}
+
+	/** Called with the lock held. */
+	private long whileHolding(int task, LockWorkload lock, PhaseSink phases) throws InterruptedException {
+		if (++this.holders != 1) {
+			this.holders--;
+			throw new IllegalStateException("two tasks held the lock at once");
+		}
+		try {
+			if (Thread.interrupted()) {
+				throw new InterruptedException("cancelled while waiting for the lock");
+			}
+			if (lock.holdMillis() > 0) {
+				waitFor(task, lock.holdMillis(), phases);
+			}
+			if (lock.iterations() > 0) {
+				compute(task, lock.iterations(), phases);
+			}
+			return this.turns++;
+		}
+		finally {
+			this.holders--;
+		}
 	}
 
 	/** Computes the kernel on this thread. */

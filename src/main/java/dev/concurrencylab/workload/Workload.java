@@ -10,8 +10,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({ @JsonSubTypes.Type(value = SleepWorkload.class, name = SleepWorkload.TYPE),
 		@JsonSubTypes.Type(value = CpuWorkload.class, name = CpuWorkload.TYPE),
 		@JsonSubTypes.Type(value = MixedWorkload.class, name = MixedWorkload.TYPE),
-		@JsonSubTypes.Type(value = HttpWorkload.class, name = HttpWorkload.TYPE) })
-public sealed interface Workload permits SleepWorkload, CpuWorkload, MixedWorkload, HttpWorkload {
+		@JsonSubTypes.Type(value = HttpWorkload.class, name = HttpWorkload.TYPE),
+		@JsonSubTypes.Type(value = LockWorkload.class, name = LockWorkload.TYPE) })
+public sealed interface Workload permits SleepWorkload, CpuWorkload, MixedWorkload, HttpWorkload, LockWorkload {
 
 	/** The JSON type id, also used as the {@code workload} metric tag. */
 	String typeId();

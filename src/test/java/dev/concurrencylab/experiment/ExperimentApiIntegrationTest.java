@@ -210,7 +210,7 @@ class ExperimentApiIntegrationTest {
 		JsonNode workloads = this.http.get("/workloads").json();
 		List<String> types = new ArrayList<>();
 		workloads.forEach((workload) -> types.add(workload.get("type").asString()));
-		assertThat(types).containsExactly("sleep", "cpu", "mixed", "http");
+		assertThat(types).containsExactly("sleep", "cpu", "mixed", "http", "lock");
 	}
 
 	@Test

@@ -194,6 +194,45 @@ class RecordingIntegrationTest {
 		assertNoRecordingLeftOpen();
 	}
 
+	/**
+	 * JEP 491 (JDK 24): a virtual thread that waits inside {@code synchronized}, or
+	 * blocks to enter one, unmounts from its carrier; before it, each was a pin.
+	 */
+	@Test
+	void waitingInsideSynchronizedShouldNotPinAVirtualThreadOnThisJdk() {
+		JsonNode experiment = this.http
+			.post("/experiments?waitMillis=60000",
+					"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"lock\",\"lock\":\"synchronized\","
+							+ "\"holdMillis\":20},\"tasks\":8,\"record\":true}")
+			.json();
+
+		assertThat(experiment.get("status").asString()).isEqualTo("SUCCEEDED");
+		// The tasks took turns: the later ones waited for the monitor.
+		assertThat(experiment.get("summary").get("phases").get("totalMillis").get("lockWait").asDouble())
+			.isGreaterThan(0);
+		JsonNode pinned = experiment.get("jfr").get("summary").get("pinned");
+		List<String> causes = new ArrayList<>();
+		pinned.get("reasons").forEach((reason) -> causes.add(reason.toString()));
+		assertThat(causes).noneMatch((cause) -> cause.contains("BlockingWork") || cause.contains("onitor"));
+		assertNoRecordingLeftOpen();
+	}
+
+	@Test
+	void aLockWorkloadShouldBeRefusedWhereNoThreadBlocksOrOutsideThisJvm() {
+		for (String mode : List.of("event-loop", "async", "reactive", "processes", "process-pool")) {
+			LabHttp.Answer refused = this.http.post("/experiments",
+					"{\"mode\":\"" + mode + "\",\"workload\":{\"type\":\"lock\",\"holdMillis\":1}}");
+			assertThat(refused.status()).as(mode).isEqualTo(400);
+			assertThat(refused.body()).as(mode).contains("workload.type").contains("platform-threads");
+		}
+		assertThat(this.http
+			.post("/experiments", "{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"lock\",\"holdMillis\":-1}}")
+			.body()).contains("workload.holdMillis");
+		assertThat(this.http
+			.post("/experiments", "{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"lock\",\"lock\":\"spin\"}}")
+			.status()).isEqualTo(400);
+	}
+
 	@Test
 	void aSleepInAClassInitializerShouldBeRefusedWhereNoThreadBlocks() {
 		LabHttp.Answer loop = this.http.post("/experiments",

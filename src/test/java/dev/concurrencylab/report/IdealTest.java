@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.concurrencylab.machine.Capacity;
 import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.SleepWorkload;
 
@@ -30,6 +31,15 @@ class IdealTest {
 		Ideal ideal = Ideal.of(new CpuWorkload(125_000_000), 8, 8, 8, CAPACITY);
 		assertThat(ideal.millis()).isEqualTo(8 * 250 / 1.5, Offset.offset(0.01));
 		assertThat(ideal.formula()).startsWith("computation");
+	}
+
+	@Test
+	void tasksSharingOneLockShouldHoldItOneAfterAnother() {
+		// 1,000 tasks all in flight, each holding the lock for 10 ms of waiting and 2 ms
+		// of computation (1,000,000 iterations × 2 ns): 12 s, whatever the concurrency.
+		Ideal ideal = Ideal.of(new LockWorkload(LockWorkload.Kind.FAIR, 10, 1_000_000), 1000, 1000, 1000, CAPACITY);
+		assertThat(ideal.millis()).isEqualTo(12_000);
+		assertThat(ideal.formula()).startsWith("one lock: 1000 × (2.000 ms computing + 10.000 ms waiting)");
 	}
 
 	@Test
