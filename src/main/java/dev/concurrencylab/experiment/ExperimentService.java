@@ -609,16 +609,17 @@ public class ExperimentService implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
+		List<Experiment> stopped;
 		synchronized (this.admission) {
 			// From here no start gets past its check, and every one before has registered
-			// its experiment: the sweep below sees them all.
+			// its experiment: the snapshot holds every one not yet finished. Each is
+			// stopped, waited for and logged, also one whose conductor, seeing the flag
+			// first, ends it on its own before the stop below reaches it.
 			this.stopping = true;
+			stopped = this.registry.all().stream().filter((e) -> !e.status().isFinished()).toList();
 		}
-		List<Experiment> stopped = new ArrayList<>();
-		for (Experiment experiment : this.registry.all()) {
-			if (experiment.stop(StopReason.SHUTDOWN)) {
-				stopped.add(experiment);
-			}
+		for (Experiment experiment : stopped) {
+			experiment.stop(StopReason.SHUTDOWN);
 		}
 		long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
 		for (Experiment experiment : stopped) {
