@@ -70,11 +70,14 @@ DEFAULT_JAR = os.path.join(ROOT, "target", "concurrency-lab-0.1.0-SNAPSHOT.jar")
 
 MODES = ["sequential", "platform-threads", "virtual-threads", "fork-join", "async", "reactive", "processes",
          "process-pool", "event-loop", "gil-threads"]
-WORKLOAD_TYPES = ["sleep", "cpu", "mixed", "http", "lock"]
+WORKLOAD_TYPES = ["sleep", "cpu", "mixed", "http", "lock", "db"]
 # The modes that run a lock workload (one lock shared by threads of the service); the soak
 # gives the others a sleep in its place.
 LOCK_MODES = {"sequential", "platform-threads", "virtual-threads", "fork-join", "gil-threads"}
 LOCK_KINDS = ["synchronized", "reentrant", "fair"]
+# The modes that run the db workload (JDBC calls through a pool of the service's): the soak
+# gives the others a sleep in its place.
+DB_MODES = LOCK_MODES | {"async", "reactive"}
 FINAL = {"SUCCEEDED", "FAILED", "CANCELLED"}  # the service has no TIMED_OUT: a passed deadline is FAILED
 
 STARTUP_TIMEOUT_S = 90  # 4.4-4.9 s on a quiet machine (README); generous for a busy CI host
@@ -672,12 +675,13 @@ def phase_shutdown(args, checks, figures, logdir):
 
 def soak_spec(i):
     """The i-th soak experiment: (kind, body). Cycles every mode (i mod 10) x every workload
-    (i div 10 mod 5; a lock only where the mode runs one, else a sleep); 4-20 tasks of 5-20 ms
-    (a lock's tasks hold it 2-6 ms each, one after another); one in 23 is cancelled, one in 29
+    (i div 10 mod 6; a lock or a db query only where the mode runs one, else a sleep); 4-20
+    tasks of 5-20 ms (a lock's tasks hold it 2-6 ms each, one after another; db queries go
+    through a pool of 2-4 connections on H2); one in 23 is cancelled, one in 29
     has a deadline shorter than its work (both residues chosen so that every mode gets some)."""
     mode = MODES[i % len(MODES)]
     wtype = WORKLOAD_TYPES[(i // len(MODES)) % len(WORKLOAD_TYPES)]
-    if wtype == "lock" and mode not in LOCK_MODES:
+    if (wtype == "lock" and mode not in LOCK_MODES) or (wtype == "db" and mode not in DB_MODES):
         wtype = "sleep"
     lock = LOCK_KINDS[i % len(LOCK_KINDS)]
     tasks = 4 + (i * 7) % 17
@@ -690,7 +694,8 @@ def soak_spec(i):
                     "mixed": {"type": "mixed", "millis": millis, "iterations": iterations},
                     "http": {"type": "http", "millis": millis},
                     "lock": {"type": "lock", "lock": lock, "holdMillis": 1 + millis // 4,
-                             "iterations": 1_000_000}}[wtype]
+                             "iterations": 1_000_000},
+                    "db": {"type": "db", "millis": millis, "poolSize": 2 + i % 3}}[wtype]
         body = {"mode": mode, "workload": workload, "tasks": tasks, "label": f"soak {i}"}
         if i % 27 == 5:
             # Every mode in turn (27 and 10 are coprime), the first two in the warm-up.
@@ -701,7 +706,8 @@ def soak_spec(i):
                     "cpu": {"type": "cpu", "iterations": 2_000_000_000},
                     "mixed": {"type": "mixed", "millis": 2000, "iterations": 5_000_000},
                     "http": {"type": "http", "millis": 2000},
-                    "lock": {"type": "lock", "lock": lock, "holdMillis": 2000}}[wtype]
+                    "lock": {"type": "lock", "lock": lock, "holdMillis": 2000},
+                    "db": {"type": "db", "millis": 2000, "poolSize": 2}}[wtype]
         body = {"mode": mode, "workload": workload, "tasks": 4, "label": f"soak {i} {kind}"}
         if kind == "deadline":
             body["timeoutMillis"] = 150
@@ -725,6 +731,10 @@ def invalid_requests(any_finished_id):
         ("unknown workload type", "POST", "/experiments", {**ok, "workload": {"type": "disk", "millis": 5}},
          "application/json", 400),
         ("bad isolation", "POST", "/experiments", {**ok, "isolation": "bogus"}, "application/json", 400),
+        ("db on the event loop", "POST", "/experiments",
+         {**ok, "mode": "event-loop", "workload": {"type": "db", "millis": 5}}, "application/json", 400),
+        ("db pool of 0", "POST", "/experiments", {**ok, "workload": {"type": "db", "millis": 5, "poolSize": 0}},
+         "application/json", 400),
         ("unknown experiment", "GET", f"/experiments/{uuid.uuid4()}", None, None, 404),
         ("cancel a finished experiment", "DELETE", f"/experiments/{any_finished_id}", None, None, 409),
     ]
@@ -841,6 +851,12 @@ class Soak:
                     self.checks.check("soak", turns == list(range(body["tasks"])),
                                       f"{label}: the tasks' turns at the lock were {turns[:5]}…, expected 0 to "
                                       f"{body['tasks'] - 1}, each once")
+                elif ok and body["workload"]["type"] == "db":
+                    sessions = {t["result"] for t in e.get("timings", [])}
+                    self.checks.check("soak", 1 <= len(sessions) <= body["workload"]["poolSize"],
+                                      f"{label}: {len(sessions)} database sessions served the queries, expected "
+                                      f"1 to {body['workload']['poolSize']} (the pool)")
+                    self.count("db experiments")
                 elif ok and "iterations" in body["workload"]:
                     results = {t["result"] for t in e.get("timings", [])}
                     n = body["workload"]["iterations"]

@@ -47,9 +47,8 @@ public record ComparisonView(String id, String label, ExperimentStatus status, W
 				comparison.request().workload(), comparison.specs().get(0).tasks(), comparison.repeats(), done,
 				comparison.repeats() * comparison.specs().size(), comparison.createdAt(), comparison.finishedAt(),
 				capacity, noise, results,
-				(done > 0)
-						? Verdict.of(comparison.request().workload(), results, capacity, serialising(comparison), noise)
-						: null,
+				(done > 0) ? Verdict.of(comparison.request().workload(), comparison.specs().get(0).tasks(), results,
+						capacity, serialising(comparison), noise) : null,
 				comparison.error(), Map.of("self", self, "chart", self + "/chart.svg"));
 	}
 

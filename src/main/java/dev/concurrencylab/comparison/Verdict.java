@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.Workload;
 
 /**
@@ -28,10 +29,11 @@ final class Verdict {
 
 	/**
 	 * The verdict.
+	 * @param tasks the tasks of each run
 	 * @param serialising the modes that by design compute one task at a time
 	 * @param noise how quiet the machine was
 	 */
-	static String of(Workload workload, List<ModeResult> results, Double capacity, Set<String> serialising,
+	static String of(Workload workload, int tasks, List<ModeResult> results, Double capacity, Set<String> serialising,
 			MachineNoise noise) {
 		List<String> sentences = new ArrayList<>();
 		List<ModeResult> unranked = results.stream().filter((r) -> r.failedRuns() > 0).toList();
@@ -56,8 +58,8 @@ final class Verdict {
 			.filter((r) -> r != winner && r.wallMillis().median() <= winner.wallMillis().median() * tie)
 			.map(ModeResult::mode)
 			.toList();
-		String kind = (workload.iterationsPerTask() == 0) ? "waits"
-				: (workload.waitMillisPerTask() == 0) ? "computation" : "mixed work";
+		String kind = (workload instanceof DbWorkload) ? "database queries" : (workload.iterationsPerTask() == 0)
+				? "waits" : (workload.waitMillisPerTask() == 0) ? "computation" : "mixed work";
 		boolean hasSequential = results.stream().anyMatch((r) -> r.mode().equals("sequential") && r.runs() > 0);
 		String baseline = hasSequential ? "sequential" : "the slowest mode";
 		double baselineWall = hasSequential
@@ -105,6 +107,9 @@ final class Verdict {
 							+ "about %s× faster than one thread%s.",
 					x(capacity), x(capacity), reach));
 		}
+		else if (workload instanceof DbWorkload db) {
+			sentences.add(poolSentence(db, tasks, ranked));
+		}
 		else if (kind.equals("waits")) {
 			sentences.add("Waits overlap whenever a mode keeps many tasks in flight; what limits it is how many it "
 					+ "may have at once, not the cores.");
@@ -125,7 +130,7 @@ final class Verdict {
 			sentences.add("Gaining nothing over " + baseline + ": " + String.join(", ", byDesign)
 					+ (kind.equals("waits") ? "." : " — by design they never compute two tasks at once."));
 		}
-		if (!heldBack.isEmpty()) {
+		if (!heldBack.isEmpty() && !(workload instanceof DbWorkload)) {
 			sentences.add("Also no faster than " + baseline + ": " + String.join(", ", heldBack)
 					+ " — limited by how many tasks it may run at once, or by a busy machine.");
 		}
@@ -137,6 +142,25 @@ final class Verdict {
 			sentences.add("Far from their ideal: " + slower + ".");
 		}
 		return String.join(" ", sentences);
+	}
+
+	/**
+	 * The db workload's lesson: the pool, not the mode, sets the throughput, at most
+	 * poolSize ÷ query time.
+	 */
+	private static String poolSentence(DbWorkload db, int tasks, List<ModeResult> ranked) {
+		double limit = (db.millis() > 0) ? db.poolSize() * 1000.0 / db.millis() : Double.POSITIVE_INFINITY;
+		String reached = ranked.stream()
+			.map((r) -> String.format(Locale.ROOT, "%s %.0f/s", r.mode(), tasks * 1000.0 / r.wallMillis().median()))
+			.collect(Collectors.joining(", "));
+		if (Double.isInfinite(limit)) {
+			return "The pool's " + db.poolSize() + " connections are the limit of every mode; with queries of 0 ms "
+					+ "the rest is JDBC's and the pool's own cost: " + reached + ".";
+		}
+		return String.format(Locale.ROOT,
+				"The pool is the limit: %d connections ÷ %d ms a query allow %.0f queries/s at most, whatever the "
+						+ "mode, however many tasks it keeps in flight; reached: %s.",
+				db.poolSize(), db.millis(), limit, reached);
 	}
 
 	private static String noiseSentence(MachineNoise noise) {

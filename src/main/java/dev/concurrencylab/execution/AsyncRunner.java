@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -22,7 +23,8 @@ import dev.concurrencylab.workload.SleepWorkload;
 /**
  * A CompletableFuture pipeline: a wait is a timer that completes a future, an HTTP call
  * is {@code HttpClient.sendAsync}, and computation runs on a bounded pool of one thread
- * per core. No thread ever blocks on a task.
+ * per core. No thread ever blocks on a task, except JDBC's: a {@code db} query runs on
+ * one of as many threads as the pool has connections, since JDBC has no other way.
  */
 @Component
 @Order(5)
@@ -36,12 +38,13 @@ class AsyncRunner implements ModeRunner {
 	@Override
 	public String description() {
 		return "CompletableFuture pipelines: waits are timers and HTTP calls are asynchronous, so no thread blocks; "
-				+ "computation runs on a pool of one thread per core.";
+				+ "computation runs on a pool of one thread per core, and JDBC calls (db) on one thread per pooled "
+				+ "connection.";
 	}
 
 	@Override
 	public List<String> suits() {
-		return List.of("sleep", "http", "mixed");
+		return List.of("sleep", "http", "mixed", "db");
 	}
 
 	@Override
@@ -60,6 +63,11 @@ class AsyncRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean callsJdbc() {
+		return true;
+	}
+
+	@Override
 	public void run(Execution execution) throws InterruptedException {
 		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
 				execution.resources().platformThreads("async-timer"));
@@ -69,18 +77,26 @@ class AsyncRunner implements ModeRunner {
 				computeParallelism(execution.concurrency(), LabProperties.cores()),
 				execution.resources().platformThreads("async-cpu"));
 		execution.resources().monitored(cpu, "async-cpu");
-		Pipeline pipeline = new Pipeline(execution, timer, cpu);
+		ExecutorService jdbc = (execution.workload() instanceof DbWorkload)
+				? TimerWaits.jdbcThreads(execution, "async-jdbc") : null;
+		Pipeline pipeline = new Pipeline(execution, timer, cpu, jdbc);
 		try {
 			new LaunchWindow(execution, pipeline::task).start();
 			execution.awaitTasks();
 		}
 		finally {
-			execution.resources().shutdown(timer, cpu);
+			if (jdbc != null) {
+				execution.resources().shutdown(timer, cpu, jdbc);
+			}
+			else {
+				execution.resources().shutdown(timer, cpu);
+			}
 		}
 	}
 
 	/** The futures of one task. */
-	private record Pipeline(Execution execution, ScheduledThreadPoolExecutor timer, ExecutorService cpu) {
+	private record Pipeline(Execution execution, ScheduledThreadPoolExecutor timer, ExecutorService cpu,
+			ExecutorService jdbc) {
 
 		CompletableFuture<Long> task(int task) {
 			return switch (this.execution.workload()) {
@@ -91,6 +107,7 @@ class AsyncRunner implements ModeRunner {
 						.thenApply((done) -> result));
 				case HttpWorkload call -> TimerWaits.http(this.execution, task, call.millis());
 				case LockWorkload lock -> CompletableFuture.failedFuture(TimerWaits.noLockHere("async"));
+				case DbWorkload db -> TimerWaits.query(this.execution, task, this.jdbc, db.millis());
 			};
 		}
 

@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -86,6 +87,7 @@ class EventLoopRunner implements ModeRunner {
 			case HttpWorkload call ->
 				TimerWaits.http(execution, task, call.millis()).thenApplyAsync((result) -> result, loop);
 			case LockWorkload lock -> CompletableFuture.failedFuture(TimerWaits.noLockHere(id()));
+			case DbWorkload db -> CompletableFuture.failedFuture(TimerWaits.noJdbcHere(id()));
 		};
 	}
 

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 import dev.concurrencylab.LabClock;
 import dev.concurrencylab.workload.BlockingWork;
 import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.DbPool;
+import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.DelayClient;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
@@ -107,7 +109,7 @@ public final class Execution implements PhaseSink {
 		this.timeoutMillis = timeoutMillis;
 		this.clock = clock;
 		this.resources = new ModeResources(threadPrefix, threads, http, observer);
-		this.log = new TaskLog(tasks, waits(workload), computes(workload));
+		this.log = new TaskLog(tasks, waits(workload), computes(workload), workload instanceof DbWorkload);
 		if (workload instanceof LockWorkload) {
 			this.log.enableLockWaits();
 		}
@@ -192,6 +194,14 @@ public final class Execution implements PhaseSink {
 	/** The extra JVM options of the next worker JVM. */
 	List<String> nextWorkerJvmOptions() {
 		return this.workerJvmOptions.get();
+	}
+
+	/**
+	 * Gives the tasks of a {@code db} workload their pool; called once, before the run.
+	 * The caller owns the pool and closes it after the run.
+	 */
+	public void database(DbPool pool) {
+		this.resources.database(pool);
 	}
 
 	/** Gives the task log the lock-wait column; called once, before any task. */
@@ -481,6 +491,7 @@ public final class Execution implements PhaseSink {
 			case HttpWorkload call -> true;
 			case CpuWorkload cpu -> false;
 			case LockWorkload lock -> lock.holdMillis() > 0;
+			case DbWorkload db -> true;
 		};
 	}
 

@@ -79,7 +79,7 @@ class GilThreadsRunner implements ModeRunner {
 		private final ReentrantLock gil;
 
 		GilWork(Execution execution, ReentrantLock gil) {
-			super(execution.resources().delayCall());
+			super(execution.resources().delayCall(), execution.resources().dbQuery());
 			this.gil = gil;
 		}
 

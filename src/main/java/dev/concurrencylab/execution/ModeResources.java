@@ -9,12 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.concurrencylab.workload.BlockingWork;
+import dev.concurrencylab.workload.DbPool;
 import dev.concurrencylab.workload.DelayClient;
 
 /**
  * What a mode runs one experiment's tasks with: named threads, the executors it makes
- * (shown to the metrics), the HTTP client of the delay endpoint, and the one way to stop
- * those executors and wait for their threads. Immutable; safe from any thread.
+ * (shown to the metrics), the HTTP client of the delay endpoint, the {@code db}
+ * workload's pool, and the one way to stop those executors and wait for their threads.
+ * Safe from any thread; the pool is set once, before the run.
  */
 public final class ModeResources {
 
@@ -31,6 +33,9 @@ public final class ModeResources {
 
 	private final TaskObserver observer;
 
+	/** The {@code db} workload's pool, owned by whoever set it; null otherwise. */
+	private volatile DbPool database;
+
 	ModeResources(String threadPrefix, LabThreads threads, DelayClient http, TaskObserver observer) {
 		this.threadPrefix = threadPrefix;
 		this.threads = threads;
@@ -46,9 +51,27 @@ public final class ModeResources {
 		return this.http;
 	}
 
-	/** Blocking work with this experiment's HTTP client. */
+	/** Blocking work with this experiment's HTTP client and pool. */
 	public BlockingWork blockingWork() {
-		return new BlockingWork(delayCall());
+		return new BlockingWork(delayCall(), dbQuery());
+	}
+
+	void database(DbPool pool) {
+		this.database = pool;
+	}
+
+	/** The {@code db} workload's pool; fails when this execution has none. */
+	public DbPool database() {
+		DbPool pool = this.database;
+		if (pool == null) {
+			throw new IllegalStateException("this execution has no database pool for the db workload");
+		}
+		return pool;
+	}
+
+	/** A query through this experiment's pool. */
+	public BlockingWork.DbQuery dbQuery() {
+		return (task, millis, askedAtNanos, phases) -> database().query(task, millis, askedAtNanos, phases);
 	}
 
 	/** A blocking call to the delay endpoint with this experiment's HTTP client. */
@@ -87,8 +110,16 @@ public final class ModeResources {
 	 * remembered and restored, so an owner can never leave threads behind.
 	 */
 	public void shutdown(ExecutorService... executors) {
+		DbPool pool = this.database;
+		if (pool != null) {
+			// Before the interrupts, which do not end a query on the server.
+			pool.stop();
+		}
 		for (ExecutorService executor : executors) {
 			executor.shutdownNow();
+		}
+		if (pool != null) {
+			pool.cancelUntilEnded();
 		}
 		boolean interrupted = false;
 		for (ExecutorService executor : executors) {

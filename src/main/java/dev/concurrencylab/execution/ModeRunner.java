@@ -51,4 +51,13 @@ public interface ModeRunner {
 		return false;
 	}
 
+	/**
+	 * Whether this mode runs the {@code db} workload's JDBC calls, which block the thread
+	 * that makes them: the blocking modes, and the callback modes that hand them to
+	 * threads of their own.
+	 */
+	default boolean callsJdbc() {
+		return waitsByBlocking();
+	}
+
 }

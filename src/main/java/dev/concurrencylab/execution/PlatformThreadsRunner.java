@@ -29,7 +29,7 @@ class PlatformThreadsRunner implements ModeRunner {
 
 	@Override
 	public List<String> suits() {
-		return List.of("sleep", "http", "mixed", "cpu");
+		return List.of("sleep", "http", "mixed", "cpu", "db");
 	}
 
 	@Override

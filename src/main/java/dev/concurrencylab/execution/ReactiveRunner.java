@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -15,6 +16,7 @@ import org.springframework.stereotype.Component;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -51,12 +53,18 @@ class ReactiveRunner implements ModeRunner {
 	@Override
 	public String description() {
 		return "Project Reactor: Flux.flatMap with `concurrency` inner publishers; waits are Mono.delay timers, "
-				+ "computation is subscribed on a scheduler of one thread per core.";
+				+ "computation is subscribed on a scheduler of one thread per core, JDBC calls (db) on one thread per "
+				+ "pooled connection.";
 	}
 
 	@Override
 	public List<String> suits() {
-		return List.of("sleep", "http", "mixed");
+		return List.of("sleep", "http", "mixed", "db");
+	}
+
+	@Override
+	public boolean callsJdbc() {
+		return true;
 	}
 
 	@Override
@@ -87,7 +95,9 @@ class ReactiveRunner implements ModeRunner {
 		Scheduler timer = Schedulers.fromExecutorService(timerThread,
 				execution.resources().threadName("reactive-timer"));
 		Scheduler cpu = Schedulers.fromExecutorService(cpuThreads, execution.resources().threadName("reactive-cpu"));
-		Disposable subscription = tasks(execution, timer, cpu).subscribe();
+		ExecutorService jdbc = (execution.workload() instanceof DbWorkload)
+				? TimerWaits.jdbcThreads(execution, "reactive-jdbc") : null;
+		Disposable subscription = tasks(execution, new Threads(timer, cpu, jdbc)).subscribe();
 		try {
 			execution.awaitTasks();
 		}
@@ -95,8 +105,20 @@ class ReactiveRunner implements ModeRunner {
 			subscription.dispose();
 			timer.dispose();
 			cpu.dispose();
-			execution.resources().shutdown(timerThread, cpuThreads);
+			if (jdbc != null) {
+				execution.resources().shutdown(timerThread, cpuThreads, jdbc);
+			}
+			else {
+				execution.resources().shutdown(timerThread, cpuThreads);
+			}
 		}
+	}
+
+	/**
+	 * The threads of one run: its timer, its computation, and for a {@code db} workload
+	 * the threads that make its blocking JDBC calls (else null).
+	 */
+	private record Threads(Scheduler timer, Scheduler cpu, ExecutorService jdbc) {
 	}
 
 	/**
@@ -108,14 +130,14 @@ class ReactiveRunner implements ModeRunner {
 	 * cheap again. (With √concurrency groups of √concurrency tasks rounded down, 100,000
 	 * waits had only 99,856 in flight, and the last 144 waited a whole second more.)
 	 */
-	private Flux<Void> tasks(Execution execution, Scheduler timer, Scheduler cpu) {
+	private Flux<Void> tasks(Execution execution, Threads threads) {
 		int tasks = execution.tasks();
 		int concurrency = execution.concurrency();
 		if (concurrency <= FLAT_LIMIT) {
-			return Flux.range(0, tasks).flatMap((task) -> task(execution, task, timer, cpu), concurrency, 1);
+			return Flux.range(0, tasks).flatMap((task) -> task(execution, task, threads), concurrency, 1);
 		}
 		if (concurrency >= tasks) {
-			return tree(execution, 0, tasks, timer, cpu);
+			return tree(execution, 0, tasks, threads);
 		}
 		int group = groupSize(concurrency, tasks);
 		int groups = (tasks + group - 1) / group;
@@ -124,7 +146,7 @@ class ReactiveRunner implements ModeRunner {
 		int groupsInFlight = (concurrency >= tasks) ? groups : Math.max(1, concurrency / group);
 		return Flux.range(0, groups)
 			.flatMap((g) -> Flux.range(g * group, Math.min(group, tasks - g * group))
-				.flatMap((task) -> task(execution, task, timer, cpu), group, 1), groupsInFlight, 1);
+				.flatMap((task) -> task(execution, task, threads), group, 1), groupsInFlight, 1);
 	}
 
 	/**
@@ -133,14 +155,14 @@ class ReactiveRunner implements ModeRunner {
 	 * merges rather than one over thousands (a million waits in two levels of 1,000 took
 	 * 5.9 s).
 	 */
-	private Flux<Void> tree(Execution execution, int from, int count, Scheduler timer, Scheduler cpu) {
+	private Flux<Void> tree(Execution execution, int from, int count, Threads threads) {
 		if (count <= FAN_OUT) {
-			return Flux.range(from, count).flatMap((task) -> task(execution, task, timer, cpu), count, 1);
+			return Flux.range(from, count).flatMap((task) -> task(execution, task, threads), count, 1);
 		}
 		int size = (count + FAN_OUT - 1) / FAN_OUT;
 		int children = (count + size - 1) / size;
 		return Flux.range(0, children)
-			.flatMap((child) -> tree(execution, from + child * size, Math.min(size, count - child * size), timer, cpu),
+			.flatMap((child) -> tree(execution, from + child * size, Math.min(size, count - child * size), threads),
 					children, 1);
 	}
 
@@ -170,16 +192,16 @@ class ReactiveRunner implements ModeRunner {
 	 * which walks the whole chain of merges (a sixth of the timer thread's samples at
 	 * 1,000,000 waits).
 	 */
-	private Mono<Void> task(Execution execution, int task, Scheduler timer, Scheduler cpu) {
+	private Mono<Void> task(Execution execution, int task, Threads threads) {
 		if (!execution.begin(task)) {
 			return Mono.empty();
 		}
 		// One wait (the common case at scale) is the timer alone, whose tick is 0: its
 		// result is 1.
 		Mono<Void> ended = (execution.workload() instanceof SleepWorkload sleep && sleep.steps() == 1)
-				? Mono.delay(Duration.ofMillis(sleep.millis()), timer)
+				? Mono.delay(Duration.ofMillis(sleep.millis()), threads.timer())
 					.flatMap((tick) -> succeededAfterTimer(execution, task, sleep.millis()))
-				: work(execution, task, timer, cpu).flatMap((result) -> succeeded(execution, task, result));
+				: work(execution, task, threads).flatMap((result) -> succeeded(execution, task, result));
 		return ended.onErrorResume((error) -> {
 			execution.failed(task, error);
 			return Mono.empty();
@@ -196,15 +218,17 @@ class ReactiveRunner implements ModeRunner {
 		return Mono.empty();
 	}
 
-	private Mono<Long> work(Execution execution, int task, Scheduler timer, Scheduler cpu) {
+	private Mono<Long> work(Execution execution, int task, Threads threads) {
 		return switch (execution.workload()) {
-			case SleepWorkload sleep ->
-				Flux.range(0, sleep.steps()).concatMap((step) -> delay(execution, task, sleep.millis(), timer)).count();
-			case CpuWorkload work -> compute(execution, task, work.iterations(), cpu);
-			case MixedWorkload mixed -> compute(execution, task, mixed.iterations(), cpu)
-				.delayUntil((result) -> delay(execution, task, mixed.millis(), timer));
+			case SleepWorkload sleep -> Flux.range(0, sleep.steps())
+				.concatMap((step) -> delay(execution, task, sleep.millis(), threads.timer()))
+				.count();
+			case CpuWorkload work -> compute(execution, task, work.iterations(), threads.cpu());
+			case MixedWorkload mixed -> compute(execution, task, mixed.iterations(), threads.cpu())
+				.delayUntil((result) -> delay(execution, task, mixed.millis(), threads.timer()));
 			case HttpWorkload call -> httpCall(execution, task, call.millis());
 			case LockWorkload lock -> Mono.error(TimerWaits.noLockHere(id()));
+			case DbWorkload db -> future(() -> TimerWaits.query(execution, task, threads.jdbc(), db.millis()));
 		};
 	}
 
@@ -217,14 +241,19 @@ class ReactiveRunner implements ModeRunner {
 		});
 	}
 
-	/**
-	 * One call over the asynchronous HTTP client. A cancel cancels the request, and the
-	 * request's own "cancelled" failure that follows is not an error of anyone's (Reactor
-	 * would log it as a dropped error, once per call in flight).
-	 */
+	/** One call over the asynchronous HTTP client. */
 	private static Mono<Long> httpCall(Execution execution, int task, long millis) {
+		return future(() -> TimerWaits.http(execution, task, millis));
+	}
+
+	/**
+	 * A future's result. A cancel cancels the future, and the failure that follows (a
+	 * cancelled request, an interrupted query) is not an error of anyone's (Reactor would
+	 * log it as a dropped error, once per task in flight).
+	 */
+	private static Mono<Long> future(Supplier<CompletableFuture<Long>> start) {
 		return Mono.create((sink) -> {
-			CompletableFuture<Long> call = TimerWaits.http(execution, task, millis);
+			CompletableFuture<Long> call = start.get();
 			AtomicBoolean cancelled = new AtomicBoolean();
 			sink.onCancel(() -> {
 				cancelled.set(true);

@@ -34,10 +34,10 @@ import dev.concurrencylab.workload.Phase;
  * <p>
  * Phases: the waiting and computing columns exist only where the workload waits or
  * computes, the lock-wait column only where the mode has a lock
- * ({@link #enableLockWaits}); at most {@value #MAX_PHASE_BYTES_PER_TASK} bytes a task.
- * They hold microseconds in an {@code int} (up to 35 minutes, past any deadline; a sum
- * that would overflow stays at the maximum), each addition rounded to the nearest
- * microsecond.
+ * ({@link #enableLockWaits}), the pool-wait column only where tasks take connections from
+ * a pool; at most {@value #MAX_PHASE_BYTES_PER_TASK} bytes a task. They hold microseconds
+ * in an {@code int} (up to 35 minutes, past any deadline; a sum that would overflow stays
+ * at the maximum), each addition rounded to the nearest microsecond.
  *
  * <p>
  * Errors are stored as a code per task into a bounded table of distinct messages
@@ -55,8 +55,11 @@ public final class TaskLog {
 	/** Bytes held per task by the process-mode columns: pid, spawn and spawn CPU. */
 	static final int PROCESS_BYTES_PER_TASK = Integer.BYTES + 2 * Long.BYTES;
 
-	/** Bytes per task of all the phase columns at most: waiting, computing, lock wait. */
-	static final int MAX_PHASE_BYTES_PER_TASK = 3 * Integer.BYTES;
+	/**
+	 * Bytes per task of all the phase columns at most: waiting, computing, lock wait,
+	 * pool wait.
+	 */
+	static final int MAX_PHASE_BYTES_PER_TASK = 4 * Integer.BYTES;
 
 	/** Distinct error messages a log keeps; later new ones become a fallback. */
 	static final int MAX_MESSAGES = 1024;
@@ -122,6 +125,12 @@ public final class TaskLog {
 	private volatile int[] lockWait;
 
 	/**
+	 * Microseconds of {@link Phase#POOL_WAIT}; null unless the tasks take connections
+	 * from a pool.
+	 */
+	private final int[] poolWait;
+
+	/**
 	 * What one task's computation costs on a core alone (the calibrated kernel cost), or
 	 * -1: the estimate of its on-CPU time where the thread's CPU time cannot be measured.
 	 * Set once before any task starts.
@@ -146,15 +155,17 @@ public final class TaskLog {
 
 	/** A log of {@code size} tasks without phase columns. */
 	TaskLog(int size) {
-		this(size, false, false);
+		this(size, false, false, false);
 	}
 
 	/**
 	 * A log of {@code size} tasks, with the waiting and computing columns where the
-	 * workload has those phases.
+	 * workload has those phases, and the pool-wait column where it takes connections from
+	 * a pool.
 	 */
-	TaskLog(int size, boolean waits, boolean computes) {
+	TaskLog(int size, boolean waits, boolean computes, boolean poolWaits) {
 		this.size = size;
+		this.poolWait = poolWaits ? new int[size] : null;
 		this.waiting = waits ? new int[size] : null;
 		this.computing = computes ? new int[size] : null;
 		this.queued = new long[size];
@@ -186,7 +197,7 @@ public final class TaskLog {
 	/** Bytes per task of the phase columns this log has. */
 	int phaseBytesPerTask() {
 		return Integer.BYTES * (((this.waiting != null) ? 1 : 0) + ((this.computing != null) ? 1 : 0)
-				+ ((this.lockWait != null) ? 1 : 0));
+				+ ((this.lockWait != null) ? 1 : 0) + ((this.poolWait != null) ? 1 : 0));
 	}
 
 	/** Gives this log the lock-wait column; called once, before any task. */
@@ -216,6 +227,11 @@ public final class TaskLog {
 		}
 	}
 
+	/** Whether this log has a column for {@code phase}. */
+	public boolean hasPhase(Phase phase) {
+		return column(phase) != null;
+	}
+
 	/**
 	 * Nanoseconds the task spent in a phase (to the microsecond); 0 when it has none.
 	 */
@@ -229,6 +245,7 @@ public final class TaskLog {
 			case WAITING -> this.waiting;
 			case COMPUTING -> this.computing;
 			case LOCK_WAIT -> this.lockWait;
+			case POOL_WAIT -> this.poolWait;
 		};
 	}
 

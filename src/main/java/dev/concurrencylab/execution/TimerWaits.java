@@ -1,9 +1,14 @@
 package dev.concurrencylab.execution;
 
+import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.concurrencylab.workload.DbPool;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
 
@@ -44,6 +49,41 @@ final class TimerWaits {
 	static IllegalStateException noLockHere(String mode) {
 		return new IllegalStateException("mode " + mode + " runs no lock workload: waiting for a lock would block "
 				+ "the threads that run every other task");
+	}
+
+	/**
+	 * Why the event loop runs no db workload (the request validation refuses it before):
+	 * a JDBC call would block its only thread.
+	 */
+	static IllegalStateException noJdbcHere(String mode) {
+		return new IllegalStateException("mode " + mode + " runs no db workload: a JDBC call blocks the thread "
+				+ "that makes it, and the loop has one");
+	}
+
+	/**
+	 * A {@code db} task's query handed to {@code jdbc}, one of the threads a callback
+	 * mode keeps for blocking JDBC calls (as many as the pool has connections). Its pool
+	 * wait counts from now, so it includes the wait for such a thread.
+	 */
+	static CompletableFuture<Long> query(Execution execution, int task, ExecutorService jdbc, long millis) {
+		long asked = execution.nanoTime();
+		DbPool pool = execution.resources().database();
+		return CompletableFuture.supplyAsync(() -> {
+			execution.onThread(task);
+			try {
+				return pool.query(task, millis, asked, execution);
+			}
+			catch (SQLException ex) {
+				throw new CompletionException(ex);
+			}
+		}, jdbc);
+	}
+
+	/** The threads a callback mode keeps for JDBC calls: one per pooled connection. */
+	static ExecutorService jdbcThreads(Execution execution, String role) {
+		return execution.resources()
+			.monitored(Executors.newFixedThreadPool(execution.resources().database().size(),
+					execution.resources().platformThreads(role)), role);
 	}
 
 	/**

@@ -32,7 +32,7 @@ class VirtualThreadsRunner implements ModeRunner {
 
 	@Override
 	public List<String> suits() {
-		return List.of("sleep", "http", "mixed");
+		return List.of("sleep", "http", "mixed", "db");
 	}
 
 	@Override

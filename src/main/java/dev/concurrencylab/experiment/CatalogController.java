@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.ModeRunner;
 import dev.concurrencylab.execution.Modes;
+import dev.concurrencylab.workload.DbPools;
+import dev.concurrencylab.workload.DbWorkload;
 
 /** {@code /modes} and {@code /workloads}: what an experiment can ask for. */
 @RestController
@@ -28,9 +30,12 @@ class CatalogController {
 
 	private final LabProperties limits;
 
-	CatalogController(Modes modes, LabProperties limits) {
+	private final DbPools dbPools;
+
+	CatalogController(Modes modes, LabProperties limits, DbPools dbPools) {
 		this.modes = modes;
 		this.limits = limits;
+		this.dbPools = dbPools;
 	}
 
 	/**
@@ -128,7 +133,25 @@ class CatalogController {
 								"milliseconds to wait while holding the lock"),
 								new FieldView("iterations", false, 0, this.limits.maxIterations(), 0L,
 										"kernel rounds to compute while holding the lock")),
-						Map.of("type", "lock", "lock", "synchronized", "holdMillis", 10)));
+						Map.of("type", "lock", "lock", "synchronized", "holdMillis", 10)),
+				new WorkloadView("db",
+						"Run one SQL query over JDBC through a HikariCP pool of `poolSize` connections that the "
+								+ "experiment opens full before its clock starts and closes when it ends; the query "
+								+ "holds its connection for `millis` by sleeping on the database side. Waiting for a "
+								+ "connection is the `poolWait` phase; a task that gets none within "
+								+ "`connectionTimeoutMillis` fails. The result is the database session that ran the "
+								+ "query. However many tasks are in flight, at most `poolSize` query at once: "
+								+ "throughput is at most poolSize ÷ millis. In-process modes only (not event-loop, "
+								+ "processes, process-pool); async and reactive make the blocking JDBC calls on one "
+								+ "thread per connection. Database: " + this.dbPools.describe() + ".",
+						List.of(millis,
+								new FieldView("poolSize", false, 1, DbWorkload.MAX_POOL_SIZE,
+										DbWorkload.DEFAULT_POOL_SIZE, "the pool's connections"),
+								new FieldView("connectionTimeoutMillis", false,
+										DbWorkload.MIN_CONNECTION_TIMEOUT_MILLIS, this.limits.maxMillis(),
+										DbWorkload.DEFAULT_CONNECTION_TIMEOUT_MILLIS,
+										"how long a task waits for a connection before it fails")),
+						Map.of("type", "db", "millis", 20, "poolSize", 10)));
 	}
 
 	private ModeView view(ModeRunner mode, int cores) {

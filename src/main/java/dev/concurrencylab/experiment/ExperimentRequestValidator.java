@@ -13,6 +13,7 @@ import dev.concurrencylab.execution.Modes;
 import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.workload.ClassInitializerWait;
 import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -87,6 +88,14 @@ public class ExperimentRequestValidator {
 							+ "' runs its tasks as callbacks or in worker processes, so use one of " + blockingModes(),
 					"lock"));
 		}
+		if (request.workload() instanceof DbWorkload && mode != null && !mode.callsJdbc()) {
+			problems.add(new FieldProblem("workload.type",
+					"'db' makes JDBC calls, which block the thread that makes them, through a pool that belongs to "
+							+ "this service; mode '" + mode.id() + "' " + (mode.id().equals("event-loop")
+									? "has one thread for every task" : "runs its tasks in worker processes")
+							+ ", so use one of " + jdbcModes(),
+					"db"));
+		}
 		int concurrency = 0;
 		if (mode != null) {
 			int cores = LabProperties.cores();
@@ -150,6 +159,12 @@ public class ExperimentRequestValidator {
 				range(problems, "workload.holdMillis", lock.holdMillis(), 0, this.limits.maxMillis());
 				iterations(problems, lock.iterations());
 			}
+			case DbWorkload db -> {
+				millis(problems, db.millis());
+				range(problems, "workload.poolSize", db.poolSize(), 1, DbWorkload.MAX_POOL_SIZE);
+				range(problems, "workload.connectionTimeoutMillis", db.connectionTimeoutMillis(),
+						DbWorkload.MIN_CONNECTION_TIMEOUT_MILLIS, this.limits.maxMillis());
+			}
 		}
 	}
 
@@ -173,6 +188,10 @@ public class ExperimentRequestValidator {
 							+ " waits (tasks × steps) per experiment, was " + (long) tasks * sleep.steps(),
 					"class-initializer"));
 		}
+	}
+
+	private List<String> jdbcModes() {
+		return this.modes.all().stream().filter(ModeRunner::callsJdbc).map(ModeRunner::id).toList();
 	}
 
 	private List<String> blockingModes() {

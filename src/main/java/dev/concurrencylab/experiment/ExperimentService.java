@@ -1,5 +1,6 @@
 package dev.concurrencylab.experiment;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +46,9 @@ import dev.concurrencylab.report.Ideal;
 import dev.concurrencylab.report.Summaries;
 import dev.concurrencylab.report.Summary;
 import dev.concurrencylab.report.TraceJson;
+import dev.concurrencylab.workload.DbPool;
+import dev.concurrencylab.workload.DbPools;
+import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.DelayClient;
 
 /**
@@ -103,6 +107,8 @@ public class ExperimentService implements SmartLifecycle {
 
 	private final Recordings recordings;
 
+	private final DbPools dbPools;
+
 	private final LabMetrics metrics;
 
 	/** Decides when each experiment may run; owned by the context. */
@@ -123,8 +129,10 @@ public class ExperimentService implements SmartLifecycle {
 	private final Object admission = new Object();
 
 	ExperimentService(ExperimentRegistry registry, MachineService machine, LabProperties limits, LabClock clock,
-			LabThreads threads, DelayClient http, LabMetrics metrics, AdmissionGate gate, Recordings recordings) {
+			LabThreads threads, DelayClient http, LabMetrics metrics, AdmissionGate gate, Recordings recordings,
+			DbPools dbPools) {
 		this.metrics = metrics;
+		this.dbPools = dbPools;
 		this.recordings = recordings;
 		this.gate = gate;
 		for (int slot = 0; slot < limits.maxRunningExperiments(); slot++) {
@@ -390,12 +398,21 @@ public class ExperimentService implements SmartLifecycle {
 		// Started before the run's clock, and stopped after its end is read: JFR's own
 		// start and stop (slow the first time) are not part of the run's figures.
 		ExperimentRecording recording = spec.record() ? this.recordings.start(experiment.id()) : null;
+		DbPool pool = null;
 		try {
 			slot = this.freeSlots.poll();
+			if (spec.workload() instanceof DbWorkload db) {
+				// Full before the clock starts: making connections is not the run's work.
+				String name = "lab-e" + experiment.sequence() + "-db";
+				pool = this.dbPools.open(name, db, this.threads.platform(name + "-"));
+			}
 			execution = new Execution(spec.workload(), spec.tasks(), spec.concurrency(), spec.timeoutMillis(),
 					"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http,
 					this.metrics.observe(spec.mode().id(), (slot != null) ? slot : 0));
 			execution.cpuEstimate(cpuNanosPerTask(spec.workload(), this.machine.currentCapacity()));
+			if (pool != null) {
+				execution.database(pool);
+			}
 			if (recording != null) {
 				recording.anchor(Instant.now(), execution.elapsedNanos());
 				execution.workerJvmOptions(recording::workerJvmOptions);
@@ -403,17 +420,34 @@ public class ExperimentService implements SmartLifecycle {
 			}
 			start = InterferenceMeter.read(this.clock.nanoTime());
 		}
-		catch (RuntimeException | Error ex) {
-			// Nothing ran (e.g. no memory for a million-task log): free the machine.
-			logger.error("Experiment {} could not start", experiment.id(), ex);
+		catch (SQLException | RuntimeException | Error ex) {
+			// Nothing ran (e.g. no memory for a million-task log, no database, a cancel
+			// while the pool was being filled): free the machine.
+			boolean stopped = experiment.stopRequested() || this.stopping;
+			String why;
+			if (stopped) {
+				why = this.stopping ? "The service shut down before the first task; no task ran."
+						: "Cancelled on request before the first task; no task ran.";
+				logger.debug("Experiment {} stopped while it started", experiment.id(), ex);
+			}
+			else if (ex instanceof SQLException) {
+				why = "The db workload's database could not be reached (" + this.dbPools.describe() + ": "
+						+ ex.getMessage() + "); no task ran.";
+				logger.warn("Experiment {} could not open its pool on {}: {}", experiment.id(), this.dbPools.describe(),
+						ex.getMessage());
+			}
+			else {
+				why = "The experiment could not start (" + ex.getClass().getSimpleName() + "); no task ran.";
+				logger.error("Experiment {} could not start", experiment.id(), ex);
+			}
+			closePool(experiment, pool);
 			if (recording != null) {
 				recording.delete("the experiment could not start");
 			}
 			if (ticket != null) {
 				ticket.close();
 			}
-			endUnrun(experiment, ExperimentStatus.FAILED,
-					"The experiment could not start (" + ex.getClass().getSimpleName() + "); no task ran.", release);
+			endUnrun(experiment, stopped ? ExperimentStatus.CANCELLED : ExperimentStatus.FAILED, why, release);
 			return;
 		}
 		this.metrics.experimentStarted(spec.mode().id(), execution);
@@ -437,6 +471,7 @@ public class ExperimentService implements SmartLifecycle {
 		finally {
 			Thread.interrupted(); // a late cancel must not disturb the bookkeeping below
 			execution.finish();
+			closePool(experiment, pool);
 			InterferenceMeter.Reading end = InterferenceMeter.read(this.clock.nanoTime());
 			int otherRuns = (ticket != null) ? ticket.otherRuns() : 0;
 			long otherBusy = (ticket != null) ? ticket.otherRunsBusyNanos(end.nanos()) : 0;
@@ -455,6 +490,19 @@ public class ExperimentService implements SmartLifecycle {
 			}
 			finish(experiment, execution, start, end, admissionWait, otherRuns, otherBusy, failure, slot, ended,
 					release);
+		}
+	}
+
+	/** Closes a db workload's pool: its connections and threads end with the run. */
+	private static void closePool(Experiment experiment, DbPool pool) {
+		if (pool == null) {
+			return;
+		}
+		try {
+			pool.close();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Experiment {} could not close its pool cleanly", experiment.id(), ex);
 		}
 	}
 

@@ -18,7 +18,7 @@ final class TimingsCsv {
 
 	static final String HEADER = "task,status,queuedMillis,startMillis,endMillis,durationMillis,cpuMillis,thread,"
 			+ "virtual,pid,spawnMillis,spawnCpuMillis,result,error,queueWaitMillis,waitingMillis,lockWaitMillis,"
-			+ "computingOnCpuMillis,computingOffCpuMillis,schedulingMillis,onCpu";
+			+ "computingOnCpuMillis,computingOffCpuMillis,schedulingMillis,onCpu,poolWaitMillis";
 
 	private TimingsCsv() {
 	}
@@ -52,6 +52,7 @@ final class TimingsCsv {
 			cell(out, (phases != null) ? phases.computingOffCpu() : null);
 			cell(out, (phases != null) ? phases.scheduling() : null);
 			cell(out, timing.onCpu());
+			cell(out, (phases != null) ? phases.poolWait() : null);
 			out.write('\n');
 		}
 		out.flush();

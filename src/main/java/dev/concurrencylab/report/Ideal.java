@@ -1,6 +1,7 @@
 package dev.concurrencylab.report;
 
 import dev.concurrencylab.machine.Capacity;
+import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.Workload;
 
@@ -17,7 +18,10 @@ import dev.concurrencylab.workload.Workload;
  * in-flight tasks, the second the total computation spread over what can really run at
  * once, plus the last task's wait. Pure waits reduce to {@code ⌈n ÷ P⌉ × w}, pure
  * computation to {@code n × c ÷ Pc}. A {@code lock} workload holds one lock for its wait
- * and computation, so its tasks take turns: {@code n × (c + w)}.
+ * and computation, so its tasks take turns: {@code n × (c + w)}. A {@code db} workload's
+ * queries each hold one of the pool's {@code pool} connections, so at most that many are
+ * in flight: {@code ⌈n ÷ min(P, pool)⌉ × w}, a throughput of {@code pool ÷ w} at most
+ * whatever the mode.
  *
  * @param millis the ideal wall time in milliseconds
  * @param formula the formula with this experiment's numbers
@@ -53,7 +57,14 @@ public record Ideal(double millis, String formula) {
 		double byComputation = tasks * c / computing + ((c > 0) ? w : 0);
 		double millis = Math.max(byWaves, byComputation);
 		String formula;
-		if (workload instanceof LockWorkload) {
+		if (workload instanceof DbWorkload db) {
+			// The pool: however many tasks are in flight, only its connections query.
+			long queries = Math.max(1, Math.min(inFlight, db.poolSize()));
+			millis = ((tasks + queries - 1) / queries) * w;
+			formula = String.format("pool: ⌈%d ÷ min(%d in flight, %d connections)⌉ × %.3f ms", tasks, inFlight,
+					db.poolSize(), w);
+		}
+		else if (workload instanceof LockWorkload) {
 			// One lock: however many run, the holds come one after another.
 			millis = Math.max(millis, tasks * (c + w));
 			formula = String.format("one lock: %d × (%.3f ms computing + %.3f ms waiting), held one after another",

@@ -32,7 +32,7 @@ public record PhaseSummary(int tasks, double meanTaskMillis, Phases totalMillis,
 	 * Sums the phases of the tasks of {@code log} that ran to an end; null if none did.
 	 */
 	public static PhaseSummary of(TaskLog log) {
-		long[] sums = new long[7];
+		long[] sums = new long[8];
 		int tasks = 0;
 		boolean measured = false;
 		boolean estimated = false;
@@ -47,9 +47,10 @@ public record PhaseSummary(int tasks, double meanTaskMillis, Phases totalMillis,
 			sums[1] += phases.spawn();
 			sums[2] += phases.waiting();
 			sums[3] += phases.lockWait();
-			sums[4] += phases.onCpu();
-			sums[5] += phases.offCpu();
-			sums[6] += phases.scheduling();
+			sums[4] += phases.poolWait();
+			sums[5] += phases.onCpu();
+			sums[6] += phases.offCpu();
+			sums[7] += phases.scheduling();
 			switch (phases.cpuSource()) {
 				case MEASURED -> measured = true;
 				case ESTIMATED -> estimated = true;
@@ -74,15 +75,16 @@ public record PhaseSummary(int tasks, double meanTaskMillis, Phases totalMillis,
 				: (measured && estimated) ? "MIXED" : measured ? "MEASURED" : estimated ? "ESTIMATED" : "NONE";
 		Phases total = new Phases(Summaries.millis(sums[0]), Summaries.millis(sums[1]), Summaries.millis(sums[2]),
 				Summaries.millis(sums[3]), Summaries.millis(sums[4]), Summaries.millis(sums[5]),
-				Summaries.millis(sums[6]));
-		Phases share = new Phases(shares[0], shares[1], shares[2], shares[3], shares[4], shares[5], shares[6]);
+				Summaries.millis(sums[6]), Summaries.millis(sums[7]));
+		Phases share = new Phases(shares[0], shares[1], shares[2], shares[3], shares[4], shares[5], shares[6],
+				shares[7]);
 		double mean = (double) whole / tasks;
 		return new PhaseSummary(tasks, Summaries.millis(mean), total, share, onCpu,
 				text(tasks, mean, shares, estimated));
 	}
 
 	private static String text(int tasks, double meanNanos, double[] shares, boolean estimated) {
-		String[] names = { "queued", "starting a worker", "waiting", "waiting for the lock",
+		String[] names = { "queued", "starting a worker", "waiting", "waiting for the lock", "waiting for a connection",
 				estimated ? "computing on CPU (estimated)" : "computing on CPU",
 				estimated ? "waiting for a core or carrier" : "waiting for a core", "waiting for its thread" };
 		List<String> parts = new ArrayList<>();

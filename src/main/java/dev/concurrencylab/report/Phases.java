@@ -9,7 +9,11 @@ package dev.concurrencylab.report;
  * worker, or (event loop) for the loop to get to it
  * @param spawn a worker process's start-up this task paid for (process modes)
  * @param waiting the workload's own waits: sleeps, timers, HTTP answers
- * @param lockWait waiting for a lock before computing: the GIL of {@code gil-threads}
+ * @param lockWait waiting for a lock: the GIL of {@code gil-threads}, the {@code lock}
+ * workload's lock
+ * @param poolWait waiting for a connection from the {@code db} workload's pool (in
+ * {@code async} and {@code reactive}, also for one of their JDBC threads, one per
+ * connection)
  * @param computingOnCpu computing, on a core: the thread's CPU time during the
  * computation (estimated from the calibrated kernel cost where a thread's CPU time cannot
  * be measured: virtual threads; see {@code onCpu})
@@ -21,8 +25,8 @@ package dev.concurrencylab.report;
  * thread, a computation queued for an async or reactive CPU pool, a worker's request and
  * reply on its pipes, and the harness's own steps
  */
-public record Phases(double queued, double spawn, double waiting, double lockWait, double computingOnCpu,
-		double computingOffCpu, double scheduling) {
+public record Phases(double queued, double spawn, double waiting, double lockWait, double poolWait,
+		double computingOnCpu, double computingOffCpu, double scheduling) {
 
 	/** Where a task's on-CPU figure comes from. */
 	public enum CpuSource {

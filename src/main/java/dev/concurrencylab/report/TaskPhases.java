@@ -11,13 +11,14 @@ import dev.concurrencylab.workload.Phase;
  * @param spawn the worker start-up this task paid for
  * @param waiting the workload's waits
  * @param lockWait waiting for a lock
+ * @param poolWait waiting for a pooled connection
  * @param onCpu computing on a core
  * @param offCpu computing off a core
  * @param scheduling end − start − the timed phases
  * @param cpuSource where {@code onCpu} comes from
  */
-public record TaskPhases(long queued, long spawn, long waiting, long lockWait, long onCpu, long offCpu, long scheduling,
-		Phases.CpuSource cpuSource) {
+public record TaskPhases(long queued, long spawn, long waiting, long lockWait, long poolWait, long onCpu, long offCpu,
+		long scheduling, Phases.CpuSource cpuSource) {
 
 	/** The phases of a task that started and ended. */
 	public static TaskPhases of(TaskLog log, int task) {
@@ -29,7 +30,8 @@ public record TaskPhases(long queued, long spawn, long waiting, long lockWait, l
 		// to it, waits first, so that the phases always add up to the task's time.
 		long computing = Math.min(log.phaseNanos(task, Phase.COMPUTING), duration);
 		long lockWait = Math.min(log.phaseNanos(task, Phase.LOCK_WAIT), duration - computing);
-		long waiting = Math.min(log.phaseNanos(task, Phase.WAITING), duration - computing - lockWait);
+		long poolWait = Math.min(log.phaseNanos(task, Phase.POOL_WAIT), duration - computing - lockWait);
+		long waiting = Math.min(log.phaseNanos(task, Phase.WAITING), duration - computing - lockWait - poolWait);
 		long onCpu;
 		Phases.CpuSource source;
 		long cpu = log.cpuNanos(task);
@@ -49,20 +51,21 @@ public record TaskPhases(long queued, long spawn, long waiting, long lockWait, l
 			onCpu = computing;
 			source = Phases.CpuSource.UNKNOWN;
 		}
-		long scheduling = Math.max(0, duration - waiting - lockWait - computing);
-		return new TaskPhases(queued, spawn, waiting, lockWait, onCpu, computing - onCpu, scheduling, source);
+		long scheduling = Math.max(0, duration - waiting - lockWait - poolWait - computing);
+		return new TaskPhases(queued, spawn, waiting, lockWait, poolWait, onCpu, computing - onCpu, scheduling, source);
 	}
 
 	/** Everything from being queued to the end. */
 	public long total() {
-		return this.queued + this.spawn + this.waiting + this.lockWait + this.onCpu + this.offCpu + this.scheduling;
+		return this.queued + this.spawn + this.waiting + this.lockWait + this.poolWait + this.onCpu + this.offCpu
+				+ this.scheduling;
 	}
 
 	/** In milliseconds. */
 	public Phases millis() {
 		return new Phases(Summaries.millis(this.queued), Summaries.millis(this.spawn), Summaries.millis(this.waiting),
-				Summaries.millis(this.lockWait), Summaries.millis(this.onCpu), Summaries.millis(this.offCpu),
-				Summaries.millis(this.scheduling));
+				Summaries.millis(this.lockWait), Summaries.millis(this.poolWait), Summaries.millis(this.onCpu),
+				Summaries.millis(this.offCpu), Summaries.millis(this.scheduling));
 	}
 
 }

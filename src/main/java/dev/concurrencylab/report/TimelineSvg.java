@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.concurrencylab.execution.TaskLog;
 import dev.concurrencylab.execution.TaskState;
+import dev.concurrencylab.workload.Phase;
 
 /**
  * The Gantt chart of an experiment: time on x, one lane per thread (or worker process) in
@@ -54,6 +55,8 @@ public final class TimelineSvg {
 
 	private static final String LOCK_WAIT = "#b279a2";
 
+	private static final String POOL_WAIT = "#9d755d";
+
 	private static final String WAITING = "#54a24b";
 
 	private static final String SCHEDULING = "#eeca3b";
@@ -68,7 +71,7 @@ public final class TimelineSvg {
 
 	/** The phases inside a bar, in drawing order, with their colours and names. */
 	private static final String[][] BAR_PHASES = { { ON_CPU, "computing on CPU" }, { OFF_CPU, "waiting for a core" },
-			{ LOCK_WAIT, "waiting for the lock" }, { WAITING, "waiting" },
+			{ LOCK_WAIT, "waiting for the lock" }, { POOL_WAIT, "waiting for a connection" }, { WAITING, "waiting" },
 			{ SCHEDULING, "waiting for its thread (scheduling)" } };
 
 	private TimelineSvg() {
@@ -121,7 +124,8 @@ public final class TimelineSvg {
 
 		Svg svg = new Svg(WIDTH, height);
 		svg.text(LEFT, 18, title, "start", 13, true);
-		legend(svg, drawn, size - drawn, lanes, rows, log != null && log.processes());
+		legend(svg, drawn, size - drawn, lanes, rows, log != null && log.processes(),
+				log != null && log.hasPhase(Phase.POOL_WAIT));
 		axis(svg, wall, chartTop, chartHeight, curveTop, plotWidth);
 
 		int[] rowOfLane = new int[lanes];
@@ -242,6 +246,10 @@ public final class TimelineSvg {
 			}
 			at += w;
 		}
+		if (phases.poolWait() > 0) {
+			svg.rect(at, y, phases.poolWait() * scale, height, POOL_WAIT, 0.95, null);
+			at += phases.poolWait() * scale;
+		}
 		if (phases.waiting() > 0) {
 			svg.rect(at, y, phases.waiting() * scale, height, WAITING, 0.95, null);
 			at += phases.waiting() * scale;
@@ -264,9 +272,9 @@ public final class TimelineSvg {
 	private static String describe(TaskPhases phases) {
 		StringBuilder text = new StringBuilder();
 		long[] values = { phases.queued(), phases.spawn(), phases.onCpu(), phases.offCpu(), phases.lockWait(),
-				phases.waiting(), phases.scheduling() };
+				phases.poolWait(), phases.waiting(), phases.scheduling() };
 		String[] names = { "queued", "worker start-up", "computing on CPU", "waiting for a core",
-				"waiting for the lock", "waiting", "scheduling" };
+				"waiting for the lock", "waiting for a connection", "waiting", "scheduling" };
 		for (int i = 0; i < values.length; i++) {
 			if (values[i] > 0) {
 				text.append((text.isEmpty()) ? "" : ", ")
@@ -346,8 +354,9 @@ public final class TimelineSvg {
 		shares[0] = phases.onCpu() / bar;
 		shares[1] = phases.offCpu() / bar;
 		shares[2] = phases.lockWait() / bar;
-		shares[3] = phases.waiting() / bar;
-		shares[4] = phases.scheduling() / bar;
+		shares[3] = phases.poolWait() / bar;
+		shares[4] = phases.waiting() / bar;
+		shares[5] = phases.scheduling() / bar;
 	}
 
 	/**
@@ -458,10 +467,15 @@ public final class TimelineSvg {
 		svg.line(LEFT, chartTop + chartHeight, LEFT + plotWidth, chartTop + chartHeight, "#888", 1, false);
 	}
 
-	private static void legend(Svg svg, int drawn, int neverStarted, int lanes, int rows, boolean processes) {
+	private static void legend(Svg svg, int drawn, int neverStarted, int lanes, int rows, boolean processes,
+			boolean poolWaits) {
 		double x = LEFT;
 		double y = 36;
 		List<String[]> entries = new ArrayList<>(List.of(BAR_PHASES));
+		if (!poolWaits) {
+			// Only the db workload waits for connections; the line has no room for all.
+			entries.removeIf((entry) -> entry[0].equals(POOL_WAIT));
+		}
 		if (processes) {
 			entries.add(new String[] { SPAWN, "worker start-up" });
 		}

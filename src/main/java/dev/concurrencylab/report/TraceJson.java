@@ -296,8 +296,8 @@ public final class TraceJson {
 		TaskPhases phases = TaskPhases.of(log, task);
 		long at = offsetNanos + log.startNanos(task);
 		long computing = phases.onCpu() + phases.offCpu() + phases.lockWait();
-		long[] lengths = { computing, phases.waiting(), phases.scheduling() };
-		String[] names = { "computing", "waiting", "scheduling" };
+		long[] lengths = { computing, phases.poolWait(), phases.waiting(), phases.scheduling() };
+		String[] names = { "computing", "poolWait", "waiting", "scheduling" };
 		for (int i = 0; i < lengths.length; i++) {
 			if (lengths[i] <= 0) {
 				continue;
@@ -373,6 +373,9 @@ public final class TraceJson {
 				TaskPhases phases = TaskPhases.of(log, task);
 				json.writeNumberProperty("waitingMillis", millis(phases.waiting()));
 				json.writeNumberProperty("lockWaitMillis", millis(phases.lockWait()));
+				if (phases.poolWait() > 0) {
+					json.writeNumberProperty("poolWaitMillis", millis(phases.poolWait()));
+				}
 				json.writeNumberProperty("computingOnCpuMillis", millis(phases.onCpu()));
 				json.writeNumberProperty("computingOffCpuMillis", millis(phases.offCpu()));
 				json.writeNumberProperty("schedulingMillis", millis(phases.scheduling()));

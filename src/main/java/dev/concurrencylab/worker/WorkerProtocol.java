@@ -1,6 +1,7 @@
 package dev.concurrencylab.worker;
 
 import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -84,6 +85,8 @@ public final class WorkerProtocol {
 			case HttpWorkload http -> line(RUN, task, "http", http.millis(), 0, 0);
 			case LockWorkload lock ->
 				throw new IllegalArgumentException("a lock is shared by the tasks of one JVM: not in a worker");
+			case DbWorkload db ->
+				throw new IllegalArgumentException("the db workload's pool belongs to the service: not in a worker");
 		};
 	}
 

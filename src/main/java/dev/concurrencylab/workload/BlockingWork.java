@@ -19,7 +19,26 @@ public class BlockingWork {
 
 	}
 
+	/** One query of the {@code db} workload through the experiment's pool. */
+	@FunctionalInterface
+	public interface DbQuery {
+
+		/**
+		 * Waits for a connection (counted from {@code askedAtNanos}), runs the query and
+		 * answers the session that ran it.
+		 */
+		long query(int task, long millis, long askedAtNanos, PhaseSink phases) throws Exception;
+
+	}
+
+	/** Where there is no pool: worker processes, which take no {@code db} workload. */
+	private static final DbQuery NO_DATABASE = (task, millis, askedAtNanos, phases) -> {
+		throw new IllegalStateException("the db workload runs only in this service's own threads");
+	};
+
 	private final DelayCall http;
+
+	private final DbQuery db;
 
 	/**
 	 * The locks of a {@link LockWorkload}, one of each kind, shared by every task of the
@@ -37,8 +56,14 @@ public class BlockingWork {
 	/** Tasks holding the lock now: 0 or 1, checked under the lock. */
 	private int holders;
 
+	/** Work without a database: a worker process's. */
 	public BlockingWork(DelayCall http) {
+		this(http, NO_DATABASE);
+	}
+
+	public BlockingWork(DelayCall http, DbQuery db) {
 		this.http = http;
+		this.db = db;
 	}
 
 	/**
@@ -64,6 +89,7 @@ public class BlockingWork {
 				yield result;
 			}
 			case LockWorkload lock -> holdLock(task, lock, phases);
+			case DbWorkload query -> this.db.query(task, query.millis(), phases.nanoTime(), phases);
 			case HttpWorkload call -> {
 				long before = phases.nanoTime();
 				try {

@@ -12,6 +12,8 @@ public enum Phase {
 	WAITING,
 	/** Waiting for a lock before computing: the GIL of {@code gil-threads}. */
 	LOCK_WAIT,
+	/** Waiting for a connection from the {@code db} workload's pool. */
+	POOL_WAIT,
 	/** Wall time inside the CPU kernel, on a core or waiting for one. */
 	COMPUTING
 

@@ -11,8 +11,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = CpuWorkload.class, name = CpuWorkload.TYPE),
 		@JsonSubTypes.Type(value = MixedWorkload.class, name = MixedWorkload.TYPE),
 		@JsonSubTypes.Type(value = HttpWorkload.class, name = HttpWorkload.TYPE),
-		@JsonSubTypes.Type(value = LockWorkload.class, name = LockWorkload.TYPE) })
-public sealed interface Workload permits SleepWorkload, CpuWorkload, MixedWorkload, HttpWorkload, LockWorkload {
+		@JsonSubTypes.Type(value = LockWorkload.class, name = LockWorkload.TYPE),
+		@JsonSubTypes.Type(value = DbWorkload.class, name = DbWorkload.TYPE) })
+public sealed interface Workload
+		permits SleepWorkload, CpuWorkload, MixedWorkload, HttpWorkload, LockWorkload, DbWorkload {
 
 	/** The JSON type id, also used as the {@code workload} metric tag. */
 	String typeId();

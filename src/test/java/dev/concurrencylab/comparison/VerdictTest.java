@@ -22,7 +22,7 @@ class VerdictTest {
 		List<ModeResult> results = List.of(result("sequential", 4000, 1.0), result("platform-threads", 2100, 1.9),
 				result("gil-threads", 4050, 0.99), result("process-pool", 2150, 1.86));
 
-		String verdict = Verdict.of(new CpuWorkload(300_000_000), results, 1.95, Set.of("sequential", "gil-threads"),
+		String verdict = Verdict.of(new CpuWorkload(300_000_000), 4, results, 1.95, Set.of("sequential", "gil-threads"),
 				QUIET);
 
 		assertThat(verdict).startsWith("Computation: platform-threads and process-pool tie as fastest at 2,100.0 ms")
@@ -35,7 +35,7 @@ class VerdictTest {
 	void aWinnerFasterThanTheCapacityShouldBeCalledNoisy() {
 		List<ModeResult> results = List.of(result("sequential", 4000, 1.0), result("process-pool", 2000, 2.0));
 
-		assertThat(Verdict.of(new CpuWorkload(1), results, 1.2, Set.of("sequential"), QUIET)).contains("noisy");
+		assertThat(Verdict.of(new CpuWorkload(1), 4, results, 1.2, Set.of("sequential"), QUIET)).contains("noisy");
 	}
 
 	@Test
@@ -43,7 +43,7 @@ class VerdictTest {
 		List<ModeResult> results = List.of(result("virtual-threads", 1010, 49.5),
 				result("platform-threads", 50000, 1.0));
 
-		assertThat(Verdict.of(new SleepWorkload(1000, 1), results, 1.9, Set.of(), QUIET))
+		assertThat(Verdict.of(new SleepWorkload(1000, 1), 4, results, 1.9, Set.of(), QUIET))
 			.startsWith("Waits: virtual-threads is fastest at 1,010.0 ms, 49.50× faster than the slowest mode.");
 	}
 
@@ -54,7 +54,7 @@ class VerdictTest {
 		List<ModeResult> results = List.of(result("sequential", 4000, 1.0), result("platform-threads", 2100, 1.9),
 				lucky);
 
-		String verdict = Verdict.of(new CpuWorkload(300_000_000), results, 1.95, Set.of("sequential"), QUIET);
+		String verdict = Verdict.of(new CpuWorkload(300_000_000), 4, results, 1.95, Set.of("sequential"), QUIET);
 
 		assertThat(verdict).contains("platform-threads is fastest")
 			.contains("process-pool is not ranked: 2 of its 3 runs failed or were cancelled")
@@ -70,7 +70,7 @@ class VerdictTest {
 				new ExperimentService.Outcome("x2", ExperimentStatus.FAILED, summary(900), "1 of 8 tasks failed")));
 
 		List<ModeResult> results = ComparisonView.results(outcomes);
-		String verdict = Verdict.of(new CpuWorkload(300_000_000), results, 1.95, Set.of("sequential"), QUIET);
+		String verdict = Verdict.of(new CpuWorkload(300_000_000), 4, results, 1.95, Set.of("sequential"), QUIET);
 
 		assertThat(results.get(2).failedRuns()).isEqualTo(1);
 		assertThat(results.get(2).runs()).isEqualTo(1);
@@ -85,7 +85,7 @@ class VerdictTest {
 		List<ModeResult> results = List.of(result("sequential", 4000, 1.0), result("platform-threads", 2100, 1.9),
 				result("fork-join", 2400, 1.66));
 
-		String verdict = Verdict.of(new CpuWorkload(300_000_000), results, 1.9, Set.of("sequential"), noisy);
+		String verdict = Verdict.of(new CpuWorkload(300_000_000), 4, results, 1.9, Set.of("sequential"), noisy);
 
 		assertThat(noisy.noisy()).isTrue();
 		assertThat(noisy.capacityChangePercent()).isEqualTo(26.32);

@@ -249,24 +249,26 @@ class TaskLogTest {
 	@Test
 	void aMillionTasksPhasesShouldAddAtMost64BytesEach() {
 		int tasks = 1_000_000;
-		TaskLog without = new TaskLog(tasks, false, false);
-		TaskLog with = new TaskLog(tasks, true, true);
+		TaskLog without = new TaskLog(tasks, false, false, false);
+		TaskLog with = new TaskLog(tasks, true, true, true);
 		with.enableLockWaits();
 		for (int task = 0; task < tasks; task++) {
 			with.addPhase(task, Phase.WAITING, 1_000);
 			with.addPhase(task, Phase.LOCK_WAIT, 2_000);
 			with.addPhase(task, Phase.COMPUTING, 3_000);
+			with.addPhase(task, Phase.POOL_WAIT, 4_000);
 		}
 
-		assertThat(with.retainedBytes() - without.retainedBytes()).isEqualTo(12L * tasks)
+		assertThat(with.retainedBytes() - without.retainedBytes()).isEqualTo(16L * tasks)
 			.isLessThanOrEqualTo(64L * tasks);
 		assertThat(with.phaseNanos(tasks - 1, Phase.COMPUTING)).isEqualTo(3_000);
+		assertThat(with.phaseNanos(tasks - 1, Phase.POOL_WAIT)).isEqualTo(4_000);
 		assertThat(without.phaseNanos(tasks - 1, Phase.COMPUTING)).isZero();
 	}
 
 	@Test
 	void phasesShouldBeKeptToTheMicrosecondAndNeverOverflow() {
-		TaskLog log = new TaskLog(1, true, false);
+		TaskLog log = new TaskLog(1, true, false, false);
 		log.addPhase(0, Phase.WAITING, 1_499);
 		log.addPhase(0, Phase.WAITING, 1_500);
 		assertThat(log.phaseNanos(0, Phase.WAITING)).isEqualTo(3_000);

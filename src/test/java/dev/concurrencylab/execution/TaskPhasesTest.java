@@ -13,6 +13,7 @@ import dev.concurrencylab.report.Phases;
 import dev.concurrencylab.report.TaskPhases;
 import dev.concurrencylab.report.TimelineSvg;
 import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
@@ -123,7 +124,7 @@ class TaskPhasesTest {
 
 	@Test
 	void phasesShouldAddUpToTheTaskEvenWhenALatePartOverran() {
-		TaskLog log = new TaskLog(1, true, true);
+		TaskLog log = new TaskLog(1, true, true, false);
 		log.queued(0, 0);
 		log.start(0, millis(1), Thread.currentThread());
 		log.addPhase(0, Phase.COMPUTING, millis(4));
@@ -159,9 +160,12 @@ class TaskPhasesTest {
 		Execution mixed = execution(new SequentialRunner(), new MixedWorkload(1, 1), 10, 1);
 		assertThat(mixed.log().phaseBytesPerTask()).isEqualTo(2 * Integer.BYTES);
 		mixed.enableLockWaits();
-		assertThat(mixed.log().phaseBytesPerTask()).isEqualTo(TaskLog.MAX_PHASE_BYTES_PER_TASK);
+		assertThat(mixed.log().phaseBytesPerTask()).isEqualTo(3 * Integer.BYTES);
 		assertThat(mixed.log().retainedBytes())
-			.isGreaterThanOrEqualTo(10L * (TaskLog.BYTES_PER_TASK + TaskLog.MAX_PHASE_BYTES_PER_TASK));
+			.isGreaterThanOrEqualTo(10L * (TaskLog.BYTES_PER_TASK + 3 * Integer.BYTES));
+		// A db workload waits for its query and for a connection.
+		assertThat(execution(new SequentialRunner(), new DbWorkload(1, 1, 1_000), 10, 1).log().phaseBytesPerTask())
+			.isEqualTo(2 * Integer.BYTES);
 	}
 
 	@Test

@@ -210,7 +210,45 @@ class ExperimentApiIntegrationTest {
 		JsonNode workloads = this.http.get("/workloads").json();
 		List<String> types = new ArrayList<>();
 		workloads.forEach((workload) -> types.add(workload.get("type").asString()));
-		assertThat(types).containsExactly("sleep", "cpu", "mixed", "http", "lock");
+		assertThat(types).containsExactly("sleep", "cpu", "mixed", "http", "lock", "db");
+	}
+
+	@Test
+	void aDbExperimentShouldQueryThroughItsOwnPoolAndCloseIt() {
+		// 24 queries of 10 ms, 24 virtual threads, a pool of 3: the pool sets the pace.
+		LabHttp.Answer answer = this.http.post("/experiments", "{\"mode\":\"virtual-threads\",\"workload\":"
+				+ "{\"type\":\"db\",\"millis\":10,\"poolSize\":3},\"tasks\":24}");
+		assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+		JsonNode experiment = answer.json();
+		assertThat(experiment.get("status").asString()).isEqualTo("SUCCEEDED");
+		JsonNode summary = experiment.get("summary");
+		assertThat(summary.get("idealMillis").asDouble()).isEqualTo(80.0);
+		assertThat(summary.get("idealFormula").asString()).startsWith("pool: ⌈24 ÷ min(24 in flight, 3 connections)⌉");
+		assertThat(summary.get("phases").get("totalMillis").get("poolWait").asDouble()).isPositive();
+		Set<Long> sessions = new HashSet<>();
+		experiment.get("timings").forEach((timing) -> sessions.add(timing.get("result").asLong()));
+		assertThat(sessions).hasSizeBetween(1, 3);
+		// Every task: its wait for a connection, then its query of 10 ms.
+		experiment.get("timings").forEach((timing) -> {
+			assertThat(timing.get("phases").get("poolWait").isNumber()).isTrue();
+			assertThat(timing.get("phases").get("waiting").asDouble()).isGreaterThanOrEqualTo(9.5);
+		});
+		// The pool's threads (lab-e<n>-db-…) ended with it: see
+		// noLabThreadOutlivesItsExperiment.
+	}
+
+	@Test
+	void aDbWorkloadShouldBeRefusedWhereNoThreadOfOursMayBlockOnJdbc() {
+		for (String mode : List.of("event-loop", "processes", "process-pool")) {
+			LabHttp.Answer answer = this.http.post("/experiments",
+					"{\"mode\":\"" + mode + "\",\"workload\":{\"type\":\"db\",\"millis\":10},\"tasks\":2}");
+			assertThat(answer.status()).as(mode).isEqualTo(400);
+			assertThat(answer.body()).as(mode).contains("workload.type").contains("'db' makes JDBC calls");
+		}
+		LabHttp.Answer bounds = this.http.post("/experiments", "{\"mode\":\"async\",\"workload\":{\"type\":\"db\","
+				+ "\"millis\":10,\"poolSize\":0,\"connectionTimeoutMillis\":100},\"tasks\":2}");
+		assertThat(bounds.status()).isEqualTo(400);
+		assertThat(bounds.body()).contains("workload.poolSize").contains("workload.connectionTimeoutMillis");
 	}
 
 	@Test

@@ -189,6 +189,22 @@ class LabFeaturesIntegrationTest {
 	}
 
 	@Test
+	void aDbComparisonsVerdictShouldNameThePoolAsTheLimit() {
+		LabHttp.Answer answer = this.http.post("/comparisons?waitMillis=60000",
+				"{\"workload\":{\"type\":\"db\",\"millis\":10,\"poolSize\":2},\"tasks\":20,"
+						+ "\"modes\":[\"platform-threads\",\"virtual-threads\",\"async\"],\"repeats\":1}");
+		assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+		JsonNode comparison = answer.json();
+		assertThat(comparison.get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(comparison.get("verdict").asString()).startsWith("Database queries:")
+			.contains(
+					"The pool is the limit: 2 connections ÷ 10 ms a query allow 200 queries/s at most, whatever the mode")
+			.doesNotContain("Also no faster")
+			.contains("virtual-threads ")
+			.contains("async ");
+	}
+
+	@Test
 	void anHttpWorkloadShouldKeepItsCallsInFlightWithinTheFileDescriptorBudget() {
 		LabHttp.Answer refused = this.http.post("/experiments?waitMillis=0",
 				"{\"mode\":\"async\",\"workload\":{\"type\":\"http\",\"millis\":1},\"tasks\":5000,"

@@ -23,6 +23,7 @@ import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.machine.MachineService;
 import dev.concurrencylab.metrics.LabMetrics;
 import dev.concurrencylab.recording.Recordings;
+import dev.concurrencylab.workload.DbPools;
 import dev.concurrencylab.workload.DelayClient;
 import dev.concurrencylab.workload.SleepWorkload;
 
@@ -89,7 +90,7 @@ class ShutdownIntegrationTest {
 			ExperimentService service = new ExperimentService(new ExperimentRegistry(limits),
 					context.getBean(MachineService.class), limits, LabClock.SYSTEM, context.getBean(LabThreads.class),
 					context.getBean(DelayClient.class), context.getBean(LabMetrics.class), gate,
-					context.getBean(Recordings.class));
+					context.getBean(Recordings.class), context.getBean(DbPools.class));
 			service.start();
 			ExperimentSpec spec = context.getBean(ExperimentRequestValidator.class)
 				.validate(new ExperimentRequest("virtual-threads", new SleepWorkload(60_000, 1), 1, 1, null, "race",
