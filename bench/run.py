@@ -44,6 +44,9 @@ Scenarios (letters for --only):
      (java -jar) and from the Dockerfile's layout (extracted, AOT cache): processes
      spawnMillis vs bare Hello starts in the same rounds  spawn <= 1.0 x Hello;
      the five-process preset (5 x square and wait 1 s) in each  wall <= 1.2 s
+  p  the open model: 1,000 arrivals/s of sleep 10 ms for 10 s on virtual threads:
+     achieved >= 0.99 x the rate, p99 from arrival <= 20 ms; the same on a platform
+     pool of 5 (500/s at most): its collapse shown (drops, latency growing with the backlog)
 
 Every lab sample also records the service's peak heap in use while it runs (read every
 --heap-interval s from its hsperfdata counters, or GET /actuator/metrics/jvm.memory.used
@@ -142,6 +145,7 @@ FULL = {
     "m_requests": 200, "m_warmup": 50,
     "n_starts": 5, "n_mvn_starts": 2,
     "o_tasks": 10, "o_hello_starts": 10, "o_rounds": 2,
+    "p_rate": 1000, "p_millis": 10_000,
 }
 QUICK = {
     "a_tasks": 10_000,
@@ -157,6 +161,7 @@ QUICK = {
     "m_requests": 30, "m_warmup": 10,
     "n_starts": 1, "n_mvn_starts": 0,
     "o_tasks": 5, "o_hello_starts": 4, "o_rounds": 1,
+    "p_rate": 1000, "p_millis": 2_000,
 }
 TARGETS = {
     "a_wall_ms": 1000.0,
@@ -176,6 +181,8 @@ TARGETS = {
     "l_accepted_per_s": 5 * 67,  # issue 9: >= 5 x the ~67 experiments/s measured before it
     "m_service_ms": 1.0,       # a tiny experiment's HTTP round trip minus its own wallMillis
     "n_start_ms": 3000.0,      # packaged jar: launch to /actuator/health UP
+    "p_achieved_share": 0.99,  # open model on virtual threads: achieved >= 0.99 x the arrival rate
+    "p_p99_ms": 20.0,          # ... and p99 latency from arrival <= 20 ms (10 ms waits)
 }
 # The tiny experiment of l and m (10 x sleep 0).
 TINY_SPEC = {"mode": "virtual-threads", "workload": {"type": "sleep", "millis": 0}, "tasks": 10}
@@ -184,7 +191,7 @@ TINY_SPEC = {"mode": "virtual-threads", "workload": {"type": "sleep", "millis": 
 # against a bare `java -cp DIR Hello`.
 WORKER_JVM_FLAGS = ["-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:-UsePerfData", "-XX:-TieredCompilation",
                     "-Xlog:disable", "-Xlog:all=warning:stderr"]
-ALL_SCENARIOS = "abcdefghijklmno"
+ALL_SCENARIOS = "abcdefghijklmnop"
 
 FINISHED = {"SUCCEEDED", "FAILED", "CANCELLED"}
 WAIT_MILLIS = 600_000
@@ -886,6 +893,7 @@ def lab_sample(lab, label, spec, timings=False):
         "status": result.get("status"),
         "concurrency": result.get("concurrency"),
         "id": result.get("id"),
+        "openModel": summary.get("openModel"),
         "roundTripMillis": round((time.monotonic() - t0) * 1000, 1),
         **heap.fields(),
     }
@@ -907,8 +915,12 @@ def lab_sample(lab, label, spec, timings=False):
         cpus = [t["cpuMillis"] for t in task_timings if t.get("cpuMillis") is not None]
         sample["taskCpuSum"] = round(sum(cpus), 3) if cpus else None
         sample["timingsRead"] = len(task_timings)
-        if len(task_timings) != spec.get("tasks"):
-            sample.setdefault("error", f"read {len(task_timings)} timings for {spec.get('tasks')} tasks")
+        # (arrival, latency from it) of the tasks that ran to an end, in arrival order
+        sample["latencies"] = [(t["queuedMillis"], round(t["endMillis"] - t["queuedMillis"], 3))
+                               for t in task_timings if t.get("status") in ("SUCCEEDED", "FAILED")]
+        expected = spec.get("tasks", result.get("tasks"))
+        if len(task_timings) != expected:
+            sample.setdefault("error", f"read {len(task_timings)} timings for {expected} tasks")
         extra = (f"; {len(task_timings)} timings: duration median "
                  f"{fmt_ms(med(sample['durations']))} ms"
                  + (f", spawn median {fmt_ms(med(sample['spawns']))} ms ({len(sample['spawns'])} spawns)"
@@ -2115,6 +2127,66 @@ class Bench:
                      errors=self.results.errors(pkey),
                      notes="POST /presets/five-processes-squaring/run: 5 workers, each squaring and waiting 1 s")
 
+    def scenario_p(self):
+        rate, millis = self.size["p_rate"], self.size["p_millis"]
+        arrival = {"ratePerSecond": rate, "durationMillis": millis}
+        scen = f"p open model {rate:,}/s x sleep 10 ms for {millis / 1000:g} s"
+        log(f"\n[p] the open model: {rate:,} arrivals/s of sleep 10 ms for {millis / 1000:g} s on virtual threads, "
+            f"then on a platform pool of 5 (at most 500/s), in the same rounds")
+        vkey, pkey = ("p", "virtual-threads"), ("p", "platform-threads")
+        for r in self.rounds():
+            for position, (key, mode, pool) in enumerate(((vkey, "virtual-threads", None),
+                                                          (pkey, "platform-threads", 5))):
+                spec = {"mode": mode, "workload": sleep_wl(10), "arrival": arrival, "label": f"bench p {mode}"}
+                if pool:
+                    spec["concurrency"] = pool
+                label = f"round {r + 1} {mode}" + (f" ({pool})" if pool else "")
+                self.take(key, r, position, label,
+                          lambda spec=spec, label=label, pool=pool: lab_sample(self.lab, label, spec,
+                                                                               timings=pool is not None))
+        opens = [s["openModel"] for s in self.results.good(vkey) if s.get("openModel")]
+        achieved = [o["achievedPerSecond"] / rate for o in opens]
+        p99s = [o["latencyMillis"]["p99"] for o in opens if o.get("latencyMillis")]
+        share, p99_target = TARGETS["p_achieved_share"], TARGETS["p_p99_ms"]
+        ok = (achieved and p99s and min(achieved) >= share and max(p99s) <= p99_target)
+        self.row(key=vkey, scenario=scen, mode="virtual-threads", walls=self.results.walls(vkey),
+                 target=f"achieved ≥ {share:g} × rate; p99 ≤ {p99_target:g} ms",
+                 ratio=med(achieved), ratios=achieved,
+                 verdict=("PASS" if ok else "MISS") if opens else "ERROR", errors=self.results.errors(vkey),
+                 notes=join_notes([f"achieved {', '.join(f'{a * rate:,.1f}/s' for a in achieved)}",
+                                   f"p99 from arrival {', '.join(f'{p:.1f}' for p in p99s)} ms",
+                                   f"dropped {', '.join(str(o['dropped']) for o in opens)}, "
+                                   f"late {', '.join(str(o['late']) for o in opens)}",
+                                   "ratio: achieved ÷ rate"]))
+        popen = [s for s in self.results.good(pkey) if s.get("openModel")]
+        growth, by_second = [], []
+        for s in popen:
+            lat = s.get("latencies") or []
+            if len(lat) >= 100:
+                # in arrival order: the first 1 % met no backlog, the last tenth a full one
+                first, last = lat[:len(lat) // 100], lat[-(len(lat) // 10):]
+                growth.append((med([x for _, x in first]), med([x for _, x in last])))
+                seconds = {}
+                for arrived, latency in lat:
+                    seconds.setdefault(int(arrived // 1000), []).append(latency)
+                by_second.append(" → ".join(f"{med(v):.0f}" for _, v in sorted(seconds.items())))
+        collapsed = bool(popen) and all(s["openModel"]["dropped"] > 0 for s in popen) \
+            and all(late > early * 10 for early, late in growth) and len(growth) == len(popen)
+        self.row(key=pkey, scenario=scen, mode="platform-threads (5)", walls=self.results.walls(pkey),
+                 target="collapse shown: drops, latency growing with the backlog",
+                 ratio=med([s["openModel"]["achievedPerSecond"] / rate for s in popen]) if popen else None,
+                 ratios=[s["openModel"]["achievedPerSecond"] / rate for s in popen],
+                 verdict=("PASS" if collapsed else "MISS") if popen else "ERROR", errors=self.results.errors(pkey),
+                 notes=join_notes([f"dropped {', '.join(str(s['openModel']['dropped']) for s in popen)} of "
+                                   f"{popen[0]['openModel']['arrived'] if popen else '?'}",
+                                   "p99 from arrival " + ", ".join(
+                                       f"{s['openModel']['latencyMillis']['p99']:.0f}" for s in popen) + " ms",
+                                   "latency median, first 1 % → last tenth of the tasks that ran: "
+                                   + ", ".join(f"{a:.0f} → {b:.0f} ms" for a, b in growth),
+                                   "by second of arrival (first round): " + (by_second[0] if by_second else "-")
+                                   + " ms",
+                                   "ratio: achieved ÷ rate (at most 5 ÷ 10 ms = 500/s)"]))
+
     def scenario_n(self):
         k, kmvn = self.size["n_starts"], self.size["n_mvn_starts"]
         scen = f"n start-up to /actuator/health UP (median of {k})"
@@ -2207,6 +2279,8 @@ class Bench:
             self.scenario_n()
         if "o" in only:
             self.scenario_o()
+        if "p" in only:
+            self.scenario_p()
 
 
 WRK_SCRIPT = """-- Tiny POSTs for the Concurrency Lab bench (l), written by bench/run.py.

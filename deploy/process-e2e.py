@@ -78,6 +78,8 @@ LOCK_KINDS = ["synchronized", "reentrant", "fair"]
 # The modes that run the db workload (JDBC calls through a pool of the service's): the soak
 # gives the others a sleep in its place.
 DB_MODES = LOCK_MODES | {"async", "reactive"}
+# The modes that take the open model (tasks arriving at a rate).
+OPEN_MODES = {"sequential", "platform-threads", "virtual-threads", "gil-threads", "async", "event-loop"}
 FINAL = {"SUCCEEDED", "FAILED", "CANCELLED"}  # the service has no TIMED_OUT: a passed deadline is FAILED
 
 STARTUP_TIMEOUT_S = 90  # 4.4-4.9 s on a quiet machine (README); generous for a busy CI host
@@ -697,6 +699,11 @@ def soak_spec(i):
                              "iterations": 1_000_000},
                     "db": {"type": "db", "millis": millis, "poolSize": 2 + i % 3}}[wtype]
         body = {"mode": mode, "workload": workload, "tasks": tasks, "label": f"soak {i}"}
+        if i % 13 == 3 and mode in OPEN_MODES and wtype in ("sleep", "http", "db"):
+            # The open model: 20 tasks arriving over 50 ms, each dropped after 20 ms unstarted.
+            del body["tasks"]
+            body["arrival"] = {"ratePerSecond": 400, "durationMillis": 50, "maxQueueMillis": 20,
+                               "distribution": ("constant", "poisson")[i % 2], "seed": i}
         if i % 27 == 5:
             # Every mode in turn (27 and 10 are coprime), the first two in the warm-up.
             body["record"] = True
@@ -837,10 +844,16 @@ class Soak:
                                   f"{label}: ended {e['status']} ({e.get('error')}), expected FAILED by its deadline")
             else:
                 s = e.get("summary") or {}
-                ok = (e["status"] == "SUCCEEDED" and s.get("succeeded") == body["tasks"]
-                      and e["progress"]["completed"] == body["tasks"])
+                tasks = body.get("tasks", e.get("tasks"))
+                dropped = e["progress"].get("dropped", 0)
+                ok = (e["status"] == "SUCCEEDED" and (s.get("succeeded") or 0) + dropped == tasks
+                      and e["progress"]["completed"] + dropped == tasks)
+                if ok and "arrival" in body:
+                    om = s.get("openModel") or {}
+                    ok = om.get("arrived") == tasks and om.get("dropped") == dropped
+                    self.count("open model")
                 self.checks.check("soak", ok, f"{label}: ended {e['status']}, {s.get('succeeded')} of "
-                                              f"{body['tasks']} succeeded ({e.get('error')})")
+                                              f"{tasks} succeeded ({e.get('error')})")
                 if ok and body.get("record"):
                     jfr = e.get("jfr") or {}
                     self.checks.check("soak", jfr.get("status") == "RECORDED" and jfr.get("files"),

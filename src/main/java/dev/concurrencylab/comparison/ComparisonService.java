@@ -248,7 +248,7 @@ public class ComparisonService {
 					}
 					ExperimentSpec spec = new ExperimentSpec(planned.mode(), planned.workload(), planned.tasks(),
 							planned.concurrency(), Math.min(planned.timeoutMillis(), leftMillis), planned.label(),
-							planned.isolation());
+							planned.isolation(), false, planned.arrival());
 					ExperimentService.Outcome outcome = this.experiments.runWithin(window, spec);
 					comparison.add(outcome, spec.mode().id());
 					if (outcome.status() == ExperimentStatus.CANCELLED) {
@@ -324,6 +324,14 @@ public class ComparisonService {
 				problems.add(new FieldProblem("modes", "lists '" + mode + "' twice", mode));
 			}
 		}
+		if (request.concurrencyByMode() != null) {
+			for (String mode : request.concurrencyByMode().keySet()) {
+				if (!modes.contains(mode)) {
+					problems.add(
+							new FieldProblem("concurrencyByMode", "names '" + mode + "', which is not in modes", mode));
+				}
+			}
+		}
 		if (request.repeats() != null && (request.repeats() < 1 || request.repeats() > MAX_REPEATS)) {
 			problems.add(new FieldProblem("repeats", "must be between 1 and " + MAX_REPEATS, request.repeats()));
 		}
@@ -331,8 +339,9 @@ public class ComparisonService {
 		for (String mode : (modes.isEmpty() ? List.of("sequential") : modes)) {
 			try {
 				// Every run of a comparison is inside its exclusive window.
-				specs.add(this.validator.validate(new ExperimentRequest(mode, request.workload(), request.tasks(),
-						concurrencyFor(mode, request), null, request.label(), Isolation.EXCLUSIVE.id())));
+				specs.add(this.validator.validate(
+						new ExperimentRequest(mode, request.workload(), request.tasks(), concurrencyFor(mode, request),
+								null, request.label(), Isolation.EXCLUSIVE.id(), null, request.arrival())));
 			}
 			catch (InvalidRequestException ex) {
 				for (FieldProblem problem : ex.problems()) {
@@ -355,10 +364,16 @@ public class ComparisonService {
 	 * one at a time); null keeps the mode's default.
 	 */
 	private Integer concurrencyFor(String mode, ComparisonRequest request) {
+		if (request.concurrencyByMode() != null && request.concurrencyByMode().get(mode) != null) {
+			// Named for this mode: taken as it is (out of range is a 400).
+			return request.concurrencyByMode().get(mode);
+		}
 		if (request.concurrency() == null || request.concurrency() < 1) {
 			return request.concurrency();
 		}
-		int tasks = (request.tasks() != null && request.tasks() > 0) ? request.tasks() : this.limits.defaultTasks();
+		int tasks = (request.arrival() != null)
+				? (int) Math.max(1, Math.min(this.limits.maxTasks(), request.arrival().count(this.limits.maxTasks())))
+				: (request.tasks() != null && request.tasks() > 0) ? request.tasks() : this.limits.defaultTasks();
 		return this.modes.find(mode)
 			.map((runner) -> Math.min(request.concurrency(),
 					runner.maxConcurrency(tasks, LabProperties.cores(), this.limits)))

@@ -8,7 +8,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.report.OpenModel;
 import dev.concurrencylab.experiment.ExperimentService;
+import dev.concurrencylab.experiment.ExperimentSpec;
 import dev.concurrencylab.experiment.ExperimentStatus;
 import dev.concurrencylab.workload.Workload;
 
@@ -38,7 +40,10 @@ public record ComparisonView(String id, String label, ExperimentStatus status, W
 
 	static ComparisonView of(Comparison comparison, Double capacity) {
 		Map<String, List<ExperimentService.Outcome>> outcomes = comparison.outcomes();
-		List<ModeResult> results = results(outcomes);
+		List<ModeResult> results = results(outcomes,
+				comparison.specs()
+					.stream()
+					.collect(Collectors.toMap((spec) -> spec.mode().id(), ExperimentSpec::concurrency, (a, b) -> a)));
 		MachineNoise noise = MachineNoise.of(comparison.capacityBefore(), comparison.capacityAfter(),
 				comparison.interference(), comparison.windowMillis());
 		int done = outcomes.values().stream().mapToInt(List::size).sum();
@@ -61,7 +66,8 @@ public record ComparisonView(String id, String label, ExperimentStatus status, W
 			.collect(Collectors.toSet());
 	}
 
-	static List<ModeResult> results(Map<String, List<ExperimentService.Outcome>> outcomes) {
+	static List<ModeResult> results(Map<String, List<ExperimentService.Outcome>> outcomes,
+			Map<String, Integer> concurrency) {
 		List<Double> sequentialWalls = walls(outcomes.getOrDefault("sequential", List.of()));
 		Double sequential = sequentialWalls.isEmpty() ? null : ModeResult.Stats.of(sequentialWalls).median();
 		List<ModeResult> results = new ArrayList<>();
@@ -82,9 +88,26 @@ public record ComparisonView(String id, String label, ExperimentStatus status, W
 			List<Double> speedups = succeeded.stream().map((r) -> r.summary().speedup()).toList();
 			Double speedup = speedups.contains(null) ? null : ModeResult.Stats.of(speedups).median();
 			results.add(new ModeResult(mode, walls.size(), wall, ideal, ModeResult.round(ideal / wall.median()),
-					speedup, (sequential != null) ? ModeResult.round(sequential / wall.median()) : null, failed, ids));
+					speedup, (sequential != null) ? ModeResult.round(sequential / wall.median()) : null, failed, ids,
+					openRuns(succeeded, concurrency.getOrDefault(mode, 0))));
 		});
 		return results;
+	}
+
+	/** The open model's figures of a mode's successful runs; null in the closed model. */
+	private static ModeResult.OpenRuns openRuns(List<ExperimentService.Outcome> runs, int concurrency) {
+		List<OpenModel> open = runs.stream()
+			.map((r) -> r.summary().openModel())
+			.filter((o) -> o != null && o.latencyMillis() != null)
+			.toList();
+		if (open.isEmpty()) {
+			return null;
+		}
+		return new ModeResult.OpenRuns(concurrency,
+				ModeResult.Stats.of(open.stream().map((o) -> o.latencyMillis().p99()).toList()),
+				ModeResult.Stats.of(open.stream().map(OpenModel::achievedPerSecond).toList()),
+				ModeResult.Stats.of(open.stream().map((o) -> (double) o.late()).toList()),
+				ModeResult.Stats.of(open.stream().map((o) -> (double) o.dropped()).toList()), open.get(0).arrived());
 	}
 
 	private static List<Double> walls(List<ExperimentService.Outcome> runs) {

@@ -18,9 +18,31 @@ import java.util.List;
  * @param failedRuns runs that did not succeed (failed or cancelled); a mode with any is
  * never named the winner
  * @param experiments the experiments run, in order
+ * @param openModel the open model's figures over the successful runs; null in the closed
+ * model
  */
 public record ModeResult(String mode, int runs, Stats wallMillis, double idealMillis, double efficiency, Double speedup,
-		Double vsSequential, int failedRuns, List<String> experiments) {
+		Double vsSequential, int failedRuns, List<String> experiments, OpenRuns openModel) {
+
+	/** A closed-model result. */
+	public ModeResult(String mode, int runs, Stats wallMillis, double idealMillis, double efficiency, Double speedup,
+			Double vsSequential, int failedRuns, List<String> experiments) {
+		this(mode, runs, wallMillis, idealMillis, efficiency, speedup, vsSequential, failedRuns, experiments, null);
+	}
+
+	/**
+	 * The open model's figures of a mode's runs (see {@code summary.openModel} of each).
+	 *
+	 * @param concurrency the mode's concurrency
+	 * @param p99Millis the latency's 99th percentile from each task's arrival
+	 * @param achievedPerSecond tasks that succeeded per second
+	 * @param late tasks that began more than 1 ms after their arrival
+	 * @param dropped tasks dropped after waiting more than maxQueueMillis
+	 * @param arrived tasks that arrived, in the first run
+	 */
+	public record OpenRuns(int concurrency, Stats p99Millis, Stats achievedPerSecond, Stats late, Stats dropped,
+			int arrived) {
+	}
 
 	/**
 	 * Wall times in milliseconds.

@@ -21,6 +21,9 @@ final class Verdict {
 	/** Modes within this ratio of the winner's median count as a tie. */
 	static final double TIE = 1.10;
 
+	/** Open model: a mode that began more than this share of tasks late fell behind. */
+	static final double MAX_LATE_SHARE = 0.10;
+
 	/** A gain below this is "nothing gained". */
 	static final double NO_GAIN = 1.15;
 
@@ -43,6 +46,10 @@ final class Verdict {
 					mode.failedRuns(), mode.experiments().size()));
 		}
 		List<ModeResult> ranked = results.stream().filter((r) -> r.runs() > 0 && r.failedRuns() == 0).toList();
+		if (ranked.stream().anyMatch((r) -> r.openModel() != null)) {
+			sentences.add(0, openModel(ranked));
+			return String.join(" ", sentences);
+		}
 		if (ranked.isEmpty()) {
 			sentences.add(0, unranked.isEmpty() ? "No run finished, so there is nothing to compare."
 					: "No mode ran without a failure, so there is no winner.");
@@ -142,6 +149,53 @@ final class Verdict {
 			sentences.add("Far from their ideal: " + slower + ".");
 		}
 		return String.join(" ", sentences);
+	}
+
+	/**
+	 * The open model's verdict: which modes kept up with the arrivals (no task dropped,
+	 * at most {@link #MAX_LATE_SHARE} of them begun late) and which fell behind, with the
+	 * latency from arrival that shows it. Wall times say little here: every mode runs as
+	 * long as tasks arrive.
+	 */
+	private static String openModel(List<ModeResult> ranked) {
+		List<String> keptUp = new ArrayList<>();
+		List<String> behind = new ArrayList<>();
+		for (ModeResult mode : ranked) {
+			ModeResult.OpenRuns open = mode.openModel();
+			if (open == null) {
+				continue;
+			}
+			double arrived = Math.max(1, open.arrived());
+			boolean kept = open.dropped().median() == 0 && open.late().median() / arrived <= MAX_LATE_SHARE;
+			String figures = String.format(Locale.ROOT, "%s (%s, p99 %s ms from arrival, %s/s%s)", mode.mode(),
+					concurrency(mode.mode(), open.concurrency()), ms(open.p99Millis().median()),
+					ms(open.achievedPerSecond().median()),
+					kept ? "" : String.format(Locale.ROOT, ", %,.0f late and %,.0f dropped of %,d",
+							open.late().median(), open.dropped().median(), open.arrived()));
+			(kept ? keptUp : behind).add(figures);
+		}
+		StringBuilder text = new StringBuilder("Open model: ");
+		if (!keptUp.isEmpty()) {
+			text.append("kept up with the arrivals — ").append(String.join("; ", keptUp)).append('.');
+		}
+		if (!behind.isEmpty()) {
+			text.append(keptUp.isEmpty() ? "" : " ")
+				.append("Fell behind — ")
+				.append(String.join("; ", behind))
+				.append(": tasks arrived faster than the mode could start them, so they queued; latency counts from "
+						+ "each arrival and grew with the backlog, and those that waited longer than maxQueueMillis "
+						+ "were dropped.");
+		}
+		return text.toString();
+	}
+
+	private static String concurrency(String mode, int concurrency) {
+		return switch (mode) {
+			case "platform-threads", "gil-threads" -> concurrency + ((concurrency == 1) ? " thread" : " threads");
+			case "sequential" -> "one thread";
+			case "event-loop" -> "one loop";
+			default -> "up to " + String.format(Locale.ROOT, "%,d", concurrency) + " in flight";
+		};
 	}
 
 	/**

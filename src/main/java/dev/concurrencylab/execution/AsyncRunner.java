@@ -48,6 +48,11 @@ class AsyncRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean acceptsArrivals() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return tasks;
 	}
@@ -81,7 +86,13 @@ class AsyncRunner implements ModeRunner {
 				? TimerWaits.jdbcThreads(execution, "async-jdbc") : null;
 		Pipeline pipeline = new Pipeline(execution, timer, cpu, jdbc);
 		try {
-			new LaunchWindow(execution, pipeline::task).start();
+			LaunchWindow window = new LaunchWindow(execution, pipeline::task);
+			if (execution.open()) {
+				window.releaseOnSchedule(Runnable::run);
+			}
+			else {
+				window.start();
+			}
 			execution.awaitTasks();
 		}
 		finally {

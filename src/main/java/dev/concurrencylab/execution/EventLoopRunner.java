@@ -45,6 +45,11 @@ class EventLoopRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean acceptsArrivals() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return tasks;
 	}
@@ -67,7 +72,13 @@ class EventLoopRunner implements ModeRunner {
 		loop.setRemoveOnCancelPolicy(true);
 		try {
 			LaunchWindow window = new LaunchWindow(execution, (task) -> task(execution, loop, task));
-			loop.execute(window::start);
+			if (execution.open()) {
+				// Tasks are started on the loop as they arrive.
+				window.releaseOnSchedule(loop);
+			}
+			else {
+				loop.execute(window::start);
+			}
 			execution.awaitTasks();
 		}
 		finally {

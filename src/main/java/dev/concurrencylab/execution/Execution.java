@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -80,6 +81,25 @@ public final class Execution implements PhaseSink {
 	private final AtomicInteger failed = new AtomicInteger();
 
 	private final AtomicInteger cancelled = new AtomicInteger();
+
+	private final AtomicInteger dropped = new AtomicInteger();
+
+	/**
+	 * The open model's intended arrival of each task, in nanoseconds from the origin;
+	 * null in the closed model (every task there from the start). Set before the run.
+	 */
+	private volatile long[] arrivals;
+
+	/** How long an arrived task may wait to start before it is dropped; open model. */
+	private volatile long maxQueueNanos = Long.MAX_VALUE;
+
+	/** Whether tasks arrive on a schedule; the schedule is let go when the run ends. */
+	private volatile boolean openModel;
+
+	/**
+	 * Tasks released so far: arrived in the open model, handed over in the closed one.
+	 */
+	private volatile int released;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -173,10 +193,81 @@ public final class Execution implements PhaseSink {
 	}
 
 	/**
+	 * Makes this an open-model run: task {@code i} arrives {@code offsetsNanos[i]} after
+	 * the origin (ascending), and is dropped if it has not begun {@code maxQueueNanos}
+	 * after that. Called once, before the run.
+	 */
+	public void arrivals(long[] offsetsNanos, long maxQueueNanos) {
+		if (offsetsNanos.length != this.tasks) {
+			throw new IllegalArgumentException("one arrival per task");
+		}
+		this.maxQueueNanos = maxQueueNanos;
+		this.arrivals = offsetsNanos;
+		this.openModel = true;
+	}
+
+	/** Whether tasks arrive on a schedule (the open model). */
+	public boolean open() {
+		return this.openModel;
+	}
+
+	/**
+	 * Hands over a task when it arrives: in the open model waits until its intended
+	 * arrival and records that moment, not this one, as its queued time (so that a late
+	 * release never hides latency); in the closed model records now. Called in task order
+	 * by the one thread that releases tasks. Returns false when the experiment stops (or
+	 * its deadline passes) first: release no more.
+	 * @throws InterruptedException when the experiment is cancelled
+	 */
+	public boolean arrive(int task) throws InterruptedException {
+		long[] schedule = this.arrivals;
+		if (schedule == null) {
+			queued(task);
+			this.released = task + 1;
+			return true;
+		}
+		long due = this.originNanos + schedule[task];
+		while (true) {
+			if (this.stop.reason() != null) {
+				return false;
+			}
+			long now = this.clock.nanoTime();
+			if (now >= this.deadlineNanos) {
+				stop(StopReason.DEADLINE);
+				return false;
+			}
+			if (now >= due) {
+				break;
+			}
+			LockSupport.parkNanos(Math.min(due - now, STOP_POLL_NANOS));
+			if (Thread.interrupted()) {
+				throw new InterruptedException("cancelled while releasing tasks");
+			}
+		}
+		this.log.queued(task, schedule[task]);
+		this.released = task + 1;
+		return true;
+	}
+
+	/**
+	 * Open model: how many tasks arrived (were released on schedule) before the run
+	 * ended.
+	 */
+	public int arrived() {
+		return this.released;
+	}
+
+	/**
 	 * Starts a task on the calling thread. Returns false, and marks the task cancelled,
-	 * if the experiment is stopping: the caller must then not run it.
+	 * if the experiment is stopping, or dropped, if in the open model it waited longer
+	 * than allowed: the caller must then not run it.
 	 */
 	public boolean begin(int task) {
+		if (this.arrivals != null && this.stop.reason() == null
+				&& now() - this.log.queuedNanos(task) > this.maxQueueNanos) {
+			dropTask(task);
+			return false;
+		}
 		if (this.stop.reason() != null || !this.log.start(task, now(), Thread.currentThread())) {
 			cancelTask(task);
 			return false;
@@ -419,6 +510,8 @@ public final class Execution implements PhaseSink {
 	 */
 	public void finish() {
 		this.endNanos = this.clock.nanoTime();
+		// Each task's arrival is its queued time now: the schedule is garbage.
+		this.arrivals = null;
 		this.observer.finished();
 		for (int task = 0; task < this.tasks; task++) {
 			if (!this.log.state(task).isFinished()) {
@@ -437,7 +530,7 @@ public final class Execution implements PhaseSink {
 	/** Counters as they are now. */
 	public Progress progress() {
 		return new Progress(this.succeeded.get() + this.failed.get(), this.failed.get(), this.cancelled.get(),
-				this.inFlight.get(), this.peakInFlight.get());
+				this.dropped.get(), this.inFlight.get(), this.peakInFlight.get());
 	}
 
 	/**
@@ -446,10 +539,20 @@ public final class Execution implements PhaseSink {
 	 * @param completed tasks that finished, with a result or an error
 	 * @param failed tasks that finished with an error
 	 * @param cancelled tasks stopped or never started because the experiment stopped
+	 * @param dropped open model: tasks that waited longer than {@code maxQueueMillis}
+	 * from their arrival to start, and never ran
 	 * @param inFlight tasks running now
 	 * @param peakInFlight most tasks running at once so far
 	 */
-	public record Progress(int completed, int failed, int cancelled, int inFlight, int peakInFlight) {
+	public record Progress(int completed, int failed, int cancelled, int dropped, int inFlight, int peakInFlight) {
+	}
+
+	private void dropTask(int task) {
+		if (this.log.drop(task, now(), "dropped: it waited more than maxQueueMillis ("
+				+ TimeUnit.NANOSECONDS.toMillis(this.maxQueueNanos) + " ms) from its arrival to start")) {
+			this.dropped.incrementAndGet();
+			this.unfinished.countDown();
+		}
 	}
 
 	private void cancelTask(int task) {

@@ -18,7 +18,11 @@ final class ExecutorRuns {
 		try {
 			for (int task = 0; task < execution.tasks(); task++) {
 				int index = task;
-				execution.queued(index);
+				// Open model: waits for the task's arrival; its backlog is the executor's
+				// queue.
+				if (!execution.arrive(index)) {
+					break;
+				}
 				executor.execute(() -> execution.runBlocking(index, work));
 			}
 			execution.awaitTasks();

@@ -2,6 +2,7 @@ package dev.concurrencylab.execution;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -31,6 +32,12 @@ final class LaunchWindow {
 	 */
 	private int next;
 
+	/**
+	 * Tasks that may be launched: all in the closed model; in the open model those that
+	 * have arrived, raised by {@link #releaseOnSchedule}.
+	 */
+	private volatile int arrived;
+
 	LaunchWindow(Execution execution, IntFunction<CompletionStage<Long>> work) {
 		this.execution = execution;
 		this.work = work;
@@ -38,7 +45,24 @@ final class LaunchWindow {
 
 	/** Launches the first tasks; later ones are launched as earlier ones complete. */
 	void start() {
+		this.arrived = this.execution.tasks();
 		drain();
+	}
+
+	/**
+	 * The open model: makes each task launchable at its arrival and asks {@code drainOn}
+	 * to launch what the window allows; returns once every task has arrived or the
+	 * experiment stops. Run by the thread that releases tasks.
+	 * @throws InterruptedException when the experiment is cancelled
+	 */
+	void releaseOnSchedule(Executor drainOn) throws InterruptedException {
+		for (int task = 0; task < this.execution.tasks(); task++) {
+			if (!this.execution.arrive(task)) {
+				return;
+			}
+			this.arrived = task + 1;
+			drainOn.execute(this::drain);
+		}
 	}
 
 	private void drain() {
@@ -47,7 +71,7 @@ final class LaunchWindow {
 		}
 		int missed = 1;
 		do {
-			while (this.next < this.execution.tasks() && !this.execution.stopping()
+			while (this.next < this.arrived && !this.execution.stopping()
 					&& this.running.get() < this.execution.concurrency()) {
 				launch(this.next++);
 			}

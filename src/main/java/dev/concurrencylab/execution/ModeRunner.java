@@ -60,4 +60,12 @@ public interface ModeRunner {
 		return waitsByBlocking();
 	}
 
+	/**
+	 * Whether this mode takes the open model: tasks released at their arrival times
+	 * ({@link Execution#arrive}) into its own backlog.
+	 */
+	default boolean acceptsArrivals() {
+		return false;
+	}
+
 }

@@ -38,6 +38,11 @@ class PlatformThreadsRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean acceptsArrivals() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return Math.min(tasks, 200);
 	}

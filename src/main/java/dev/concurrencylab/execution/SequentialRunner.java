@@ -37,6 +37,11 @@ class SequentialRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean acceptsArrivals() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return 1;
 	}

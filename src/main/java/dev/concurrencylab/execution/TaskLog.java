@@ -346,6 +346,21 @@ public final class TaskLog {
 	}
 
 	/**
+	 * Drops a task that has not started (open model: it waited too long); false, having
+	 * written nothing, if it had started or ended.
+	 */
+	boolean drop(int task, long nanos, String reason) {
+		if (!STATE.compareAndSet(this.state, task, PENDING, ENDING_FROM_PENDING)) {
+			return false;
+		}
+		this.start[task] = nanos;
+		this.end[task] = nanos;
+		this.errorCode[task] = this.errors.code(reason);
+		STATE.setRelease(this.state, task, TaskState.DROPPED.code());
+		return true;
+	}
+
+	/**
 	 * The state of a task, read with acquire semantics; a task being claimed shows the
 	 * state it was claimed from.
 	 */

@@ -14,7 +14,12 @@ public enum TaskState {
 	/**
 	 * Never started, or stopped, because the experiment was cancelled or ran out of time.
 	 */
-	CANCELLED;
+	CANCELLED,
+	/**
+	 * Open model: never started, because it waited longer than {@code maxQueueMillis}
+	 * from its arrival.
+	 */
+	DROPPED;
 
 	private static final TaskState[] VALUES = values();
 

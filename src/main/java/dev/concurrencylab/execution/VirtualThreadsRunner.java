@@ -41,6 +41,11 @@ class VirtualThreadsRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean acceptsArrivals() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return tasks;
 	}
@@ -59,7 +64,9 @@ class VirtualThreadsRunner implements ModeRunner {
 		try {
 			for (int task = 0; task < execution.tasks(); task++) {
 				int index = task;
-				execution.queued(index);
+				if (!execution.arrive(index)) {
+					break;
+				}
 				if (permits != null && !execution.acquire(permits)) {
 					break;
 				}

@@ -37,6 +37,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 import dev.concurrencylab.execution.TaskLog;
 import dev.concurrencylab.recording.ExperimentRecording;
 import dev.concurrencylab.recording.Jfr;
+import dev.concurrencylab.report.Svg;
 import dev.concurrencylab.report.TimelineSvg;
 import dev.concurrencylab.report.TraceJson;
 
@@ -209,17 +210,21 @@ class ExperimentController {
 			description = "A Gantt chart: one lane per thread (or worker process), one bar per task with its phases "
 					+ "drawn inside (computing on and off CPU and waiting for a lock stacked, then waiting, then "
 					+ "scheduling; a worker's start-up before the bar; failed and cancelled tasks edged), tasks that "
-					+ "overlap on one thread in tracks of their own, and the tasks in flight over time. Large "
+					+ "overlap on one thread in tracks of their own, and the tasks in flight over time (in the open "
+					+ "model also the backlog: tasks arrived and not yet started). Large "
 					+ "experiments are grouped and binned, stacked by phase, so the picture stays readable and under "
 					+ "1 MB.")
 	ResponseEntity<String> timeline(@PathVariable String id) {
 		Experiment experiment = this.experiments.get(id);
 		ExperimentSpec spec = experiment.spec();
 		String title = spec.mode().id() + " · " + spec.workload().typeId() + " · " + spec.tasks() + " tasks · "
+				+ ((spec.arrival() != null) ? Svg.num(spec.arrival().ratePerSecond()) + " arrivals/s · " : "")
 				+ "concurrency " + spec.concurrency() + " · " + experiment.status()
 				+ ((experiment.summary() != null) ? " · wall " + experiment.summary().wallMillis() + " ms" : "");
 		TaskLog log = (experiment.execution() != null) ? experiment.execution().log() : null;
-		return ResponseEntity.ok().contentType(SVG).body(TimelineSvg.render(log, title));
+		int arrived = (spec.arrival() != null && experiment.execution() != null) ? experiment.execution().arrived()
+				: -1;
+		return ResponseEntity.ok().contentType(SVG).body(TimelineSvg.render(log, title, arrived));
 	}
 
 	@GetMapping("/{id}")

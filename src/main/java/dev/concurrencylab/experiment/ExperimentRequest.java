@@ -2,6 +2,7 @@ package dev.concurrencylab.experiment;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
+import dev.concurrencylab.arrival.Arrival;
 import dev.concurrencylab.workload.Workload;
 
 /**
@@ -16,6 +17,7 @@ import dev.concurrencylab.workload.Workload;
  * @param label a free text to recognise it by
  * @param isolation {@code exclusive} or {@code shared}
  * @param record whether to record JFR during the run
+ * @param arrival the open model's arrivals, instead of {@code tasks}
  */
 public record ExperimentRequest(
 		@Schema(description = "Execution model; see GET /modes", example = "virtual-threads",
@@ -42,18 +44,30 @@ public record ExperimentRequest(
 				+ "(virtual threads pinned, with reasons and frames; parks and monitor waits of at least 10 ms; GC "
 				+ "pauses) filtered to its own threads, and `jfr.files` to download (GET "
 				+ "/experiments/{id}/recording.jfr). Recording adds overhead to the timings.",
-				defaultValue = "false") Boolean record){
+				defaultValue = "false") Boolean record,
+		@Schema(description = "The open model, instead of `tasks`: tasks arrive at `ratePerSecond` for "
+				+ "`durationMillis` (`distribution`: `constant` or `poisson` with `seed`), whatever the mode's "
+				+ "progress; one not started within `maxQueueMillis` (default 1000) of its arrival is DROPPED. "
+				+ "Latency counts from each task's intended arrival (coordinated omission corrected): "
+				+ "`summary.openModel` has its percentiles, the achieved rate, late and dropped tasks. Modes: "
+				+ "sequential, platform-threads, virtual-threads, async, event-loop, gil-threads.") Arrival arrival){
 
 	/** A request without an isolation: the workload's default applies. */
 	public ExperimentRequest(String mode, Workload workload, Integer tasks, Integer concurrency, Long timeoutMillis,
 			String label) {
-		this(mode, workload, tasks, concurrency, timeoutMillis, label, null, null);
+		this(mode, workload, tasks, concurrency, timeoutMillis, label, null, null, null);
 	}
 
 	/** A request that does not record. */
 	public ExperimentRequest(String mode, Workload workload, Integer tasks, Integer concurrency, Long timeoutMillis,
 			String label, String isolation) {
 		this(mode, workload, tasks, concurrency, timeoutMillis, label, isolation, null);
+	}
+
+	/** A closed-model request: a number of tasks, all there from the start. */
+	public ExperimentRequest(String mode, Workload workload, Integer tasks, Integer concurrency, Long timeoutMillis,
+			String label, String isolation, Boolean record) {
+		this(mode, workload, tasks, concurrency, timeoutMillis, label, isolation, record, null);
 	}
 
 }

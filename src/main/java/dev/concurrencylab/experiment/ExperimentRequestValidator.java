@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.arrival.Arrival;
 import dev.concurrencylab.execution.ModeRunner;
 import dev.concurrencylab.execution.Modes;
 import dev.concurrencylab.isolation.Isolation;
@@ -26,6 +27,9 @@ import dev.concurrencylab.workload.Workload;
  */
 @Component
 public class ExperimentRequestValidator {
+
+	/** The fastest arrival rate the open model takes. */
+	static final int MAX_ARRIVALS_PER_SECOND = 100_000;
 
 	/** Most waits inside class initializers in one experiment. */
 	static final int MAX_CLASS_INITIALIZER_WAITS = 10_000;
@@ -78,6 +82,9 @@ public class ExperimentRequestValidator {
 		}
 		int tasks = (request.tasks() != null) ? request.tasks() : this.limits.defaultTasks();
 		range(problems, "tasks", request.tasks(), 1, this.limits.maxTasks());
+		if (request.arrival() != null) {
+			tasks = checkArrival(request, mode, problems);
+		}
 		if (request.workload() instanceof SleepWorkload sleep && sleep.in() == SleepWorkload.Place.CLASS_INITIALIZER) {
 			checkClassInitializerSleep(mode, tasks, sleep, problems);
 			ClassInitializerWait.prepare();
@@ -118,6 +125,17 @@ public class ExperimentRequestValidator {
 		}
 		long timeout = (request.timeoutMillis() != null) ? request.timeoutMillis() : this.limits.defaultTimeoutMillis();
 		range(problems, "timeoutMillis", request.timeoutMillis(), 1, this.limits.maxTimeoutMillis());
+		if (request.arrival() != null && request.arrival().durationMillis() >= timeout) {
+			if (request.timeoutMillis() != null) {
+				problems.add(new FieldProblem(
+						"timeoutMillis", "must be longer than arrival.durationMillis ("
+								+ request.arrival().durationMillis() + "): tasks arrive until then",
+						request.timeoutMillis()));
+			}
+			else {
+				timeout = this.limits.maxTimeoutMillis();
+			}
+		}
 		if (request.label() != null
 				&& request.label().codePointCount(0, request.label().length()) > this.limits.maxLabelLength()) {
 			problems.add(new FieldProblem("label",
@@ -140,7 +158,52 @@ public class ExperimentRequestValidator {
 			isolation = Isolation.defaultFor(request.workload().iterationsPerTask() > 0);
 		}
 		return new ExperimentSpec(mode, request.workload(), tasks, concurrency, timeout, request.label(), isolation,
-				Boolean.TRUE.equals(request.record()));
+				Boolean.TRUE.equals(request.record()), request.arrival());
+	}
+
+	/**
+	 * Checks the open model's arrivals and answers how many tasks arrive (1 when they are
+	 * invalid: the problems say why).
+	 */
+	private int checkArrival(ExperimentRequest request, ModeRunner mode, List<FieldProblem> problems) {
+		Arrival arrival = request.arrival();
+		if (request.tasks() != null) {
+			problems.add(new FieldProblem("tasks",
+					"give either tasks (all there from the start) or arrival (tasks arriving at a rate), not both",
+					request.tasks()));
+		}
+		boolean valid = true;
+		if (!(arrival.ratePerSecond() > 0 && arrival.ratePerSecond() <= MAX_ARRIVALS_PER_SECOND)) {
+			problems.add(new FieldProblem("arrival.ratePerSecond",
+					"must be more than 0 and at most " + MAX_ARRIVALS_PER_SECOND,
+					// As text: 1e400 arrives as Infinity, which JSON cannot carry.
+					String.valueOf(arrival.ratePerSecond())));
+			valid = false;
+		}
+		if (arrival.durationMillis() < 1 || arrival.durationMillis() > this.limits.maxTimeoutMillis()) {
+			range(problems, "arrival.durationMillis", arrival.durationMillis(), 1, this.limits.maxTimeoutMillis());
+			valid = false;
+		}
+		range(problems, "arrival.maxQueueMillis", arrival.maxQueueMillis(), 0, this.limits.maxTimeoutMillis());
+		if (mode != null && !mode.acceptsArrivals()) {
+			problems.add(new FieldProblem("arrival", "mode '" + mode.id() + "' runs no open model; use one of "
+					+ this.modes.all().stream().filter(ModeRunner::acceptsArrivals).map(ModeRunner::id).toList(),
+					mode.id()));
+		}
+		if (!valid) {
+			return 1;
+		}
+		long count = arrival.count(this.limits.maxTasks());
+		if (count > this.limits.maxTasks()) {
+			problems.add(new FieldProblem("arrival", "makes more than lab.max-tasks (" + this.limits.maxTasks()
+					+ ") tasks arrive: lower the rate or the " + "duration", null));
+			return 1;
+		}
+		if (count < 1) {
+			problems.add(new FieldProblem("arrival", "makes no task arrive: raise the rate or the duration", null));
+			return 1;
+		}
+		return (int) count;
 	}
 
 	private void checkWorkload(Workload workload, List<FieldProblem> problems) {

@@ -43,6 +43,7 @@ import dev.concurrencylab.workload.Workload;
 import dev.concurrencylab.machine.MachineService;
 import dev.concurrencylab.metrics.LabMetrics;
 import dev.concurrencylab.report.Ideal;
+import dev.concurrencylab.report.OpenModel;
 import dev.concurrencylab.report.Summaries;
 import dev.concurrencylab.report.Summary;
 import dev.concurrencylab.report.TraceJson;
@@ -333,7 +334,8 @@ public class ExperimentService implements SmartLifecycle {
 			StopReason stop = (execution != null) ? execution.stopReason() : null;
 			return new TraceJson.Run(name, pid, (execution != null) ? execution.log() : null, offset,
 					(stop != null) ? stop.name() : null, (execution != null) ? execution.stopNanos() : -1,
-					pinMarks(experiment.recording()));
+					pinMarks(experiment.recording()),
+					(experiment.spec().arrival() != null && execution != null) ? execution.arrived() : -1);
 		});
 	}
 
@@ -401,6 +403,9 @@ public class ExperimentService implements SmartLifecycle {
 		DbPool pool = null;
 		try {
 			slot = this.freeSlots.poll();
+			// Before the run's clock (its origin) starts: a million Poisson gaps take a
+			// while.
+			long[] arrivals = (spec.arrival() != null) ? spec.arrival().offsetsNanos(spec.tasks()) : null;
 			if (spec.workload() instanceof DbWorkload db) {
 				// Full before the clock starts: making connections is not the run's work.
 				String name = "lab-e" + experiment.sequence() + "-db";
@@ -412,6 +417,9 @@ public class ExperimentService implements SmartLifecycle {
 			execution.cpuEstimate(cpuNanosPerTask(spec.workload(), this.machine.currentCapacity()));
 			if (pool != null) {
 				execution.database(pool);
+			}
+			if (arrivals != null) {
+				execution.arrivals(arrivals, TimeUnit.MILLISECONDS.toNanos(spec.arrival().maxQueueMillis()));
 			}
 			if (recording != null) {
 				recording.anchor(Instant.now(), execution.elapsedNanos());
@@ -529,6 +537,10 @@ public class ExperimentService implements SmartLifecycle {
 					: this.machine.currentCapacity();
 			Ideal ideal = Ideal.of(spec.workload(), spec.tasks(), spec.concurrency(),
 					spec.mode().computeParallelism(spec.concurrency(), LabProperties.cores()), capacity);
+			if (spec.arrival() != null && execution.arrived() > 0) {
+				ideal = Ideal.open(ideal, execution.log().queuedNanos(execution.arrived() - 1), spec.workload(),
+						capacity);
+			}
 			execution.cpuEstimate(cpuNanosPerTask(spec.workload(), capacity));
 			Execution.Progress progress = execution.progress();
 			TaskLog log = execution.log();
@@ -537,7 +549,8 @@ public class ExperimentService implements SmartLifecycle {
 					otherRuns, otherBusy, ownTaskCpuNanos(log), workerCpu);
 			Summary summary = Summaries.of(log, progress.peakInFlight(),
 					Math.max(0, end.processCpuNanos() - start.processCpuNanos()) + workerCpu, ideal,
-					Ideal.nanosPerTaskAlone(spec.workload(), capacity), interference);
+					Ideal.nanosPerTaskAlone(spec.workload(), capacity), interference,
+					(spec.arrival() != null) ? OpenModel.of(log, spec.arrival(), execution.arrived()) : null);
 			StopReason stop = execution.stopReason();
 			ExperimentStatus status;
 			String error = failure;

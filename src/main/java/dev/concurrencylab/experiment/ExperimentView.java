@@ -62,7 +62,7 @@ public record ExperimentView(String id, String label, ExperimentStatus status, S
 		return new ExperimentView(experiment.id(), spec.label(), experiment.status(), spec.mode().id(), spec.workload(),
 				spec.tasks(), spec.concurrency(), spec.timeoutMillis(), spec.isolation().id(), experiment.createdAt(),
 				experiment.startedAt(), experiment.finishedAt(),
-				(execution != null) ? execution.progress() : new Execution.Progress(0, 0, 0, 0, 0),
+				(execution != null) ? execution.progress() : new Execution.Progress(0, 0, 0, 0, 0, 0),
 				experiment.summary(), experiment.error(), (recording != null) ? recording.report() : null,
 				timings(experiment, 0, FIRST_PAGE), page, links);
 	}

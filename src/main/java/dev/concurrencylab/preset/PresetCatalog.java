@@ -1,10 +1,12 @@
 package dev.concurrencylab.preset;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 
+import dev.concurrencylab.arrival.Arrival;
 import dev.concurrencylab.comparison.ComparisonRequest;
 import dev.concurrencylab.experiment.ExperimentRequest;
 import dev.concurrencylab.machine.Capacity;
@@ -77,7 +79,20 @@ class PresetCatalog {
 						new ExperimentRequest("virtual-threads",
 								new SleepWorkload(100, 1, SleepWorkload.Place.CLASS_INITIALIZER), 8, 8, null,
 								"what still pins", null, true),
-						null));
+						null),
+				new Preset("arrivals-500-per-second", "500 arrivals a second: a pool of 20 threads vs virtual threads",
+						"The open model: for 10 s, 500 tasks a second arrive, each waiting 100 ms, whatever the mode's "
+								+ "progress. A pool of 20 platform threads serves at most 20 ÷ 100 ms = 200 a second, "
+								+ "so its backlog grows, latency from arrival climbs to the 1 s drop bound and more "
+								+ "than half the tasks are dropped; virtual threads keep about 50 in flight and each "
+								+ "task takes its 100 ms. See each run's summary.openModel and its timeline's "
+								+ "backlog.",
+						"≈ 21 s", null,
+						new ComparisonRequest(new SleepWorkload(100, 1), null, null,
+								List.of("platform-threads", "virtual-threads"), 1, "500 arrivals a second",
+								new Arrival(500, 10_000, Arrival.Distribution.CONSTANT,
+										Arrival.DEFAULT_MAX_QUEUE_MILLIS, 1),
+								Map.of("platform-threads", 20))));
 	}
 
 	Optional<Preset> find(String name) {

@@ -43,6 +43,24 @@ public record Ideal(double millis, String formula) {
 	}
 
 	/**
+	 * The open model's ideal: tasks cannot end before they arrive, so a perfect scheduler
+	 * ends at the last arrival plus one task's work (c + w), or at the closed model's
+	 * ideal if the mode's capacity makes that longer.
+	 * @param closed the ideal of the same tasks all there from the start
+	 * @param lastArrivalNanos when the last task arrived, from the run's start
+	 */
+	public static Ideal open(Ideal closed, long lastArrivalNanos, Workload workload, Capacity capacity) {
+		long alone = nanosPerTaskAlone(workload, capacity);
+		double afterLast = lastArrivalNanos / 1e6 + Math.max(0, alone) / 1e6;
+		if (afterLast >= closed.millis()) {
+			return new Ideal(Math.round(afterLast * 1000) / 1000.0,
+					String.format("open model: the last arrival at %.3f ms + one task's %.3f ms",
+							lastArrivalNanos / 1e6, Math.max(0, alone) / 1e6));
+		}
+		return new Ideal(closed.millis(), "open model, the mode's capacity: " + closed.formula());
+	}
+
+	/**
 	 * The ideal for {@code tasks} tasks of {@code workload} with at most
 	 * {@code concurrency} in flight, of which at most {@code computeParallelism} can
 	 * compute at once before the capacity is applied.

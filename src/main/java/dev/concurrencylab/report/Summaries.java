@@ -24,6 +24,15 @@ public final class Summaries {
 	 */
 	public static Summary of(TaskLog log, int peakInFlight, long cpuNanos, Ideal ideal, long nanosPerTaskAlone,
 			Interference interference) {
+		return of(log, peakInFlight, cpuNanos, ideal, nanosPerTaskAlone, interference, null);
+	}
+
+	/**
+	 * The summary of a run, with its open-model figures when {@code openModel} is not
+	 * null.
+	 */
+	public static Summary of(TaskLog log, int peakInFlight, long cpuNanos, Ideal ideal, long nanosPerTaskAlone,
+			Interference interference, OpenModel openModel) {
 		int size = log.size();
 		long[] durations = new long[size];
 		long[] threads = new long[size];
@@ -82,7 +91,7 @@ public final class Summaries {
 				peakInFlight, round((succeeded + failed) / (wall / 1e9), 1), distinct(threads, started),
 				(pids != null) ? distinct(pids, started) : 1, millis(cpuNanos), ideal.millis(), ideal.formula(),
 				efficiency, (alone >= 0) ? millis(alone) : null, (alone >= 0) ? round(alone / wall, 2) : null,
-				interference, PhaseSummary.of(log));
+				interference, PhaseSummary.of(log), openModel);
 	}
 
 	/** Nearest-rank percentile of the first {@code count} sorted values. */

@@ -29,11 +29,14 @@ import dev.concurrencylab.isolation.Interference;
  * @param interference what shared the machine with the run
  * @param phases where the tasks' time went, phase by phase; null when no task ran to an
  * end
+ * @param openModel the open model's figures (arrivals, achieved rate, latency from each
+ * arrival, late and dropped tasks); null in the closed model
  */
 public record Summary(double wallMillis, int succeeded, int failed, int cancelled, Distribution durationMillis,
 		Queue queueMillis, double overlap, int peakInFlight, double throughputPerSecond, int threadsUsed,
 		int processesUsed, double cpuMillis, double idealMillis, String idealFormula, double efficiency,
-		Double sequentialEstimateMillis, Double speedup, Interference interference, PhaseSummary phases) {
+		Double sequentialEstimateMillis, Double speedup, Interference interference, PhaseSummary phases,
+		OpenModel openModel) {
 
 	/**
 	 * Task durations in milliseconds.

@@ -69,6 +69,8 @@ public final class TimelineSvg {
 
 	private static final String RUNNING = "#f58518";
 
+	private static final String BACKLOG = "#e45756";
+
 	/** The phases inside a bar, in drawing order, with their colours and names. */
 	private static final String[][] BAR_PHASES = { { ON_CPU, "computing on CPU" }, { OFF_CPU, "waiting for a core" },
 			{ LOCK_WAIT, "waiting for the lock" }, { POOL_WAIT, "waiting for a connection" }, { WAITING, "waiting" },
@@ -81,6 +83,15 @@ public final class TimelineSvg {
 	 * Renders the timeline of {@code log} (null: no task yet); {@code title} heads it.
 	 */
 	public static String render(TaskLog log, String title) {
+		return render(log, title, -1);
+	}
+
+	/**
+	 * Renders the timeline of {@code log} (null: no task yet); {@code title} heads it. In
+	 * the open model ({@code arrived} ≥ 0 tasks arrived), the curve below also shows the
+	 * backlog: tasks that had arrived and not yet started (or been dropped).
+	 */
+	public static String render(TaskLog log, String title, int arrived) {
 		int size = (log != null) ? log.size() : 0;
 		// Lanes in the order they first started a task.
 		Map<Long, Integer> laneOf = new HashMap<>();
@@ -168,7 +179,7 @@ public final class TimelineSvg {
 		else {
 			binned(svg, log, started, laneOf, rowOfLane, rows, wall, rowHeight, chartTop, plotWidth, lanes);
 		}
-		inFlight(svg, log, started, wall, curveTop, plotWidth);
+		inFlight(svg, log, started, wall, curveTop, plotWidth, (log != null) ? Math.min(arrived, size) : -1);
 		return svg.end();
 	}
 
@@ -405,13 +416,62 @@ public final class TimelineSvg {
 		}
 	}
 
-	private static void inFlight(Svg svg, TaskLog log, Integer[] started, long wall, double top, double plotWidth) {
+	private static void inFlight(Svg svg, TaskLog log, Integer[] started, long wall, double top, double plotWidth,
+			int arrived) {
 		long[] events = new long[started.length * 2];
 		int n = 0;
 		for (Integer task : started) {
 			events[n++] = log.startNanos(task) * 2 + 1;
 			events[n++] = log.endNanos(task) * 2;
 		}
+		double[] peak = peaks(events, n, wall);
+		double[] backlog = null;
+		if (arrived >= 0) {
+			// Open model: +1 at a task's arrival, -1 when it starts or is dropped.
+			long[] waits = new long[arrived * 2];
+			int m = 0;
+			for (int task = 0; task < arrived; task++) {
+				if (log.state(task) != TaskState.PENDING) {
+					waits[m++] = log.queuedNanos(task) * 2 + 1;
+					waits[m++] = Math.max(log.queuedNanos(task), log.startNanos(task)) * 2;
+				}
+			}
+			backlog = peaks(waits, m, wall);
+		}
+		double max = 1;
+		for (double value : peak) {
+			max = Math.max(max, value);
+		}
+		if (backlog != null) {
+			for (double value : backlog) {
+				max = Math.max(max, value);
+			}
+		}
+		svg.line(LEFT, top + CURVE_HEIGHT, LEFT + plotWidth, top + CURVE_HEIGHT, "#888", 1, false);
+		svg.line(LEFT, top, LEFT + plotWidth, top, "#ddd", 1, true);
+		svg.text(LEFT - 6, top + 4, Svg.num(max), "end", 10, false);
+		svg.text(LEFT - 6, top + CURVE_HEIGHT, "0", "end", 10, false);
+		if (backlog == null) {
+			svg.text(LEFT - 6, top + CURVE_HEIGHT / 2, "tasks in flight", "end", 10, true);
+		}
+		else {
+			// Two curves on one scale, named in a key inside the plot.
+			svg.text(LEFT - 6, top + CURVE_HEIGHT / 2, "tasks", "end", 10, true);
+			svg.rect(LEFT + 8, top + 6, 12, 10, RUNNING, 1, null);
+			svg.text(LEFT + 24, top + 15, "in flight", "start", 10, false);
+			svg.rect(LEFT + 84, top + 6, 12, 10, BACKLOG, 1, null);
+			svg.text(LEFT + 100, top + 15, "arrived, waiting to start (the backlog)", "start", 10, false);
+			curve(svg, backlog, max, top, plotWidth, BACKLOG);
+		}
+		curve(svg, peak, max, top, plotWidth, RUNNING);
+	}
+
+	/**
+	 * The highest level per time bin of a count that events change: {@code time × 2 + 1}
+	 * adds one, {@code time × 2} takes one away (a removal sorts before an addition at
+	 * the same time).
+	 */
+	private static double[] peaks(long[] events, int n, long wall) {
 		Arrays.sort(events, 0, n);
 		double[] peak = new double[BINS];
 		double binNanos = (double) wall / BINS;
@@ -431,10 +491,10 @@ public final class TimelineSvg {
 			}
 			peak[bin] = Math.max(peak[bin], current);
 		}
-		double max = 1;
-		for (double value : peak) {
-			max = Math.max(max, value);
-		}
+		return peak;
+	}
+
+	private static void curve(Svg svg, double[] peak, double max, double top, double plotWidth, String color) {
 		double[] xs = new double[BINS * 2];
 		double[] ys = new double[BINS * 2];
 		double binWidth = plotWidth / BINS;
@@ -445,12 +505,7 @@ public final class TimelineSvg {
 			ys[bin * 2] = y;
 			ys[bin * 2 + 1] = y;
 		}
-		svg.line(LEFT, top + CURVE_HEIGHT, LEFT + plotWidth, top + CURVE_HEIGHT, "#888", 1, false);
-		svg.line(LEFT, top, LEFT + plotWidth, top, "#ddd", 1, true);
-		svg.text(LEFT - 6, top + 4, Svg.num(max), "end", 10, false);
-		svg.text(LEFT - 6, top + CURVE_HEIGHT, "0", "end", 10, false);
-		svg.text(LEFT - 6, top + CURVE_HEIGHT / 2, "tasks in flight", "end", 10, true);
-		svg.polyline(xs, ys, RUNNING);
+		svg.polyline(xs, ys, color);
 	}
 
 	private static void axis(Svg svg, long wall, double chartTop, double chartHeight, double curveTop,

@@ -67,15 +67,23 @@ public final class TraceJson {
 	 * {@code SHUTDOWN}), or null
 	 * @param stopNanos when, from its start, or -1
 	 * @param marks what JFR recorded on the run's threads (pins), drawn as async slices
+	 * @param arrived in the open model, how many tasks arrived (a counter then shows the
+	 * backlog: arrived and not yet started); -1 in the closed model
 	 */
 	public record Run(String name, long pid, TaskLog log, long offsetNanos, String stop, long stopNanos,
-			List<Mark> marks) {
+			List<Mark> marks, int arrived) {
 
 		public Run {
 			marks = List.copyOf(marks);
 		}
 
-		/** A run without marks. */
+		/** A closed-model run. */
+		public Run(String name, long pid, TaskLog log, long offsetNanos, String stop, long stopNanos,
+				List<Mark> marks) {
+			this(name, pid, log, offsetNanos, stop, stopNanos, marks, -1);
+		}
+
+		/** A closed-model run without marks. */
 		public Run(String name, long pid, TaskLog log, long offsetNanos, String stop, long stopNanos) {
 			this(name, pid, log, offsetNanos, stop, stopNanos, List.of());
 		}
@@ -412,6 +420,28 @@ public final class TraceJson {
 				changes[n++] = end << 1;
 			}
 		}
+		counter(json, run, changes, n, "tasks in flight", "inFlight");
+		if (run.arrived() >= 0) {
+			// Open model: the backlog, from each arrival to the task's start (or drop).
+			int arrived = Math.min(run.arrived(), log.size());
+			long[] waits = new long[2 * arrived];
+			int m = 0;
+			for (int task = 0; task < arrived; task++) {
+				if (log.state(task) != TaskState.PENDING) {
+					long queued = log.queuedNanos(task);
+					waits[m++] = (queued << 1) | 1;
+					waits[m++] = Math.max(queued, log.startNanos(task)) << 1;
+				}
+			}
+			counter(json, run, waits, m, "tasks waiting to start", "backlog");
+		}
+	}
+
+	/**
+	 * A counter from its changes ({@code time << 1 | 1} adds one, {@code time << 1} takes
+	 * one away): a point per change, or bucket peaks.
+	 */
+	private static void counter(JsonGenerator json, Run run, long[] changes, int n, String name, String arg) {
 		Arrays.sort(changes, 0, n);
 		int points = n;
 		long bucket = 1;
@@ -428,36 +458,36 @@ public final class TraceJson {
 			boolean lastAtThisTime = (i + 1 == n) || (changes[i + 1] >> 1) != time;
 			if (bucket == 1) {
 				if (lastAtThisTime) {
-					counterPoint(json, run, time, inFlight);
+					counterPoint(json, run, name, arg, time, inFlight);
 				}
 				continue;
 			}
 			long thisBucket = time / bucket;
 			if (thisBucket != currentBucket) {
 				if (currentBucket != Long.MIN_VALUE) {
-					counterPoint(json, run, currentBucket * bucket, peak);
+					counterPoint(json, run, name, arg, currentBucket * bucket, peak);
 				}
 				currentBucket = thisBucket;
 				peak = inFlight;
 			}
 			peak = Math.max(peak, inFlight);
 			if (i + 1 == n) {
-				counterPoint(json, run, currentBucket * bucket, peak);
-				counterPoint(json, run, time, inFlight);
+				counterPoint(json, run, name, arg, currentBucket * bucket, peak);
+				counterPoint(json, run, name, arg, time, inFlight);
 			}
 		}
 	}
 
-	private static void counterPoint(JsonGenerator json, Run run, long nanos, int inFlight) {
+	private static void counterPoint(JsonGenerator json, Run run, String name, String arg, long nanos, int value) {
 		json.writeStartObject();
-		json.writeStringProperty("name", "tasks in flight");
+		json.writeStringProperty("name", name);
 		json.writeStringProperty("ph", "C");
 		json.writeNumberProperty("pid", run.pid());
 		json.writeNumberProperty("tid", RUN_TRACK);
 		json.writeNumberProperty("ts", micros(run.offsetNanos() + nanos));
 		json.writeName("args");
 		json.writeStartObject();
-		json.writeNumberProperty("inFlight", inFlight);
+		json.writeNumberProperty(arg, value);
 		json.writeEndObject();
 		json.writeEndObject();
 	}

@@ -69,7 +69,7 @@ class VerdictTest {
 		outcomes.put("processes", List.of(run("x1", 1500),
 				new ExperimentService.Outcome("x2", ExperimentStatus.FAILED, summary(900), "1 of 8 tasks failed")));
 
-		List<ModeResult> results = ComparisonView.results(outcomes);
+		List<ModeResult> results = ComparisonView.results(outcomes, Map.of());
 		String verdict = Verdict.of(new CpuWorkload(300_000_000), 4, results, 1.95, Set.of("sequential"), QUIET);
 
 		assertThat(results.get(2).failedRuns()).isEqualTo(1);
@@ -106,7 +106,7 @@ class VerdictTest {
 
 	private static Summary summary(double wall) {
 		return new Summary(wall, 8, 0, 0, null, null, 1, 8, 1, 1, 1, 0, 2000, "computation", 2000 / wall, 4000.0,
-				4000 / wall, null, null);
+				4000 / wall, null, null, null);
 	}
 
 	private static final MachineNoise QUIET = MachineNoise.of(null, null, null, 0);

@@ -238,6 +238,57 @@ class ExperimentApiIntegrationTest {
 	}
 
 	@Test
+	void anOpenModelExperimentShouldReleaseTasksOnScheduleAndReportLatencyFromArrival() {
+		LabHttp.Answer answer = this.http.post("/experiments",
+				"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":5},"
+						+ "\"arrival\":{\"ratePerSecond\":100,\"durationMillis\":300}}");
+		assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+		JsonNode experiment = answer.json();
+		assertThat(experiment.get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(experiment.get("tasks").asInt()).isEqualTo(30);
+		JsonNode open = experiment.get("summary").get("openModel");
+		assertThat(open.get("arrived").asInt()).isEqualTo(30);
+		assertThat(open.get("dropped").asInt()).isZero();
+		assertThat(open.get("latencyMillis").get("p50").asDouble()).isGreaterThanOrEqualTo(5.0);
+		assertThat(open.get("text").asString()).startsWith("100 arrivals/s for 300 ms (constant)");
+		assertThat(experiment.get("progress").get("dropped").asInt()).isZero();
+		String id = experiment.get("id").asString();
+		assertThat(this.http.get("/experiments/" + id + "/timeline.svg").body())
+			.contains("arrived, waiting to start (the backlog)");
+		assertThat(this.http.get("/experiments/" + id + "/trace.json").body()).contains("tasks waiting to start");
+	}
+
+	@Test
+	void anOpenModelRequestShouldBeRefusedWithReasonsWhenItCannotRun() {
+		String sleep = "\"workload\":{\"type\":\"sleep\",\"millis\":5}";
+		Map<String, String> refused = Map.of(
+				"{\"mode\":\"virtual-threads\"," + sleep + ",\"tasks\":5,\"arrival\":{\"ratePerSecond\":10,"
+						+ "\"durationMillis\":100}}",
+				"give either tasks",
+				"{\"mode\":\"fork-join\"," + sleep + ",\"arrival\":{\"ratePerSecond\":10,\"durationMillis\":100}}",
+				"runs no open model",
+				"{\"mode\":\"async\"," + sleep + ",\"arrival\":{\"ratePerSecond\":0,\"durationMillis\":100}}",
+				"arrival.ratePerSecond",
+				"{\"mode\":\"async\"," + sleep + ",\"arrival\":{\"ratePerSecond\":1e400,\"durationMillis\":100}}",
+				"arrival.ratePerSecond",
+				"{\"mode\":\"async\"," + sleep + ",\"arrival\":{\"ratePerSecond\":100000,\"durationMillis\":600000}}",
+				"lab.max-tasks",
+				"{\"mode\":\"async\"," + sleep + ",\"timeoutMillis\":100,\"arrival\":{\"ratePerSecond\":10,"
+						+ "\"durationMillis\":100}}",
+				"must be longer than arrival.durationMillis",
+				"{\"mode\":\"async\"," + sleep + ",\"arrival\":{\"ratePerSecond\":10,\"durationMillis\":0}}",
+				"arrival.durationMillis",
+				"{\"mode\":\"async\"," + sleep + ",\"arrival\":{\"ratePerSecond\":10,\"durationMillis\":100,"
+						+ "\"distribution\":\"bursty\"}}",
+				"distribution");
+		refused.forEach((body, reason) -> {
+			LabHttp.Answer answer = this.http.post("/experiments", body);
+			assertThat(answer.status()).as(body + " → " + answer.body()).isEqualTo(400);
+			assertThat(answer.body()).as(body).contains(reason);
+		});
+	}
+
+	@Test
 	void aDbWorkloadShouldBeRefusedWhereNoThreadOfOursMayBlockOnJdbc() {
 		for (String mode : List.of("event-loop", "processes", "process-pool")) {
 			LabHttp.Answer answer = this.http.post("/experiments",

@@ -205,6 +205,34 @@ class LabFeaturesIntegrationTest {
 	}
 
 	@Test
+	void anOpenModelComparisonShouldSayWhichModesKeptUpAndWhichFellBehind() {
+		// 100 arrivals a second of 20 ms waits: one platform thread serves 50 a second.
+		LabHttp.Answer answer = this.http.post("/comparisons?waitMillis=60000",
+				"{\"workload\":{\"type\":\"sleep\",\"millis\":20},\"arrival\":{\"ratePerSecond\":100,"
+						+ "\"durationMillis\":500,\"maxQueueMillis\":50},\"modes\":[\"platform-threads\","
+						+ "\"virtual-threads\"],\"concurrencyByMode\":{\"platform-threads\":1},\"repeats\":1}");
+		assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+		JsonNode comparison = answer.json();
+		assertThat(comparison.get("status").asString()).isEqualTo("SUCCEEDED");
+		assertThat(comparison.get("tasks").asInt()).isEqualTo(50);
+		JsonNode platform = comparison.get("results").get(0).get("openModel");
+		assertThat(platform.get("concurrency").asInt()).isEqualTo(1);
+		assertThat(platform.get("dropped").get("median").asDouble()).isPositive();
+		assertThat(comparison.get("results").get(1).get("openModel").get("dropped").get("median").asDouble()).isZero();
+		// Whether virtual threads began a few tasks late depends on the machine; the
+		// pool's
+		// drops do not.
+		assertThat(comparison.get("verdict").asString()).startsWith("Open model: ")
+			.contains("Fell behind — platform-threads (1 thread, p99")
+			.containsPattern("platform-threads \\(1 thread, [^)]* dropped of 50\\)");
+
+		LabHttp.Answer stray = this.http.post("/comparisons", "{\"workload\":{\"type\":\"sleep\",\"millis\":20},"
+				+ "\"tasks\":4,\"modes\":[\"virtual-threads\"],\"concurrencyByMode\":{\"async\":2}}");
+		assertThat(stray.status()).isEqualTo(400);
+		assertThat(stray.body()).contains("names 'async', which is not in modes");
+	}
+
+	@Test
 	void anHttpWorkloadShouldKeepItsCallsInFlightWithinTheFileDescriptorBudget() {
 		LabHttp.Answer refused = this.http.post("/experiments?waitMillis=0",
 				"{\"mode\":\"async\",\"workload\":{\"type\":\"http\",\"millis\":1},\"tasks\":5000,"

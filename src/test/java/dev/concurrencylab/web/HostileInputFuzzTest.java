@@ -324,6 +324,16 @@ class HostileInputFuzzTest {
 		}
 		bodies.add("{\"modes\":[\"sequential\",\"virtual-threads\"],\"workload\":{\"type\":\"sleep\",\"millis\":2},"
 				+ "\"tasks\":2,\"repeats\":1}");
+		bodies.add("{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"db\",\"millis\":2,\"poolSize\":2,"
+				+ "\"connectionTimeoutMillis\":1000},\"tasks\":3}");
+		bodies.add("{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"lock\",\"lock\":\"fair\","
+				+ "\"holdMillis\":1},\"tasks\":3}");
+		bodies.add("{\"mode\":\"async\",\"workload\":{\"type\":\"sleep\",\"millis\":2},\"arrival\":"
+				+ "{\"ratePerSecond\":100,\"durationMillis\":50,\"distribution\":\"poisson\",\"maxQueueMillis\":10,"
+				+ "\"seed\":7}}");
+		bodies.add("{\"modes\":[\"platform-threads\",\"virtual-threads\"],\"workload\":{\"type\":\"sleep\","
+				+ "\"millis\":2},\"arrival\":{\"ratePerSecond\":100,\"durationMillis\":30},\"concurrencyByMode\":"
+				+ "{\"platform-threads\":1},\"repeats\":1}");
 		bodies.add("{\"modes\":[\"platform-threads\",\"async\"],\"workload\":{\"type\":\"cpu\",\"iterations\":1000},"
 				+ "\"tasks\":2,\"repeats\":1}");
 		return bodies;
@@ -337,7 +347,9 @@ class HostileInputFuzzTest {
 	private Arbitrary<UnaryOperator<String>> mutation() {
 		Arbitrary<UnaryOperator<String>> replaceValue = Combinators
 			.combine(Arbitraries.of("mode", "type", "millis", "iterations", "tasks", "concurrency", "steps", "repeats",
-					"modes", "workload", "timeoutMillis", "label", "isolation"), Arbitraries.of(REPLACEMENTS))
+					"modes", "workload", "timeoutMillis", "label", "isolation", "poolSize", "connectionTimeoutMillis",
+					"lock", "holdMillis", "arrival", "ratePerSecond", "durationMillis", "distribution",
+					"maxQueueMillis", "seed", "concurrencyByMode", "platform-threads"), Arbitraries.of(REPLACEMENTS))
 			.as((field, replacement) -> (body) -> replaceField(body, field, replacement));
 		Arbitrary<UnaryOperator<String>> addField = Combinators
 			.combine(Arbitraries.of("unknown", "Mode", "__proto__", "constructor", "label", "isolation",
