@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.concurrencylab.workload.DbWorkload;
+import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.Workload;
 
 /**
@@ -65,8 +66,9 @@ final class Verdict {
 			.filter((r) -> r != winner && r.wallMillis().median() <= winner.wallMillis().median() * tie)
 			.map(ModeResult::mode)
 			.toList();
-		String kind = (workload instanceof DbWorkload) ? "database queries" : (workload.iterationsPerTask() == 0)
-				? "waits" : (workload.waitMillisPerTask() == 0) ? "computation" : "mixed work";
+		String kind = (workload instanceof FileWorkload) ? "file I/O"
+				: (workload instanceof DbWorkload) ? "database queries" : (workload.iterationsPerTask() == 0) ? "waits"
+						: (workload.waitMillisPerTask() == 0) ? "computation" : "mixed work";
 		boolean hasSequential = results.stream().anyMatch((r) -> r.mode().equals("sequential") && r.runs() > 0);
 		String baseline = hasSequential ? "sequential" : "the slowest mode";
 		double baselineWall = hasSequential
@@ -116,6 +118,12 @@ final class Verdict {
 		}
 		else if (workload instanceof DbWorkload db) {
 			sentences.add(poolSentence(db, tasks, ranked));
+		}
+		else if (workload instanceof FileWorkload) {
+			sentences.add("File I/O has no nominal time, so there is no ideal: a read of the file the run wrote "
+					+ "comes from the page cache (a copy on the calling thread), a write waits for the device at its "
+					+ "fsync, and a virtual thread blocked in file I/O holds its carrier while the scheduler adds "
+					+ "one to make up for it.");
 		}
 		else if (kind.equals("waits")) {
 			sentences.add("Waits overlap whenever a mode keeps many tasks in flight; what limits it is how many it "

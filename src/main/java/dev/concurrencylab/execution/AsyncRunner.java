@@ -14,6 +14,7 @@ import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.DbWorkload;
+import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -119,6 +120,7 @@ class AsyncRunner implements ModeRunner {
 				case HttpWorkload call -> TimerWaits.http(this.execution, task, call.millis());
 				case LockWorkload lock -> CompletableFuture.failedFuture(TimerWaits.noLockHere("async"));
 				case DbWorkload db -> TimerWaits.query(this.execution, task, this.jdbc, db.millis());
+				case FileWorkload file -> CompletableFuture.failedFuture(TimerWaits.noFilesHere("async"));
 			};
 		}
 

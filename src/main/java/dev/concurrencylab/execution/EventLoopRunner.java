@@ -12,6 +12,7 @@ import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.DbWorkload;
+import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -99,6 +100,7 @@ class EventLoopRunner implements ModeRunner {
 				TimerWaits.http(execution, task, call.millis()).thenApplyAsync((result) -> result, loop);
 			case LockWorkload lock -> CompletableFuture.failedFuture(TimerWaits.noLockHere(id()));
 			case DbWorkload db -> CompletableFuture.failedFuture(TimerWaits.noJdbcHere(id()));
+			case FileWorkload file -> CompletableFuture.failedFuture(TimerWaits.noFilesHere(id()));
 		};
 	}
 

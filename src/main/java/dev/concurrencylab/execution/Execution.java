@@ -24,6 +24,8 @@ import dev.concurrencylab.workload.BlockingWork;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.DbPool;
 import dev.concurrencylab.workload.DbWorkload;
+import dev.concurrencylab.workload.FileFolder;
+import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.DelayClient;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
@@ -293,6 +295,14 @@ public final class Execution implements PhaseSink {
 	 */
 	public void database(DbPool pool) {
 		this.resources.database(pool);
+	}
+
+	/**
+	 * Gives the tasks of a {@code file} workload their folder; called once, before the
+	 * run. The caller owns the folder and deletes it after the run.
+	 */
+	public void files(FileFolder folder) {
+		this.resources.files(folder);
 	}
 
 	/** Gives the task log the lock-wait column; called once, before any task. */
@@ -595,6 +605,7 @@ public final class Execution implements PhaseSink {
 			case CpuWorkload cpu -> false;
 			case LockWorkload lock -> lock.holdMillis() > 0;
 			case DbWorkload db -> true;
+			case FileWorkload file -> true;
 		};
 	}
 

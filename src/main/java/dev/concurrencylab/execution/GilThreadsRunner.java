@@ -84,7 +84,7 @@ class GilThreadsRunner implements ModeRunner {
 		private final ReentrantLock gil;
 
 		GilWork(Execution execution, ReentrantLock gil) {
-			super(execution.resources().delayCall(), execution.resources().dbQuery());
+			super(execution.resources().delayCall(), execution.resources().dbQuery(), execution.resources().files());
 			this.gil = gil;
 		}
 

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.concurrencylab.workload.BlockingWork;
 import dev.concurrencylab.workload.DbPool;
+import dev.concurrencylab.workload.FileFolder;
 import dev.concurrencylab.workload.DelayClient;
 
 /**
@@ -36,6 +37,9 @@ public final class ModeResources {
 	/** The {@code db} workload's pool, owned by whoever set it; null otherwise. */
 	private volatile DbPool database;
 
+	/** The {@code file} workload's folder, owned by whoever set it; null otherwise. */
+	private volatile FileFolder files;
+
 	ModeResources(String threadPrefix, LabThreads threads, DelayClient http, TaskObserver observer) {
 		this.threadPrefix = threadPrefix;
 		this.threads = threads;
@@ -53,7 +57,16 @@ public final class ModeResources {
 
 	/** Blocking work with this experiment's HTTP client and pool. */
 	public BlockingWork blockingWork() {
-		return new BlockingWork(delayCall(), dbQuery());
+		return new BlockingWork(delayCall(), dbQuery(), this.files);
+	}
+
+	void files(FileFolder folder) {
+		this.files = folder;
+	}
+
+	/** The {@code file} workload's folder, or null. */
+	public FileFolder files() {
+		return this.files;
 	}
 
 	void database(DbPool pool) {

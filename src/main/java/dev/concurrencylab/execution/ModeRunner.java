@@ -61,6 +61,14 @@ public interface ModeRunner {
 	}
 
 	/**
+	 * Whether this mode runs the {@code file} workload, whose I/O blocks the thread that
+	 * makes it: the blocking modes, and the process modes (in their workers).
+	 */
+	default boolean acceptsFiles() {
+		return waitsByBlocking();
+	}
+
+	/**
 	 * Whether this mode takes the open model: tasks released at their arrival times
 	 * ({@link Execution#arrive}) into its own backlog.
 	 */

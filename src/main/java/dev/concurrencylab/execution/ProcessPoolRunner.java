@@ -48,6 +48,11 @@ class ProcessPoolRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean acceptsFiles() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return cores;
 	}

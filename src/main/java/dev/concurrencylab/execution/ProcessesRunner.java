@@ -44,6 +44,11 @@ class ProcessesRunner implements ModeRunner {
 	}
 
 	@Override
+	public boolean acceptsFiles() {
+		return true;
+	}
+
+	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return cores;
 	}

@@ -17,6 +17,7 @@ import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.DbWorkload;
+import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -229,6 +230,7 @@ class ReactiveRunner implements ModeRunner {
 			case HttpWorkload call -> httpCall(execution, task, call.millis());
 			case LockWorkload lock -> Mono.error(TimerWaits.noLockHere(id()));
 			case DbWorkload db -> future(() -> TimerWaits.query(execution, task, threads.jdbc(), db.millis()));
+			case FileWorkload file -> Mono.error(TimerWaits.noFilesHere(id()));
 		};
 	}
 

@@ -52,6 +52,15 @@ final class TimerWaits {
 	}
 
 	/**
+	 * Why a callback mode runs no file workload (the request validation refuses it
+	 * before): file I/O blocks the thread that makes it.
+	 */
+	static IllegalStateException noFilesHere(String mode) {
+		return new IllegalStateException(
+				"mode " + mode + " runs no file workload: file I/O blocks the thread " + "that makes it");
+	}
+
+	/**
 	 * Why the event loop runs no db workload (the request validation refuses it before):
 	 * a JDBC call would block its only thread.
 	 */

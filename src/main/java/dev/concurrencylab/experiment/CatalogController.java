@@ -17,6 +17,7 @@ import dev.concurrencylab.execution.ModeRunner;
 import dev.concurrencylab.execution.Modes;
 import dev.concurrencylab.workload.DbPools;
 import dev.concurrencylab.workload.DbWorkload;
+import dev.concurrencylab.workload.FileWorkload;
 
 /** {@code /modes} and {@code /workloads}: what an experiment can ask for. */
 @RestController
@@ -151,7 +152,19 @@ class CatalogController {
 										DbWorkload.MIN_CONNECTION_TIMEOUT_MILLIS, this.limits.maxMillis(),
 										DbWorkload.DEFAULT_CONNECTION_TIMEOUT_MILLIS,
 										"how long a task waits for a connection before it fails")),
-						Map.of("type", "db", "millis", 20, "poolSize", 10)));
+						Map.of("type", "db", "millis", 20, "poolSize", 10)),
+				new WorkloadView("file",
+						"Read, or write and fsync, `sizeKiB` of a file in a temporary folder the experiment owns and "
+								+ "deletes when it ends (also on failure, cancel, deadline and shutdown). `op`: `read` "
+								+ "(the default: every task reads one file the experiment wrote and synced before its "
+								+ "clock started, most likely from the page cache) or `write` (each task writes a file "
+								+ "of its own, forces it to the device and deletes it). The I/O is the `waiting` phase; "
+								+ "the result is the CRC-32 of the bytes, the same in every mode and for both ops. No "
+								+ "nominal time, so no ideal. Modes that block a thread per task and the process modes; "
+								+ "at most 1 GiB an experiment (tasks × sizeKiB).",
+						List.of(new FieldView("sizeKiB", false, 1, FileWorkload.MAX_SIZE_KIB, 64L,
+								"KiB each task reads or writes")),
+						Map.of("type", "file", "op", "write", "sizeKiB", 64)));
 	}
 
 	private ModeView view(ModeRunner mode, int cores) {

@@ -15,6 +15,7 @@ import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.workload.ClassInitializerWait;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.DbWorkload;
+import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -102,6 +103,26 @@ public class ExperimentRequestValidator {
 									? "has one thread for every task" : "runs its tasks in worker processes")
 							+ ", so use one of " + jdbcModes(),
 					"db"));
+		}
+		if (request.workload() instanceof FileWorkload file) {
+			if (mode != null && !mode.acceptsFiles()) {
+				problems.add(new FieldProblem("workload.type",
+						"'file' reads or writes with blocking I/O, which blocks the thread that does it; mode '"
+								+ mode.id() + "' runs every task on shared callback threads, so use one of "
+								+ this.modes.all()
+									.stream()
+									.filter(ModeRunner::acceptsFiles)
+									.map(ModeRunner::id)
+									.toList(),
+						"file"));
+			}
+			if (file.sizeKiB() >= 1 && file.sizeKiB() <= FileWorkload.MAX_SIZE_KIB
+					&& (long) tasks * file.sizeKiB() > FileWorkload.MAX_TOTAL_KIB) {
+				problems.add(new FieldProblem("workload.sizeKiB",
+						"× " + tasks + " tasks is " + ((long) tasks * file.sizeKiB()) + " KiB; an experiment reads or "
+								+ "writes at most " + FileWorkload.MAX_TOTAL_KIB + " KiB (1 GiB)",
+						file.sizeKiB()));
+			}
 		}
 		int concurrency = 0;
 		if (mode != null) {
@@ -222,6 +243,7 @@ public class ExperimentRequestValidator {
 				range(problems, "workload.holdMillis", lock.holdMillis(), 0, this.limits.maxMillis());
 				iterations(problems, lock.iterations());
 			}
+			case FileWorkload file -> range(problems, "workload.sizeKiB", file.sizeKiB(), 1, FileWorkload.MAX_SIZE_KIB);
 			case DbWorkload db -> {
 				millis(problems, db.millis());
 				range(problems, "workload.poolSize", db.poolSize(), 1, DbWorkload.MAX_POOL_SIZE);

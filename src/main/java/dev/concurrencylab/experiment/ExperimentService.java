@@ -1,5 +1,7 @@
 package dev.concurrencylab.experiment;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +18,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -50,6 +53,8 @@ import dev.concurrencylab.report.TraceJson;
 import dev.concurrencylab.workload.DbPool;
 import dev.concurrencylab.workload.DbPools;
 import dev.concurrencylab.workload.DbWorkload;
+import dev.concurrencylab.workload.FileFolder;
+import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.DelayClient;
 
 /**
@@ -401,6 +406,7 @@ public class ExperimentService implements SmartLifecycle {
 		// start and stop (slow the first time) are not part of the run's figures.
 		ExperimentRecording recording = spec.record() ? this.recordings.start(experiment.id()) : null;
 		DbPool pool = null;
+		FileFolder files = null;
 		try {
 			slot = this.freeSlots.poll();
 			// Before the run's clock (its origin) starts: a million Poisson gaps take a
@@ -410,6 +416,10 @@ public class ExperimentService implements SmartLifecycle {
 				// Full before the clock starts: making connections is not the run's work.
 				String name = "lab-e" + experiment.sequence() + "-db";
 				pool = this.dbPools.open(name, db, this.threads.platform(name + "-"));
+			}
+			if (spec.workload() instanceof FileWorkload file) {
+				files = FileFolder.create(Path.of(System.getProperty("java.io.tmpdir")),
+						"concurrency-lab-files-e" + experiment.sequence() + "-", file);
 			}
 			execution = new Execution(spec.workload(), spec.tasks(), spec.concurrency(), spec.timeoutMillis(),
 					"lab-e" + experiment.sequence() + "-", this.clock, this.threads, this.http,
@@ -421,14 +431,17 @@ public class ExperimentService implements SmartLifecycle {
 			if (arrivals != null) {
 				execution.arrivals(arrivals, TimeUnit.MILLISECONDS.toNanos(spec.arrival().maxQueueMillis()));
 			}
+			if (files != null) {
+				execution.files(files);
+			}
+			execution.workerJvmOptions(workerJvmOptions(recording, files));
 			if (recording != null) {
 				recording.anchor(Instant.now(), execution.elapsedNanos());
-				execution.workerJvmOptions(recording::workerJvmOptions);
 				experiment.recording(recording);
 			}
 			start = InterferenceMeter.read(this.clock.nanoTime());
 		}
-		catch (SQLException | RuntimeException | Error ex) {
+		catch (SQLException | IOException | RuntimeException | Error ex) {
 			// Nothing ran (e.g. no memory for a million-task log, no database, a cancel
 			// while the pool was being filled): free the machine.
 			boolean stopped = experiment.stopRequested() || this.stopping;
@@ -437,6 +450,11 @@ public class ExperimentService implements SmartLifecycle {
 				why = this.stopping ? "The service shut down before the first task; no task ran."
 						: "Cancelled on request before the first task; no task ran.";
 				logger.debug("Experiment {} stopped while it started", experiment.id(), ex);
+			}
+			else if (ex instanceof IOException) {
+				why = "The file workload's folder could not be made (" + ex.getClass().getSimpleName()
+						+ "); no task ran.";
+				logger.warn("Experiment {} could not make its file folder", experiment.id(), ex);
 			}
 			else if (ex instanceof SQLException) {
 				why = "The db workload's database could not be reached (" + this.dbPools.describe() + ": "
@@ -448,7 +466,8 @@ public class ExperimentService implements SmartLifecycle {
 				why = "The experiment could not start (" + ex.getClass().getSimpleName() + "); no task ran.";
 				logger.error("Experiment {} could not start", experiment.id(), ex);
 			}
-			closePool(experiment, pool);
+			closeAfterRun(experiment, pool, "database pool");
+			closeAfterRun(experiment, files, "file folder");
 			if (recording != null) {
 				recording.delete("the experiment could not start");
 			}
@@ -479,7 +498,8 @@ public class ExperimentService implements SmartLifecycle {
 		finally {
 			Thread.interrupted(); // a late cancel must not disturb the bookkeeping below
 			execution.finish();
-			closePool(experiment, pool);
+			closeAfterRun(experiment, pool, "database pool");
+			closeAfterRun(experiment, files, "file folder");
 			InterferenceMeter.Reading end = InterferenceMeter.read(this.clock.nanoTime());
 			int otherRuns = (ticket != null) ? ticket.otherRuns() : 0;
 			long otherBusy = (ticket != null) ? ticket.otherRunsBusyNanos(end.nanos()) : 0;
@@ -501,17 +521,36 @@ public class ExperimentService implements SmartLifecycle {
 		}
 	}
 
-	/** Closes a db workload's pool: its connections and threads end with the run. */
-	private static void closePool(Experiment experiment, DbPool pool) {
-		if (pool == null) {
+	/**
+	 * Closes what a run owned beside its threads (a db workload's pool, a file workload's
+	 * folder) once it has ended; a failure is logged, never thrown.
+	 */
+	private static void closeAfterRun(Experiment experiment, AutoCloseable resource, String what) {
+		if (resource == null) {
 			return;
 		}
 		try {
-			pool.close();
+			resource.close();
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Experiment {} could not close its pool cleanly", experiment.id(), ex);
+		catch (Exception ex) {
+			logger.warn("Experiment {} could not close its {} cleanly", experiment.id(), what, ex);
 		}
+	}
+
+	/**
+	 * The JVM options of each worker JVM: the recording's (if any), and the file folder's
+	 * path (if any).
+	 */
+	private static Supplier<List<String>> workerJvmOptions(ExperimentRecording recording, FileFolder files) {
+		List<String> folder = (files != null) ? List.of("-D" + FileFolder.PROPERTY + "=" + files.path()) : List.of();
+		if (recording == null) {
+			return () -> folder;
+		}
+		return () -> {
+			List<String> options = new ArrayList<>(recording.workerJvmOptions());
+			options.addAll(folder);
+			return options;
+		};
 	}
 
 	/** Ends an experiment that never ran a task. */

@@ -2,6 +2,7 @@ package dev.concurrencylab.report;
 
 import dev.concurrencylab.machine.Capacity;
 import dev.concurrencylab.workload.DbWorkload;
+import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.Workload;
 
@@ -75,7 +76,11 @@ public record Ideal(double millis, String formula) {
 		double byComputation = tasks * c / computing + ((c > 0) ? w : 0);
 		double millis = Math.max(byWaves, byComputation);
 		String formula;
-		if (workload instanceof DbWorkload db) {
+		if (workload instanceof FileWorkload) {
+			millis = 0;
+			formula = "file I/O has no nominal time: no ideal (0); compare wall times and throughput";
+		}
+		else if (workload instanceof DbWorkload db) {
 			// The pool: however many tasks are in flight, only its connections query.
 			long queries = Math.max(1, Math.min(inFlight, db.poolSize()));
 			millis = ((tasks + queries - 1) / queries) * w;

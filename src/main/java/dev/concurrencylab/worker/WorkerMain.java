@@ -15,6 +15,7 @@ import java.net.Proxy;
 import java.nio.charset.StandardCharsets;
 
 import dev.concurrencylab.workload.BlockingWork;
+import dev.concurrencylab.workload.FileFolder;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.PhaseSink;
 
@@ -47,7 +48,9 @@ public final class WorkerMain {
 		PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
 		exitWithParent();
 		String delayBase = (args.length > 0) ? args[0] : null;
-		BlockingWork work = new BlockingWork((millis) -> LoopbackHttp.get(delayBase, millis));
+		String folder = System.getProperty(FileFolder.PROPERTY);
+		BlockingWork work = new BlockingWork((millis) -> LoopbackHttp.get(delayBase, millis), null,
+				(folder != null) ? FileFolder.inWorker(folder) : null);
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;
 		while ((line = in.readLine()) != null && !line.equals(WorkerProtocol.EXIT)) {
@@ -101,8 +104,8 @@ public final class WorkerMain {
 			switch (phase) {
 				case WAITING -> this.waiting += nanos;
 				case COMPUTING -> this.computing += nanos;
-				case LOCK_WAIT -> {
-					// No lock in a worker.
+				case LOCK_WAIT, POOL_WAIT -> {
+					// No lock and no pool in a worker.
 				}
 			}
 		}

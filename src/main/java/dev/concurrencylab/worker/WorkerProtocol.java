@@ -2,6 +2,7 @@ package dev.concurrencylab.worker;
 
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.DbWorkload;
+import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
@@ -87,6 +88,9 @@ public final class WorkerProtocol {
 				throw new IllegalArgumentException("a lock is shared by the tasks of one JVM: not in a worker");
 			case DbWorkload db ->
 				throw new IllegalArgumentException("the db workload's pool belongs to the service: not in a worker");
+			// The size travels in the iterations field.
+			case FileWorkload file ->
+				line(RUN, task, (file.op() == FileWorkload.Op.READ) ? "file-read" : "file-write", 0, 0, file.sizeKiB());
 		};
 	}
 
@@ -104,6 +108,8 @@ public final class WorkerProtocol {
 			case "cpu" -> new CpuWorkload(iterations);
 			case "mixed" -> new MixedWorkload(millis, iterations);
 			case "http" -> new HttpWorkload(millis);
+			case "file-read" -> new FileWorkload(FileWorkload.Op.READ, iterations);
+			case "file-write" -> new FileWorkload(FileWorkload.Op.WRITE, iterations);
 			default -> throw new IllegalArgumentException("unknown workload type");
 		};
 		return new Request(task, workload);

@@ -40,6 +40,9 @@ public class BlockingWork {
 
 	private final DbQuery db;
 
+	/** The experiment's folder for the {@code file} workload; null when it has none. */
+	private final FileFolder files;
+
 	/**
 	 * The locks of a {@link LockWorkload}, one of each kind, shared by every task of the
 	 * run this object serves (each run makes its own).
@@ -62,8 +65,17 @@ public class BlockingWork {
 	}
 
 	public BlockingWork(DelayCall http, DbQuery db) {
+		this(http, db, null);
+	}
+
+	/**
+	 * Work with the experiment's HTTP client, its pool ({@code null}: none, as in a
+	 * worker process) and its folder ({@code null}: none).
+	 */
+	public BlockingWork(DelayCall http, DbQuery db, FileFolder files) {
 		this.http = http;
-		this.db = db;
+		this.db = (db != null) ? db : NO_DATABASE;
+		this.files = files;
 	}
 
 	/**
@@ -90,6 +102,12 @@ public class BlockingWork {
 			}
 			case LockWorkload lock -> holdLock(task, lock, phases);
 			case DbWorkload query -> this.db.query(task, query.millis(), phases.nanoTime(), phases);
+			case FileWorkload file -> {
+				if (this.files == null) {
+					throw new IllegalStateException("this run has no folder for the file workload");
+				}
+				yield this.files.run(task, file, phases);
+			}
 			case HttpWorkload call -> {
 				long before = phases.nanoTime();
 				try {

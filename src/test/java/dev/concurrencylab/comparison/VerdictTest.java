@@ -11,6 +11,7 @@ import dev.concurrencylab.experiment.ExperimentService;
 import dev.concurrencylab.experiment.ExperimentStatus;
 import dev.concurrencylab.report.Summary;
 import dev.concurrencylab.workload.CpuWorkload;
+import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.SleepWorkload;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +37,34 @@ class VerdictTest {
 		List<ModeResult> results = List.of(result("sequential", 4000, 1.0), result("process-pool", 2000, 2.0));
 
 		assertThat(Verdict.of(new CpuWorkload(1), 4, results, 1.2, Set.of("sequential"), QUIET)).contains("noisy");
+	}
+
+	@Test
+	void fileVerdictShouldSayThereIsNoIdealAndWhereTheBytesCameFrom() {
+		List<ModeResult> results = List.of(result("virtual-threads", 378, 1), result("platform-threads", 928, 1));
+
+		assertThat(Verdict.of(new FileWorkload(FileWorkload.Op.WRITE, 64), 2000, results, 1.9, Set.of(), QUIET))
+			.startsWith("File I/O: virtual-threads is fastest at 378.0 ms")
+			.contains("no ideal")
+			.doesNotContain("Waits overlap");
+	}
+
+	@Test
+	void openModelVerdictShouldNameWhoKeptUpAndWhoFellBehindWithTheirFigures() {
+		ModeResult.Stats none = new ModeResult.Stats(0, 0, 0);
+		ModeResult pool = new ModeResult("platform-threads", 1, new ModeResult.Stats(11000, 11000, 11000), 20000, 0.55,
+				null, null, 0, List.of("a"),
+				new ModeResult.OpenRuns(20, new ModeResult.Stats(1100, 1100, 1100), new ModeResult.Stats(199, 199, 199),
+						new ModeResult.Stats(2190, 2190, 2190), new ModeResult.Stats(2800, 2800, 2800), 5000));
+		ModeResult virtual = new ModeResult("virtual-threads", 1, new ModeResult.Stats(10100, 10100, 10100), 10100, 1.0,
+				null, null, 0, List.of("b"), new ModeResult.OpenRuns(5000, new ModeResult.Stats(100.5, 100.5, 100.5),
+						new ModeResult.Stats(495, 495, 495), new ModeResult.Stats(4, 4, 4), none, 5000));
+
+		assertThat(Verdict.of(new SleepWorkload(100, 1), 5000, List.of(pool, virtual), 1.9, Set.of(), QUIET))
+			.startsWith("Open model: kept up with the arrivals — virtual-threads (up to 5,000 in flight, p99 100.5 ms")
+			.contains("Fell behind — platform-threads (20 threads, p99 1,100.0 ms from arrival, 199.0/s, 2,190 late "
+					+ "and 2,800 dropped of 5,000)")
+			.doesNotContain("fastest");
 	}
 
 	@Test

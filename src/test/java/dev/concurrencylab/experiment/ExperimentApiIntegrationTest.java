@@ -210,7 +210,7 @@ class ExperimentApiIntegrationTest {
 		JsonNode workloads = this.http.get("/workloads").json();
 		List<String> types = new ArrayList<>();
 		workloads.forEach((workload) -> types.add(workload.get("type").asString()));
-		assertThat(types).containsExactly("sleep", "cpu", "mixed", "http", "lock", "db");
+		assertThat(types).containsExactly("sleep", "cpu", "mixed", "http", "lock", "db", "file");
 	}
 
 	@Test
@@ -235,6 +235,53 @@ class ExperimentApiIntegrationTest {
 		});
 		// The pool's threads (lab-e<n>-db-…) ended with it: see
 		// noLabThreadOutlivesItsExperiment.
+	}
+
+	@Test
+	void aFileWorkloadShouldReadAndWriteTheSameBytesInEveryModeThatTakesItAndLeaveNoFile() throws Exception {
+		Set<Long> checksums = new HashSet<>();
+		for (String mode : List.of("sequential", "platform-threads", "virtual-threads", "fork-join", "gil-threads",
+				"processes", "process-pool")) {
+			for (String op : List.of("read", "write")) {
+				LabHttp.Answer answer = this.http.post("/experiments", "{\"mode\":\"" + mode
+						+ "\",\"workload\":{\"type\":\"file\",\"op\":\"" + op + "\",\"sizeKiB\":100},\"tasks\":3}");
+				String what = mode + " " + op + ": " + answer.body();
+				assertThat(answer.status()).as(what).isEqualTo(201);
+				JsonNode experiment = answer.json();
+				assertThat(experiment.get("status").asString()).as(what).isEqualTo("SUCCEEDED");
+				experiment.get("timings").forEach((timing) -> checksums.add(timing.get("result").asLong()));
+				assertThat(experiment.get("summary").get("idealFormula").asString()).startsWith("file I/O");
+				assertThat(fileFolders()).as("%s: the experiment's folder is gone", what).isEmpty();
+			}
+		}
+		// 100 KiB of the same pattern, read or written, in the service or in a worker.
+		assertThat(checksums).hasSize(1);
+	}
+
+	@Test
+	void aFileWorkloadCutShortShouldStillDeleteItsFolder() throws Exception {
+		// 16 MiB to write and sync in 1 ms: the deadline passes while tasks write.
+		LabHttp.Answer answer = this.http.post("/experiments", "{\"mode\":\"platform-threads\",\"timeoutMillis\":1,"
+				+ "\"workload\":{\"type\":\"file\",\"op\":\"write\",\"sizeKiB\":64},\"tasks\":256}");
+		assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+		assertThat(answer.json().get("status").asString()).isEqualTo("FAILED");
+		assertThat(answer.json().get("error").asString()).contains("deadline");
+		assertThat(fileFolders()).isEmpty();
+
+		LabHttp.Answer refused = this.http.post("/experiments",
+				"{\"mode\":\"event-loop\",\"workload\":{\"type\":\"file\"},\"tasks\":2}");
+		assertThat(refused.status()).isEqualTo(400);
+		assertThat(refused.body()).contains("'file' reads or writes with blocking I/O");
+		LabHttp.Answer tooMuch = this.http.post("/experiments",
+				"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"file\",\"sizeKiB\":65536},\"tasks\":17}");
+		assertThat(tooMuch.status()).isEqualTo(400);
+		assertThat(tooMuch.body()).contains("at most 1048576 KiB (1 GiB)");
+	}
+
+	private static List<java.nio.file.Path> fileFolders() throws java.io.IOException {
+		try (var paths = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
+			return paths.filter((path) -> path.getFileName().toString().startsWith("concurrency-lab-files-")).toList();
+		}
 	}
 
 	@Test
