@@ -70,7 +70,7 @@ DEFAULT_JAR = os.path.join(ROOT, "target", "concurrency-lab-0.1.0-SNAPSHOT.jar")
 
 MODES = ["sequential", "platform-threads", "virtual-threads", "fork-join", "async", "reactive", "processes",
          "process-pool", "event-loop", "gil-threads"]
-WORKLOAD_TYPES = ["sleep", "cpu", "mixed", "http", "lock", "db", "file"]
+WORKLOAD_TYPES = ["sleep", "cpu", "mixed", "http", "lock", "db", "file", "steps"]
 # The modes that run a lock workload (one lock shared by threads of the service); the soak
 # gives the others a sleep in its place.
 LOCK_MODES = {"sequential", "platform-threads", "virtual-threads", "fork-join", "gil-threads"}
@@ -80,6 +80,8 @@ LOCK_KINDS = ["synchronized", "reentrant", "fair"]
 DB_MODES = LOCK_MODES | {"async", "reactive"}
 # The modes that run the file workload (blocking I/O: threads of their own, or workers).
 FILE_MODES = LOCK_MODES | {"processes", "process-pool"}
+# The modes that run a steps workload of wait, cpu and http steps.
+STEPS_MODES = LOCK_MODES | {"async", "processes", "process-pool"}
 # The modes that take the open model (tasks arriving at a rate).
 OPEN_MODES = {"sequential", "platform-threads", "virtual-threads", "gil-threads", "async", "event-loop"}
 FINAL = {"SUCCEEDED", "FAILED", "CANCELLED"}  # the service has no TIMED_OUT: a passed deadline is FAILED
@@ -679,8 +681,8 @@ def phase_shutdown(args, checks, figures, logdir):
 
 def soak_spec(i):
     """The i-th soak experiment: (kind, body). Cycles every mode (i mod 10) x every workload
-    (i div 10 mod 7; a lock, a db query or a file only where the mode runs one, else a
-    sleep); 4-20 tasks of 5-20 ms (a lock's tasks hold it 2-6 ms each, one after another; db
+    (i div 10 mod 8; a lock, a db query, a file or steps only where the mode runs them,
+    else a sleep); 4-20 tasks of 5-20 ms (a lock's tasks hold it 2-6 ms each, one after another; db
     queries go through a pool of 2-4 connections on H2; files are 64 KiB, read or written
     and synced); one in 13 of the sleeps, HTTP calls and queries arrives at a rate (the open
     model); one in 23 is cancelled, one in 29
@@ -688,10 +690,10 @@ def soak_spec(i):
     mode = MODES[i % len(MODES)]
     wtype = WORKLOAD_TYPES[(i // len(MODES)) % len(WORKLOAD_TYPES)]
     if (wtype == "lock" and mode not in LOCK_MODES) or (wtype == "db" and mode not in DB_MODES) \
-            or (wtype == "file" and mode not in FILE_MODES):
+            or (wtype == "file" and mode not in FILE_MODES) or (wtype == "steps" and mode not in STEPS_MODES):
         wtype = "sleep"
     kind = "cancel" if i % 23 == 7 else "deadline" if i % 29 == 11 else "normal"
-    if wtype == "file" and kind != "normal":
+    if wtype in ("file", "steps") and kind != "normal":
         # File I/O may well end before a cancel or a 150 ms deadline: those get a sleep.
         wtype = "sleep"
     lock = LOCK_KINDS[i % len(LOCK_KINDS)]
@@ -706,7 +708,9 @@ def soak_spec(i):
                     "lock": {"type": "lock", "lock": lock, "holdMillis": 1 + millis // 4,
                              "iterations": 1_000_000},
                     "db": {"type": "db", "millis": millis, "poolSize": 2 + i % 3},
-                    "file": {"type": "file", "op": ("read", "write")[i % 2], "sizeKiB": 64}}[wtype]
+                    "file": {"type": "file", "op": ("read", "write")[i % 2], "sizeKiB": 64},
+                    "steps": {"type": "steps", "steps": [{"wait": millis // 2}, {"cpu": 1_000_000},
+                                                         {"http": 2}]}}[wtype]
         body = {"mode": mode, "workload": workload, "tasks": tasks, "label": f"soak {i}"}
         if i % 13 == 3 and mode in OPEN_MODES and wtype in ("sleep", "http", "db"):
             # The open model: 20 tasks arriving over 50 ms, each dropped after 20 ms unstarted.
@@ -873,6 +877,10 @@ class Soak:
                     self.checks.check("soak", turns == list(range(body["tasks"])),
                                       f"{label}: the tasks' turns at the lock were {turns[:5]}…, expected 0 to "
                                       f"{body['tasks'] - 1}, each once")
+                elif ok and body["workload"]["type"] == "steps":
+                    results = {t["result"] for t in e.get("timings", [])}
+                    self.checks.check("soak", results == {3}, f"{label}: steps done {sorted(results)}, expected 3")
+                    self.count("steps experiments")
                 elif ok and body["workload"]["type"] == "file":
                     results = {t["result"] for t in e.get("timings", [])}
                     expected = self.checksums.setdefault("file 64 KiB", next(iter(results), None))

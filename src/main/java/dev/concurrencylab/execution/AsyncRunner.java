@@ -1,6 +1,8 @@
 package dev.concurrencylab.execution;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +22,7 @@ import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.StepsWorkload;
 
 /**
  * A CompletableFuture pipeline: a wait is a timer that completes a future, an HTTP call
@@ -73,6 +76,13 @@ class AsyncRunner implements ModeRunner {
 		return true;
 	}
 
+	/** No lock or file step: either would block the threads every task shares. */
+	@Override
+	public Set<StepsWorkload.Kind> stepKinds() {
+		return EnumSet.of(StepsWorkload.Kind.WAIT, StepsWorkload.Kind.CPU, StepsWorkload.Kind.HTTP,
+				StepsWorkload.Kind.DB);
+	}
+
 	@Override
 	public void run(Execution execution) throws InterruptedException {
 		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
@@ -83,8 +93,9 @@ class AsyncRunner implements ModeRunner {
 				computeParallelism(execution.concurrency(), LabProperties.cores()),
 				execution.resources().platformThreads("async-cpu"));
 		execution.resources().monitored(cpu, "async-cpu");
-		ExecutorService jdbc = (execution.workload() instanceof DbWorkload)
-				? TimerWaits.jdbcThreads(execution, "async-jdbc") : null;
+		ExecutorService jdbc = (execution.workload() instanceof DbWorkload
+				|| (execution.workload() instanceof StepsWorkload steps && steps.has(StepsWorkload.Kind.DB)))
+						? TimerWaits.jdbcThreads(execution, "async-jdbc") : null;
 		Pipeline pipeline = new Pipeline(execution, timer, cpu, jdbc);
 		try {
 			LaunchWindow window = new LaunchWindow(execution, pipeline::task);
@@ -121,7 +132,28 @@ class AsyncRunner implements ModeRunner {
 				case LockWorkload lock -> CompletableFuture.failedFuture(TimerWaits.noLockHere("async"));
 				case DbWorkload db -> TimerWaits.query(this.execution, task, this.jdbc, db.millis());
 				case FileWorkload file -> CompletableFuture.failedFuture(TimerWaits.noFilesHere("async"));
+				case StepsWorkload steps -> steps(task, steps);
 			};
+		}
+
+		/** The steps one after another, each a future; completes with how many. */
+		private CompletableFuture<Long> steps(int task, StepsWorkload steps) {
+			CompletableFuture<Object> chain = CompletableFuture.completedFuture(null);
+			for (StepsWorkload.Step step : steps.steps()) {
+				chain = chain.thenCompose((previous) -> step(task, step));
+			}
+			return chain.thenApply((last) -> (long) steps.steps().size());
+		}
+
+		private CompletableFuture<Object> step(int task, StepsWorkload.Step step) {
+			CompletableFuture<?> done = switch (step.kind()) {
+				case WAIT -> TimerWaits.delay(this.execution, task, this.timer, step.amount());
+				case CPU -> compute(task, step.amount());
+				case HTTP -> TimerWaits.http(this.execution, task, step.amount());
+				case DB -> TimerWaits.query(this.execution, task, this.jdbc, step.amount());
+				case LOCK, FILE -> CompletableFuture.failedFuture(TimerWaits.noStepHere("async", step.kind()));
+			};
+			return done.thenApply((result) -> result);
 		}
 
 		private CompletableFuture<Long> compute(int task, long iterations) {

@@ -18,6 +18,7 @@ import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.StepsWorkload;
 
 /**
  * One thread runs every task as callbacks, like Python's asyncio: a wait is a timer on
@@ -101,6 +102,8 @@ class EventLoopRunner implements ModeRunner {
 			case LockWorkload lock -> CompletableFuture.failedFuture(TimerWaits.noLockHere(id()));
 			case DbWorkload db -> CompletableFuture.failedFuture(TimerWaits.noJdbcHere(id()));
 			case FileWorkload file -> CompletableFuture.failedFuture(TimerWaits.noFilesHere(id()));
+			case StepsWorkload steps ->
+				CompletableFuture.failedFuture(TimerWaits.noStepHere(id(), steps.steps().get(0).kind()));
 		};
 	}
 

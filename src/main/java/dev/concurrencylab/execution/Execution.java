@@ -33,6 +33,7 @@ import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.PhaseSink;
 import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.StepsWorkload;
 import dev.concurrencylab.workload.Workload;
 
 /**
@@ -131,8 +132,10 @@ public final class Execution implements PhaseSink {
 		this.timeoutMillis = timeoutMillis;
 		this.clock = clock;
 		this.resources = new ModeResources(threadPrefix, threads, http, observer);
-		this.log = new TaskLog(tasks, waits(workload), computes(workload), workload instanceof DbWorkload);
-		if (workload instanceof LockWorkload) {
+		this.log = new TaskLog(tasks, waits(workload), computes(workload), workload instanceof DbWorkload
+				|| (workload instanceof StepsWorkload steps && steps.has(StepsWorkload.Kind.DB)));
+		if (workload instanceof LockWorkload
+				|| (workload instanceof StepsWorkload steps && steps.has(StepsWorkload.Kind.LOCK))) {
 			this.log.enableLockWaits();
 		}
 		this.unfinished = new CountDownLatch(tasks);
@@ -606,6 +609,7 @@ public final class Execution implements PhaseSink {
 			case LockWorkload lock -> lock.holdMillis() > 0;
 			case DbWorkload db -> true;
 			case FileWorkload file -> true;
+			case StepsWorkload steps -> steps.kinds().stream().anyMatch((kind) -> kind != StepsWorkload.Kind.CPU);
 		};
 	}
 

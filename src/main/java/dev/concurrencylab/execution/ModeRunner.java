@@ -1,8 +1,11 @@
 package dev.concurrencylab.execution;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.workload.StepsWorkload;
 
 /**
  * One execution model. Each mode is one implementation, registered as a Spring component
@@ -66,6 +69,14 @@ public interface ModeRunner {
 	 */
 	default boolean acceptsFiles() {
 		return waitsByBlocking();
+	}
+
+	/**
+	 * The kinds of step a {@code steps} workload may have in this mode: all of them where
+	 * a task blocks a thread of its own, none by default.
+	 */
+	default Set<StepsWorkload.Kind> stepKinds() {
+		return waitsByBlocking() ? EnumSet.allOf(StepsWorkload.Kind.class) : EnumSet.noneOf(StepsWorkload.Kind.class);
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package dev.concurrencylab.execution;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,6 +11,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import dev.concurrencylab.LabProperties;
+import dev.concurrencylab.workload.StepsWorkload;
 import dev.concurrencylab.worker.WorkerException;
 import dev.concurrencylab.worker.WorkerLauncher;
 import dev.concurrencylab.worker.WorkerProcess;
@@ -50,6 +53,13 @@ class ProcessPoolRunner implements ModeRunner {
 	@Override
 	public boolean acceptsFiles() {
 		return true;
+	}
+
+	/** A worker has no pool and shares no lock. */
+	@Override
+	public Set<StepsWorkload.Kind> stepKinds() {
+		return EnumSet.of(StepsWorkload.Kind.WAIT, StepsWorkload.Kind.CPU, StepsWorkload.Kind.HTTP,
+				StepsWorkload.Kind.FILE);
 	}
 
 	@Override

@@ -23,6 +23,7 @@ import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.StepsWorkload;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -231,6 +232,7 @@ class ReactiveRunner implements ModeRunner {
 			case LockWorkload lock -> Mono.error(TimerWaits.noLockHere(id()));
 			case DbWorkload db -> future(() -> TimerWaits.query(execution, task, threads.jdbc(), db.millis()));
 			case FileWorkload file -> Mono.error(TimerWaits.noFilesHere(id()));
+			case StepsWorkload steps -> Mono.error(TimerWaits.noStepHere(id(), steps.steps().get(0).kind()));
 		};
 	}
 

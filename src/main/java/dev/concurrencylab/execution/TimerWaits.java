@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.concurrencylab.workload.DbPool;
 import dev.concurrencylab.workload.Phase;
 import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.StepsWorkload;
 
 /**
  * Waits as timers that complete futures: how the non-blocking modes wait without a
@@ -58,6 +59,13 @@ final class TimerWaits {
 	static IllegalStateException noFilesHere(String mode) {
 		return new IllegalStateException(
 				"mode " + mode + " runs no file workload: file I/O blocks the thread " + "that makes it");
+	}
+
+	/**
+	 * Why a mode runs no step of a kind (the request validation refuses it before).
+	 */
+	static IllegalStateException noStepHere(String mode, StepsWorkload.Kind kind) {
+		return new IllegalStateException("mode " + mode + " runs no '" + kind.key() + "' step");
 	}
 
 	/**

@@ -18,6 +18,7 @@ import dev.concurrencylab.execution.Modes;
 import dev.concurrencylab.workload.DbPools;
 import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.FileWorkload;
+import dev.concurrencylab.workload.StepsWorkload;
 
 /** {@code /modes} and {@code /workloads}: what an experiment can ask for. */
 @RestController
@@ -164,7 +165,21 @@ class CatalogController {
 								+ "at most 1 GiB an experiment (tasks × sizeKiB).",
 						List.of(new FieldView("sizeKiB", false, 1, FileWorkload.MAX_SIZE_KIB, 64L,
 								"KiB each task reads or writes")),
-						Map.of("type", "file", "op", "write", "sizeKiB", 64)));
+						Map.of("type", "file", "op", "write", "sizeKiB", 64)),
+				new WorkloadView("steps",
+						"A request's profile: every task does up to 16 steps in order, each one field: `wait` (ms of "
+								+ "sleep), `cpu` (kernel rounds), `http` (ms, a call to the delay endpoint), `db` (ms, a "
+								+ "query through the experiment's pool of `poolSize` connections, as the db workload's), "
+								+ "`lock` (ms holding the experiment's lock) and `file` (KiB read from the experiment's "
+								+ "file). Each step's time lands in its phase; the result is the number of steps. Modes "
+								+ "that block a thread per task run every step; async runs wait, cpu, http and db; the "
+								+ "process modes wait, cpu, http and file; reactive and event-loop none yet.",
+						List.of(new FieldView("steps", true, 1, StepsWorkload.MAX_STEPS, null,
+								"the steps, e.g. [{\"wait\": 5}, {\"db\": 20}, {\"cpu\": 2000000}, {\"http\": 30}]"),
+								new FieldView("poolSize", false, 1, DbWorkload.MAX_POOL_SIZE,
+										DbWorkload.DEFAULT_POOL_SIZE, "the pool's connections, for db steps")),
+						Map.of("type", "steps", "steps", List.of(Map.of("wait", 5), Map.of("db", 20),
+								Map.of("cpu", 2_000_000), Map.of("http", 30)), "poolSize", 10)));
 	}
 
 	private ModeView view(ModeRunner mode, int cores) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Component;
 
@@ -20,6 +21,7 @@ import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.StepsWorkload;
 import dev.concurrencylab.workload.Workload;
 
 /**
@@ -124,6 +126,9 @@ public class ExperimentRequestValidator {
 						file.sizeKiB()));
 			}
 		}
+		if (request.workload() instanceof StepsWorkload steps && mode != null) {
+			checkStepsInMode(steps, mode, tasks, problems);
+		}
 		int concurrency = 0;
 		if (mode != null) {
 			int cores = LabProperties.cores();
@@ -180,6 +185,51 @@ public class ExperimentRequestValidator {
 		}
 		return new ExperimentSpec(mode, request.workload(), tasks, concurrency, timeout, request.label(), isolation,
 				Boolean.TRUE.equals(request.record()), request.arrival());
+	}
+
+	private void checkSteps(StepsWorkload steps, List<FieldProblem> problems) {
+		if (steps.steps().isEmpty() || steps.steps().size() > StepsWorkload.MAX_STEPS) {
+			problems.add(new FieldProblem("workload.steps", "must list 1 to " + StepsWorkload.MAX_STEPS + " steps",
+					steps.steps().size()));
+		}
+		for (int i = 0; i < steps.steps().size(); i++) {
+			StepsWorkload.Step step = steps.steps().get(i);
+			String field = "workload.steps[" + i + "]." + step.kind().key();
+			switch (step.kind()) {
+				case CPU -> range(problems, field, step.amount(), 0, this.limits.maxIterations());
+				case FILE -> range(problems, field, step.amount(), 1, FileWorkload.MAX_SIZE_KIB);
+				default -> range(problems, field, step.amount(), 0, this.limits.maxMillis());
+			}
+		}
+		if (steps.has(StepsWorkload.Kind.DB)) {
+			range(problems, "workload.poolSize", steps.poolSize(), 1, DbWorkload.MAX_POOL_SIZE);
+			range(problems, "workload.connectionTimeoutMillis", steps.connectionTimeoutMillis(),
+					DbWorkload.MIN_CONNECTION_TIMEOUT_MILLIS, this.limits.maxMillis());
+		}
+	}
+
+	/** Steps the mode cannot run, and the bytes its file steps read. */
+	private void checkStepsInMode(StepsWorkload steps, ModeRunner mode, int tasks, List<FieldProblem> problems) {
+		List<String> refused = steps.kinds()
+			.stream()
+			.filter((kind) -> !mode.stepKinds().contains(kind))
+			.map(StepsWorkload.Kind::key)
+			.toList();
+		if (!refused.isEmpty()) {
+			problems.add(new FieldProblem("workload.steps", "mode '" + mode.id() + "' runs no "
+					+ String.join(", ", refused) + " step"
+					+ (mode.stepKinds().isEmpty() ? "s; use a mode that blocks a thread per task" : "; it runs "
+							+ mode.stepKinds().stream().map(StepsWorkload.Kind::key).collect(Collectors.joining(", "))
+							+ " steps"),
+					String.join(",", refused)));
+		}
+		long fileKiB = steps.total(StepsWorkload.Kind.FILE);
+		if (fileKiB > 0 && fileKiB * tasks > FileWorkload.MAX_TOTAL_KIB) {
+			problems.add(new FieldProblem("workload.steps",
+					"read " + fileKiB + " KiB a task, " + (fileKiB * tasks)
+							+ " KiB in all; an experiment reads at most " + FileWorkload.MAX_TOTAL_KIB + " KiB (1 GiB)",
+					fileKiB));
+		}
 	}
 
 	/**
@@ -244,6 +294,7 @@ public class ExperimentRequestValidator {
 				iterations(problems, lock.iterations());
 			}
 			case FileWorkload file -> range(problems, "workload.sizeKiB", file.sizeKiB(), 1, FileWorkload.MAX_SIZE_KIB);
+			case StepsWorkload steps -> checkSteps(steps, problems);
 			case DbWorkload db -> {
 				millis(problems, db.millis());
 				range(problems, "workload.poolSize", db.poolSize(), 1, DbWorkload.MAX_POOL_SIZE);

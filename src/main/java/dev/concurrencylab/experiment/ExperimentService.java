@@ -55,6 +55,7 @@ import dev.concurrencylab.workload.DbPools;
 import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.FileFolder;
 import dev.concurrencylab.workload.FileWorkload;
+import dev.concurrencylab.workload.StepsWorkload;
 import dev.concurrencylab.workload.DelayClient;
 
 /**
@@ -412,12 +413,18 @@ public class ExperimentService implements SmartLifecycle {
 			// Before the run's clock (its origin) starts: a million Poisson gaps take a
 			// while.
 			long[] arrivals = (spec.arrival() != null) ? spec.arrival().offsetsNanos(spec.tasks()) : null;
-			if (spec.workload() instanceof DbWorkload db) {
+			DbWorkload db = (spec.workload() instanceof DbWorkload query) ? query
+					: (spec.workload() instanceof StepsWorkload steps && steps.has(StepsWorkload.Kind.DB))
+							? steps.pool() : null;
+			if (db != null) {
 				// Full before the clock starts: making connections is not the run's work.
 				String name = "lab-e" + experiment.sequence() + "-db";
 				pool = this.dbPools.open(name, db, this.threads.platform(name + "-"));
 			}
-			if (spec.workload() instanceof FileWorkload file) {
+			FileWorkload file = (spec.workload() instanceof FileWorkload io) ? io
+					: (spec.workload() instanceof StepsWorkload steps && steps.has(StepsWorkload.Kind.FILE))
+							? steps.file() : null;
+			if (file != null) {
 				files = FileFolder.create(Path.of(System.getProperty("java.io.tmpdir")),
 						"concurrency-lab-files-e" + experiment.sequence() + "-", file);
 			}

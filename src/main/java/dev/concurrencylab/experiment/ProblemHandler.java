@@ -18,6 +18,7 @@ import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.InvalidTypeIdException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.beans.TypeMismatchException;
@@ -127,6 +128,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			String message = (typeId.getTypeId() == null) ? "is required; use one of " + WORKLOAD_TYPES
 					: "'" + typeId.getTypeId() + "' is not a workload type; use one of " + WORKLOAD_TYPES;
 			return fields(List.of(new FieldProblem(field, message, typeId.getTypeId())), request);
+		}
+		if (cause instanceof ValueInstantiationException creator
+				&& creator.getCause() instanceof IllegalArgumentException refused) {
+			// A record's own check while it was read (e.g. a step with two fields): its
+			// message is the lab's sentence, not Jackson's.
+			String field = path(creator);
+			return fields(List.of(new FieldProblem(field.isEmpty() ? "(body)" : field, refused.getMessage(), null)),
+					request);
 		}
 		if (cause instanceof InvalidFormatException format) {
 			return fields(List

@@ -4,6 +4,7 @@ import dev.concurrencylab.machine.Capacity;
 import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.LockWorkload;
+import dev.concurrencylab.workload.StepsWorkload;
 import dev.concurrencylab.workload.Workload;
 
 /**
@@ -86,6 +87,20 @@ public record Ideal(double millis, String formula) {
 			millis = ((tasks + queries - 1) / queries) * w;
 			formula = String.format("pool: ⌈%d ÷ min(%d in flight, %d connections)⌉ × %.3f ms", tasks, inFlight,
 					db.poolSize(), w);
+		}
+		else if (workload instanceof StepsWorkload steps
+				&& (steps.has(StepsWorkload.Kind.LOCK) || steps.has(StepsWorkload.Kind.DB))) {
+			// The general bound, or the lock's (its holds one after another), or the
+			// pool's (its queries at most poolSize at once), whichever is longest.
+			double lock = tasks * (double) steps.total(StepsWorkload.Kind.LOCK);
+			long queries = Math.max(1, Math.min(inFlight, steps.poolSize()));
+			double pool = ((tasks + queries - 1) / queries) * (double) steps.total(StepsWorkload.Kind.DB);
+			millis = Math.max(millis, Math.max(lock, pool));
+			formula = String.format(
+					"steps: the longest of the waves or computation (%.3f ms), the lock's holds one "
+							+ "after another (%d × %d ms) and the pool's queries (⌈%d ÷ %d⌉ × %d ms)",
+					Math.max(byWaves, byComputation), tasks, steps.total(StepsWorkload.Kind.LOCK), tasks, queries,
+					steps.total(StepsWorkload.Kind.DB));
 		}
 		else if (workload instanceof LockWorkload) {
 			// One lock: however many run, the holds come one after another.

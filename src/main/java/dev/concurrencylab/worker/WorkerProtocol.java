@@ -1,5 +1,10 @@
 package dev.concurrencylab.worker;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.DbWorkload;
 import dev.concurrencylab.workload.FileWorkload;
@@ -7,6 +12,7 @@ import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.LockWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.SleepWorkload;
+import dev.concurrencylab.workload.StepsWorkload;
 import dev.concurrencylab.workload.Workload;
 
 /**
@@ -91,6 +97,14 @@ public final class WorkerProtocol {
 			// The size travels in the iterations field.
 			case FileWorkload file ->
 				line(RUN, task, (file.op() == FileWorkload.Op.READ) ? "file-read" : "file-write", 0, 0, file.sizeKiB());
+			// Steps travel in the type field: "steps:wait=20,cpu=1000" (kinds and
+			// numbers).
+			case StepsWorkload steps -> line(RUN, task,
+					"steps:" + steps.steps()
+						.stream()
+						.map((step) -> step.kind().key() + "=" + step.amount())
+						.collect(Collectors.joining(",")),
+					0, 0, 0);
 		};
 	}
 
@@ -110,7 +124,17 @@ public final class WorkerProtocol {
 			case "http" -> new HttpWorkload(millis);
 			case "file-read" -> new FileWorkload(FileWorkload.Op.READ, iterations);
 			case "file-write" -> new FileWorkload(FileWorkload.Op.WRITE, iterations);
-			default -> throw new IllegalArgumentException("unknown workload type");
+			default -> {
+				if (!fields[2].startsWith("steps:")) {
+					throw new IllegalArgumentException("unknown workload type");
+				}
+				List<StepsWorkload.Step> profile = new ArrayList<>();
+				for (String step : fields[2].substring("steps:".length()).split(",")) {
+					String[] parts = step.split("=", 2);
+					profile.add(StepsWorkload.Step.of(Map.of(parts[0], Long.parseLong(parts[1]))));
+				}
+				yield new StepsWorkload(profile, 0, 0);
+			}
 		};
 		return new Request(task, workload);
 	}

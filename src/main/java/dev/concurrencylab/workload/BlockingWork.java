@@ -102,22 +102,59 @@ public class BlockingWork {
 			}
 			case LockWorkload lock -> holdLock(task, lock, phases);
 			case DbWorkload query -> this.db.query(task, query.millis(), phases.nanoTime(), phases);
-			case FileWorkload file -> {
-				if (this.files == null) {
-					throw new IllegalStateException("this run has no folder for the file workload");
-				}
-				yield this.files.run(task, file, phases);
-			}
-			case HttpWorkload call -> {
-				long before = phases.nanoTime();
-				try {
-					yield this.http.get(call.millis());
-				}
-				finally {
-					phases.add(task, Phase.WAITING, phases.nanoTime() - before);
-				}
-			}
+			case FileWorkload file -> files().run(task, file, phases);
+			case HttpWorkload call -> call(task, call.millis(), phases);
+			case StepsWorkload steps -> runSteps(task, steps, phases);
 		};
+	}
+
+	/** Calls the delay endpoint; the time until the answer is the task's wait. */
+	private long call(int task, long millis, PhaseSink phases) throws Exception {
+		long before = phases.nanoTime();
+		try {
+			return this.http.get(millis);
+		}
+		finally {
+			phases.add(task, Phase.WAITING, phases.nanoTime() - before);
+		}
+	}
+
+	/** A request's profile: its steps in order; answers how many were done. */
+	private long runSteps(int task, StepsWorkload steps, PhaseSink phases) throws Exception {
+		for (StepsWorkload.Step step : steps.steps()) {
+			switch (step.kind()) {
+				case WAIT -> waitFor(task, step.amount(), phases);
+				case CPU -> compute(task, step.amount(), phases);
+				case HTTP -> call(task, step.amount(), phases);
+				case DB -> this.db.query(task, step.amount(), phases.nanoTime(), phases);
+				case LOCK -> holdFor(task, step.amount(), phases);
+				case FILE -> files().read(task, step.amount(), phases);
+			}
+		}
+		return steps.steps().size();
+	}
+
+	/**
+	 * A {@code lock} step: takes the run's unfair lock (the time it takes is the task's
+	 * lock wait) and holds it while waiting {@code millis}.
+	 */
+	private void holdFor(int task, long millis, PhaseSink phases) throws InterruptedException {
+		long asked = phases.nanoTime();
+		this.unfair.lockInterruptibly();
+		try {
+			phases.add(task, Phase.LOCK_WAIT, phases.nanoTime() - asked);
+			waitFor(task, millis, phases);
+		}
+		finally {
+			this.unfair.unlock();
+		}
+	}
+
+	private FileFolder files() {
+		if (this.files == null) {
+			throw new IllegalStateException("this run has no folder for the file workload");
+		}
+		return this.files;
 	}
 
 	/**

@@ -88,6 +88,32 @@ public final class FileFolder implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A {@code file} step: reads the first {@code kib} KiB of the input, added to the
+	 * task's waiting phase; answers the CRC-32 of the bytes.
+	 */
+	long read(int task, long kib, PhaseSink phases) throws IOException {
+		long before = phases.nanoTime();
+		CRC32 crc = new CRC32();
+		ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+		try (FileChannel channel = FileChannel.open(this.folder.resolve(INPUT), StandardOpenOption.READ)) {
+			long left = kib * 1024;
+			while (left > 0) {
+				buffer.clear().limit((int) Math.min(CHUNK, left));
+				int read = channel.read(buffer);
+				if (read <= 0) {
+					break;
+				}
+				crc.update(buffer.array(), 0, read);
+				left -= read;
+			}
+			return crc.getValue();
+		}
+		finally {
+			phases.add(task, Phase.WAITING, phases.nanoTime() - before);
+		}
+	}
+
 	/** Deletes the folder and everything in it (a worker's view deletes nothing). */
 	@Override
 	public void close() {

@@ -13,9 +13,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = HttpWorkload.class, name = HttpWorkload.TYPE),
 		@JsonSubTypes.Type(value = LockWorkload.class, name = LockWorkload.TYPE),
 		@JsonSubTypes.Type(value = DbWorkload.class, name = DbWorkload.TYPE),
-		@JsonSubTypes.Type(value = FileWorkload.class, name = FileWorkload.TYPE) })
-public sealed interface Workload
-		permits SleepWorkload, CpuWorkload, MixedWorkload, HttpWorkload, LockWorkload, DbWorkload, FileWorkload {
+		@JsonSubTypes.Type(value = FileWorkload.class, name = FileWorkload.TYPE),
+		@JsonSubTypes.Type(value = StepsWorkload.class, name = StepsWorkload.TYPE) })
+public sealed interface Workload permits SleepWorkload, CpuWorkload, MixedWorkload, HttpWorkload, LockWorkload,
+		DbWorkload, FileWorkload, StepsWorkload {
 
 	/** The JSON type id, also used as the {@code workload} metric tag. */
 	String typeId();

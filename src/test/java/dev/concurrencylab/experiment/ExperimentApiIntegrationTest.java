@@ -210,7 +210,7 @@ class ExperimentApiIntegrationTest {
 		JsonNode workloads = this.http.get("/workloads").json();
 		List<String> types = new ArrayList<>();
 		workloads.forEach((workload) -> types.add(workload.get("type").asString()));
-		assertThat(types).containsExactly("sleep", "cpu", "mixed", "http", "lock", "db", "file");
+		assertThat(types).containsExactly("sleep", "cpu", "mixed", "http", "lock", "db", "file", "steps");
 	}
 
 	@Test
@@ -281,6 +281,72 @@ class ExperimentApiIntegrationTest {
 	private static List<java.nio.file.Path> fileFolders() throws java.io.IOException {
 		try (var paths = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
 			return paths.filter((path) -> path.getFileName().toString().startsWith("concurrency-lab-files-")).toList();
+		}
+	}
+
+	@Test
+	void aStepsWorkloadShouldRunEveryStepAModeCanAndPutEachInItsPhase() {
+		String all = "[{\"wait\":5},{\"cpu\":100000},{\"http\":5},{\"db\":5},{\"lock\":2},{\"file\":16}]";
+		String async = "[{\"wait\":5},{\"cpu\":100000},{\"http\":5},{\"db\":5}]";
+		String workers = "[{\"wait\":5},{\"cpu\":100000},{\"http\":5},{\"file\":16}]";
+		Map<String, String> runs = new java.util.LinkedHashMap<>();
+		for (String mode : List.of("sequential", "platform-threads", "virtual-threads", "fork-join", "gil-threads")) {
+			runs.put(mode, all);
+		}
+		runs.put("async", async);
+		runs.put("processes", workers);
+		runs.put("process-pool", workers);
+		runs.forEach((mode, steps) -> {
+			LabHttp.Answer answer = this.http.post("/experiments", "{\"mode\":\"" + mode
+					+ "\",\"workload\":{\"type\":\"steps\",\"poolSize\":2,\"steps\":" + steps + "},\"tasks\":4}");
+			String what = mode + ": " + answer.body();
+			assertThat(answer.status()).as(what).isEqualTo(201);
+			JsonNode experiment = answer.json();
+			assertThat(experiment.get("status").asString()).as(what).isEqualTo("SUCCEEDED");
+			int count = steps.split("\\{").length - 1;
+			experiment.get("timings").forEach((timing) -> {
+				assertThat(timing.get("result").asLong()).as(what).isEqualTo(count);
+				JsonNode phases = timing.get("phases");
+				// wait + http (+ db) (+ lock's hold) of waiting, and the computation.
+				assertThat(phases.get("waiting").asDouble()).as(what).isGreaterThanOrEqualTo(9.5);
+				assertThat(phases.get("computingOnCpu").asDouble() + phases.get("computingOffCpu").asDouble()).as(what)
+					.isPositive();
+			});
+		});
+		assertThat(fileFoldersQuietly()).isEmpty();
+	}
+
+	@Test
+	void aStepsWorkloadShouldBeRefusedWithTheReasonWhereItCannotRun() {
+		Map<String, String> refused = Map.of(
+				"{\"mode\":\"event-loop\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"wait\":1}]}}",
+				"mode 'event-loop' runs no wait steps",
+				"{\"mode\":\"async\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"wait\":1},{\"lock\":1}]}}",
+				"mode 'async' runs no lock step",
+				"{\"mode\":\"processes\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"db\":1}]}}",
+				"mode 'processes' runs no db step",
+				"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"disk\":1}]}}",
+				"unknown step 'disk'",
+				"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"wait\":1,\"cpu\":2}]}}",
+				"each step is one field",
+				"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"steps\",\"steps\":["
+						+ "{\"wait\":1},".repeat(16) + "{\"wait\":1}]}}",
+				"must list 1 to 16 steps",
+				"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"wait\":-1}]}}",
+				"workload.steps[0].wait");
+		refused.forEach((body, reason) -> {
+			LabHttp.Answer answer = this.http.post("/experiments", body);
+			assertThat(answer.status()).as(body + " → " + answer.body()).isEqualTo(400);
+			assertThat(answer.body()).as(body).contains(reason);
+		});
+	}
+
+	private static List<java.nio.file.Path> fileFoldersQuietly() {
+		try {
+			return fileFolders();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
 		}
 	}
 

@@ -328,6 +328,10 @@ class HostileInputFuzzTest {
 				+ "\"connectionTimeoutMillis\":1000},\"tasks\":3}");
 		bodies.add("{\"mode\":\"platform-threads\",\"workload\":{\"type\":\"lock\",\"lock\":\"fair\","
 				+ "\"holdMillis\":1},\"tasks\":3}");
+		bodies.add("{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"wait\":1},"
+				+ "{\"cpu\":1000},{\"db\":1},{\"lock\":1},{\"file\":4}],\"poolSize\":2},\"tasks\":3}");
+		bodies.add("{\"mode\":\"processes\",\"workload\":{\"type\":\"file\",\"op\":\"write\",\"sizeKiB\":4},"
+				+ "\"tasks\":2}");
 		bodies.add("{\"mode\":\"async\",\"workload\":{\"type\":\"sleep\",\"millis\":2},\"arrival\":"
 				+ "{\"ratePerSecond\":100,\"durationMillis\":50,\"distribution\":\"poisson\",\"maxQueueMillis\":10,"
 				+ "\"seed\":7}}");
@@ -346,10 +350,13 @@ class HostileInputFuzzTest {
 
 	private Arbitrary<UnaryOperator<String>> mutation() {
 		Arbitrary<UnaryOperator<String>> replaceValue = Combinators
-			.combine(Arbitraries.of("mode", "type", "millis", "iterations", "tasks", "concurrency", "steps", "repeats",
-					"modes", "workload", "timeoutMillis", "label", "isolation", "poolSize", "connectionTimeoutMillis",
-					"lock", "holdMillis", "arrival", "ratePerSecond", "durationMillis", "distribution",
-					"maxQueueMillis", "seed", "concurrencyByMode", "platform-threads"), Arbitraries.of(REPLACEMENTS))
+			.combine(
+					Arbitraries.of("mode", "type", "millis", "iterations", "tasks", "concurrency", "steps", "repeats",
+							"modes", "workload", "timeoutMillis", "label", "isolation", "poolSize",
+							"connectionTimeoutMillis", "lock", "holdMillis", "arrival", "ratePerSecond",
+							"durationMillis", "distribution", "maxQueueMillis", "seed", "concurrencyByMode",
+							"platform-threads", "op", "sizeKiB", "wait", "cpu", "db", "file"),
+					Arbitraries.of(REPLACEMENTS))
 			.as((field, replacement) -> (body) -> replaceField(body, field, replacement));
 		Arbitrary<UnaryOperator<String>> addField = Combinators
 			.combine(Arbitraries.of("unknown", "Mode", "__proto__", "constructor", "label", "isolation",
