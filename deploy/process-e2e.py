@@ -4,7 +4,9 @@
 Two phases; both run by default, either alone with --only:
 
   shutdown  Starts the jar, runs one long experiment in every mode at once (waits of 60 s,
-            computation in the computing modes, worker JVMs in the process modes), checks
+            computation in the computing modes, worker JVMs in the process modes, one of
+            them reading its experiment's file; an H2 query holding its connection; a lock
+            held and waited for), checks
             they all have tasks in flight and records the service's descendant processes,
             then sends SIGTERM while other threads keep posting experiments and reading.
             Asserts: every answer during the shutdown is a 503 problem detail (or, for a
@@ -16,7 +18,7 @@ Two phases; both run by default, either alone with --only:
             experiment; every recorded worker process is gone right after the exit (reaped,
             no zombie, none reparented: this script makes itself a child subreaper, so an
             orphan would be reparented to it and seen); the worker image's temporary folder
-            is deleted.
+            and the file workload's folder are deleted.
 
   soak      Starts the jar, warms it up with one round of every mode x every workload (one
             of them cancelled, one past its deadline) and every kind of invalid request,
@@ -446,13 +448,15 @@ def wait_final(svc, exp_id, timeout=POLL_TIMEOUT_S):
 # hold 1 + 2 worker JVMs. timeoutMillis is the longest allowed so no deadline interferes.
 LONG_CPU = 10_000_000_000  # the largest allowed: ~15-20 s per task here
 SHUTDOWN_PLAN = [
-    ("sequential", {"type": "sleep", "millis": 60000}, 3, None),
-    ("platform-threads", {"type": "sleep", "millis": 60000}, 8, None),
+    # A query holding an H2 connection, a lock held and waited for, a worker reading the
+    # experiment's file then waiting: the pool, the lock and the folder must be let go too.
+    ("sequential", {"type": "db", "millis": 60000, "poolSize": 2}, 3, None),
+    ("platform-threads", {"type": "lock", "lock": "fair", "holdMillis": 60000}, 8, None),
     ("virtual-threads", {"type": "sleep", "millis": 60000}, 100, None),
     ("fork-join", {"type": "cpu", "iterations": LONG_CPU}, 4, 1),
     ("async", {"type": "http", "millis": 60000}, 20, None),
     ("reactive", {"type": "sleep", "millis": 30000, "steps": 2}, 50, None),
-    ("processes", {"type": "cpu", "iterations": LONG_CPU}, 2, 1),
+    ("processes", {"type": "steps", "steps": [{"file": 64}, {"wait": 60000}]}, 2, 1),
     ("process-pool", {"type": "mixed", "millis": 60000, "iterations": 50_000_000}, 4, 2),
     ("event-loop", {"type": "sleep", "millis": 60000}, 50, None),
     ("gil-threads", {"type": "mixed", "millis": 60000, "iterations": 50_000_000}, 4, None),
@@ -519,7 +523,9 @@ def phase_shutdown(args, checks, figures, logdir):
     phase = "shutdown"
     # 10 experiments at once (default limit 4), and room for probe POSTs accepted in the
     # instant before the service begins stopping, so that no 429 can come into it.
-    svc = Service(args, phase, logdir, ["--lab.max-running-experiments=16"])
+    tmpdir = os.path.join(logdir, "shutdown-tmp")
+    os.makedirs(tmpdir, exist_ok=True)
+    svc = Service(args, phase, logdir, ["--lab.max-running-experiments=16"], jvm=[f"-Djava.io.tmpdir={tmpdir}"])
     stop_probes = threading.Event()
     probers = []
     try:
@@ -614,6 +620,8 @@ def phase_shutdown(args, checks, figures, logdir):
         figures["shutdown worker processes recorded / left"] = f"{len(workers)} / {len(left)}"
         if image_dir:
             checks.check(phase, not os.path.exists(image_dir), f"worker image folder {image_dir} still exists")
+        files_left = glob.glob(os.path.join(tmpdir, "concurrency-lab-files-*"))
+        checks.check(phase, not files_left, f"file workload folders left after the service exited: {files_left}")
 
         # Probe outcomes.
         outcomes = [o for p in probers for o in p.outcomes]
