@@ -1,6 +1,8 @@
 package dev.concurrencylab.execution;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -49,6 +51,12 @@ class EventLoopRunner implements ModeRunner {
 	@Override
 	public boolean acceptsArrivals() {
 		return true;
+	}
+
+	/** Steps that never block its one thread for long: no query, lock or file. */
+	@Override
+	public Set<StepsWorkload.Kind> stepKinds() {
+		return EnumSet.of(StepsWorkload.Kind.WAIT, StepsWorkload.Kind.CPU, StepsWorkload.Kind.HTTP);
 	}
 
 	@Override
@@ -102,8 +110,27 @@ class EventLoopRunner implements ModeRunner {
 			case LockWorkload lock -> CompletableFuture.failedFuture(TimerWaits.noLockHere(id()));
 			case DbWorkload db -> CompletableFuture.failedFuture(TimerWaits.noJdbcHere(id()));
 			case FileWorkload file -> CompletableFuture.failedFuture(TimerWaits.noFilesHere(id()));
-			case StepsWorkload steps ->
-				CompletableFuture.failedFuture(TimerWaits.noStepHere(id(), steps.steps().get(0).kind()));
+			case StepsWorkload steps -> {
+				CompletableFuture<Object> chain = CompletableFuture.completedFuture(null);
+				for (StepsWorkload.Step step : steps.steps()) {
+					chain = chain.thenCompose((previous) -> step(execution, loop, task, step));
+				}
+				yield chain.thenApply((last) -> (long) steps.steps().size());
+			}
+		};
+	}
+
+	/**
+	 * One step of a steps workload, begun on the loop thread; its future completes on the
+	 * loop thread too, so the next step begins there.
+	 */
+	private CompletableFuture<Object> step(Execution execution, ScheduledThreadPoolExecutor loop, int task,
+			StepsWorkload.Step step) {
+		return switch (step.kind()) {
+			case WAIT -> TimerWaits.delay(execution, task, loop, step.amount()).thenApply((done) -> done);
+			case CPU -> CompletableFuture.completedFuture(compute(execution, task, step.amount()));
+			case HTTP -> TimerWaits.http(execution, task, step.amount()).thenApplyAsync((result) -> result, loop);
+			case DB, LOCK, FILE -> CompletableFuture.failedFuture(TimerWaits.noStepHere(id(), step.kind()));
 		};
 	}
 

@@ -1,7 +1,9 @@
 package dev.concurrencylab.execution;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,6 +71,13 @@ class ReactiveRunner implements ModeRunner {
 		return true;
 	}
 
+	/** No lock or file step: either would block the threads every task shares. */
+	@Override
+	public Set<StepsWorkload.Kind> stepKinds() {
+		return EnumSet.of(StepsWorkload.Kind.WAIT, StepsWorkload.Kind.CPU, StepsWorkload.Kind.HTTP,
+				StepsWorkload.Kind.DB);
+	}
+
 	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return tasks;
@@ -97,8 +106,9 @@ class ReactiveRunner implements ModeRunner {
 		Scheduler timer = Schedulers.fromExecutorService(timerThread,
 				execution.resources().threadName("reactive-timer"));
 		Scheduler cpu = Schedulers.fromExecutorService(cpuThreads, execution.resources().threadName("reactive-cpu"));
-		ExecutorService jdbc = (execution.workload() instanceof DbWorkload)
-				? TimerWaits.jdbcThreads(execution, "reactive-jdbc") : null;
+		ExecutorService jdbc = (execution.workload() instanceof DbWorkload
+				|| (execution.workload() instanceof StepsWorkload steps && steps.has(StepsWorkload.Kind.DB)))
+						? TimerWaits.jdbcThreads(execution, "reactive-jdbc") : null;
 		Disposable subscription = tasks(execution, new Threads(timer, cpu, jdbc)).subscribe();
 		try {
 			execution.awaitTasks();
@@ -232,7 +242,19 @@ class ReactiveRunner implements ModeRunner {
 			case LockWorkload lock -> Mono.error(TimerWaits.noLockHere(id()));
 			case DbWorkload db -> future(() -> TimerWaits.query(execution, task, threads.jdbc(), db.millis()));
 			case FileWorkload file -> Mono.error(TimerWaits.noFilesHere(id()));
-			case StepsWorkload steps -> Mono.error(TimerWaits.noStepHere(id(), steps.steps().get(0).kind()));
+			case StepsWorkload steps ->
+				Flux.fromIterable(steps.steps()).concatMap((step) -> step(execution, task, step, threads)).count();
+		};
+	}
+
+	/** One step of a steps workload; emits one value when it is done. */
+	private Mono<Long> step(Execution execution, int task, StepsWorkload.Step step, Threads threads) {
+		return switch (step.kind()) {
+			case WAIT -> delay(execution, task, step.amount(), threads.timer());
+			case CPU -> compute(execution, task, step.amount(), threads.cpu());
+			case HTTP -> httpCall(execution, task, step.amount());
+			case DB -> future(() -> TimerWaits.query(execution, task, threads.jdbc(), step.amount()));
+			case LOCK, FILE -> Mono.error(TimerWaits.noStepHere(id(), step.kind()));
 		};
 	}
 

@@ -173,7 +173,8 @@ class CatalogController {
 								+ "`lock` (ms holding the experiment's lock) and `file` (KiB read from the experiment's "
 								+ "file). Each step's time lands in its phase; the result is the number of steps. Modes "
 								+ "that block a thread per task run every step; async runs wait, cpu, http and db; the "
-								+ "process modes wait, cpu, http and file; reactive and event-loop none yet.",
+								+ "process modes wait, cpu, http and file; reactive wait, cpu, http and db; event-loop wait, "
+								+ "cpu and http.",
 						List.of(new FieldView("steps", true, 1, StepsWorkload.MAX_STEPS, null,
 								"the steps, e.g. [{\"wait\": 5}, {\"db\": 20}, {\"cpu\": 2000000}, {\"http\": 30}]"),
 								new FieldView("poolSize", false, 1, DbWorkload.MAX_POOL_SIZE,

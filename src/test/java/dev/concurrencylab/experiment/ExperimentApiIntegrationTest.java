@@ -294,6 +294,8 @@ class ExperimentApiIntegrationTest {
 			runs.put(mode, all);
 		}
 		runs.put("async", async);
+		runs.put("reactive", async);
+		runs.put("event-loop", "[{\"wait\":5},{\"cpu\":100000},{\"http\":5}]");
 		runs.put("processes", workers);
 		runs.put("process-pool", workers);
 		runs.forEach((mode, steps) -> {
@@ -319,8 +321,8 @@ class ExperimentApiIntegrationTest {
 	@Test
 	void aStepsWorkloadShouldBeRefusedWithTheReasonWhereItCannotRun() {
 		Map<String, String> refused = Map.of(
-				"{\"mode\":\"event-loop\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"wait\":1}]}}",
-				"mode 'event-loop' runs no wait steps",
+				"{\"mode\":\"event-loop\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"db\":1}]}}",
+				"mode 'event-loop' runs no db step; it runs wait, cpu, http steps",
 				"{\"mode\":\"async\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"wait\":1},{\"lock\":1}]}}",
 				"mode 'async' runs no lock step",
 				"{\"mode\":\"processes\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"db\":1}]}}",
