@@ -85,7 +85,7 @@ FILE_MODES = LOCK_MODES | {"processes", "process-pool"}
 # The modes that run a steps workload of wait, cpu and http steps.
 STEPS_MODES = LOCK_MODES | {"async", "processes", "process-pool"}
 # The modes that take the open model (tasks arriving at a rate).
-OPEN_MODES = {"sequential", "platform-threads", "virtual-threads", "gil-threads", "async", "event-loop"}
+OPEN_MODES = set(MODES) - {"fork-join"}
 FINAL = {"SUCCEEDED", "FAILED", "CANCELLED"}  # the service has no TIMED_OUT: a passed deadline is FAILED
 
 STARTUP_TIMEOUT_S = 90  # 4.4-4.9 s on a quiet machine (README); generous for a busy CI host

@@ -96,6 +96,9 @@ public final class Execution implements PhaseSink {
 	/** How long an arrived task may wait to start before it is dropped; open model. */
 	private volatile long maxQueueNanos = Long.MAX_VALUE;
 
+	/** Notified at each arrival, for {@link #awaitArrived}. */
+	private final Object arrivalSignal = new Object();
+
 	/** Whether tasks arrive on a schedule; the schedule is let go when the run ends. */
 	private volatile boolean openModel;
 
@@ -250,8 +253,32 @@ public final class Execution implements PhaseSink {
 			}
 		}
 		this.log.queued(task, schedule[task]);
-		this.released = task + 1;
+		synchronized (this.arrivalSignal) {
+			this.released = task + 1;
+			this.arrivalSignal.notifyAll();
+		}
 		return true;
+	}
+
+	/**
+	 * Open model: waits until task {@code task} has arrived, for a mode whose own threads
+	 * pull tasks (a worker pool); answers false once the experiment stops. In the closed
+	 * model every task is there: true at once.
+	 * @throws InterruptedException when the experiment is cancelled
+	 */
+	public boolean awaitArrived(int task) throws InterruptedException {
+		if (!this.openModel) {
+			return true;
+		}
+		synchronized (this.arrivalSignal) {
+			while (this.released <= task) {
+				if (this.stop.reason() != null) {
+					return false;
+				}
+				this.arrivalSignal.wait(TimeUnit.NANOSECONDS.toMillis(STOP_POLL_NANOS) + 1);
+			}
+		}
+		return this.stop.reason() == null;
 	}
 
 	/**

@@ -55,6 +55,11 @@ class ProcessPoolRunner implements ModeRunner {
 		return true;
 	}
 
+	@Override
+	public boolean acceptsArrivals() {
+		return true;
+	}
+
 	/** A worker has no pool and shares no lock. */
 	@Override
 	public Set<StepsWorkload.Kind> stepKinds() {
@@ -84,6 +89,13 @@ class ProcessPoolRunner implements ModeRunner {
 			for (int driver = 0; driver < size; driver++) {
 				drivers.execute(() -> drive(execution, workers, next));
 			}
+			if (execution.open()) {
+				// Open model: this thread releases the tasks; each driver waits for the
+				// arrival of the task it took.
+				for (int task = 0; task < execution.tasks() && execution.arrive(task); task++) {
+					// released
+				}
+			}
 			execution.awaitTasks();
 		}
 		finally {
@@ -100,6 +112,9 @@ class ProcessPoolRunner implements ModeRunner {
 		try {
 			int task;
 			while ((task = next.getAndIncrement()) < execution.tasks()) {
+				if (!execution.awaitArrived(task)) {
+					return;
+				}
 				if (!execution.begin(task)) {
 					continue;
 				}

@@ -51,6 +51,11 @@ class ProcessesRunner implements ModeRunner {
 		return true;
 	}
 
+	@Override
+	public boolean acceptsArrivals() {
+		return true;
+	}
+
 	/** A worker has no pool and shares no lock. */
 	@Override
 	public Set<StepsWorkload.Kind> stepKinds() {
@@ -77,7 +82,11 @@ class ProcessesRunner implements ModeRunner {
 		try {
 			for (int task = 0; task < execution.tasks(); task++) {
 				int index = task;
-				execution.queued(index);
+				// Open model: waits for the task's arrival; the backlog is the drivers'
+				// queue.
+				if (!execution.arrive(index)) {
+					break;
+				}
 				drivers.execute(() -> runInFreshWorker(execution, workers, index));
 			}
 			execution.awaitTasks();

@@ -29,6 +29,7 @@ import dev.concurrencylab.workload.StepsWorkload;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -71,6 +72,11 @@ class ReactiveRunner implements ModeRunner {
 		return true;
 	}
 
+	@Override
+	public boolean acceptsArrivals() {
+		return true;
+	}
+
 	/** No lock or file step: either would block the threads every task shares. */
 	@Override
 	public Set<StepsWorkload.Kind> stepKinds() {
@@ -109,8 +115,23 @@ class ReactiveRunner implements ModeRunner {
 		ExecutorService jdbc = (execution.workload() instanceof DbWorkload
 				|| (execution.workload() instanceof StepsWorkload steps && steps.has(StepsWorkload.Kind.DB)))
 						? TimerWaits.jdbcThreads(execution, "reactive-jdbc") : null;
-		Disposable subscription = tasks(execution, new Threads(timer, cpu, jdbc)).subscribe();
+		Threads threads = new Threads(timer, cpu, jdbc);
+		Sinks.Many<Integer> arrivals = execution.open() ? Sinks.many().unicast().onBackpressureBuffer() : null;
+		Disposable subscription = (arrivals != null)
+				// Open model: the tasks arrive through a sink, at most concurrency
+				// subscribed
+				// at once; flatMap's queue is the backlog.
+				? arrivals.asFlux()
+					.flatMap((task) -> task(execution, task, threads), execution.concurrency(), 1)
+					.subscribe()
+				: tasks(execution, threads).subscribe();
 		try {
+			if (arrivals != null) {
+				for (int task = 0; task < execution.tasks() && execution.arrive(task); task++) {
+					arrivals.tryEmitNext(task);
+				}
+				arrivals.tryEmitComplete();
+			}
 			execution.awaitTasks();
 		}
 		finally {

@@ -49,8 +49,8 @@ public record ExperimentRequest(
 				+ "`durationMillis` (`distribution`: `constant` or `poisson` with `seed`), whatever the mode's "
 				+ "progress; one not started within `maxQueueMillis` (default 1000) of its arrival is DROPPED. "
 				+ "Latency counts from each task's intended arrival (coordinated omission corrected): "
-				+ "`summary.openModel` has its percentiles, the achieved rate, late and dropped tasks. Modes: "
-				+ "sequential, platform-threads, virtual-threads, async, event-loop, gil-threads.") Arrival arrival){
+				+ "`summary.openModel` has its percentiles, the achieved rate, late and dropped tasks. Every mode but "
+				+ "fork-join.") Arrival arrival){
 
 	/** A request without an isolation: the workload's default applies. */
 	public ExperimentRequest(String mode, Workload workload, Integer tasks, Integer concurrency, Long timeoutMillis,

@@ -27,7 +27,7 @@ class OpenModelTest {
 
 	static Stream<ModeRunner> runners() {
 		return Stream.of(new SequentialRunner(), new PlatformThreadsRunner(), new VirtualThreadsRunner(),
-				new GilThreadsRunner(), new AsyncRunner(), new EventLoopRunner());
+				new GilThreadsRunner(), new AsyncRunner(), new ReactiveRunner(), new EventLoopRunner());
 	}
 
 	@ParameterizedTest(name = "{0}")

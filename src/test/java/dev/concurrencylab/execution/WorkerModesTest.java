@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.concurrencylab.LabClock;
+import dev.concurrencylab.arrival.Arrival;
 import dev.concurrencylab.worker.FaultyWorkerMain;
 import dev.concurrencylab.worker.WorkerCommand;
 import dev.concurrencylab.worker.WorkerLauncher;
@@ -74,6 +75,26 @@ class WorkerModesTest {
 				.isLessThanOrEqualTo(execution.log().endNanos(task) - execution.log().startNanos(task));
 			assertThat(phases.cpuSource()).isEqualTo(Phases.CpuSource.MEASURED);
 			assertThat(phases.total()).isEqualTo(execution.log().endNanos(task) - execution.log().queuedNanos(task));
+		}
+	}
+
+	@Test
+	void theProcessModesShouldTakeTheOpenModelAndStartNoTaskBeforeItsArrival() throws Exception {
+		for (ModeRunner runner : List.of(new ProcessesRunner(this.launcher), new ProcessPoolRunner(this.launcher))) {
+			// 10 arrivals a second for 500 ms, each a 5 ms wait in a worker.
+			Arrival arrival = new Arrival(10, 500, Arrival.Distribution.CONSTANT, 60_000, 1);
+			long[] schedule = arrival.offsetsNanos(5);
+			Execution execution = new Execution(new SleepWorkload(5, 1), 5, 2, 60_000, "lab-test-", LabClock.SYSTEM,
+					this.threads, null);
+			execution.arrivals(schedule, Long.MAX_VALUE);
+			runner.run(execution);
+			execution.finish();
+
+			assertThat(execution.progress().completed()).as(runner.id()).isEqualTo(5);
+			for (int task = 0; task < 5; task++) {
+				assertThat(execution.log().queuedNanos(task)).as(runner.id()).isEqualTo(schedule[task]);
+				assertThat(execution.log().startNanos(task)).as(runner.id()).isGreaterThanOrEqualTo(schedule[task]);
+			}
 		}
 	}
 
