@@ -319,6 +319,29 @@ class ExperimentApiIntegrationTest {
 	}
 
 	@Test
+	void aCancelShouldReleaseTheRunsFileFolderPoolAndLock() throws Exception {
+		// Each task reads the experiment's file, then queries for 30 s holding one of two
+		// connections, then would take the lock.
+		LabHttp.Answer answer = this.http.post("/experiments?waitMillis=0",
+				"{\"mode\":\"virtual-threads\","
+						+ "\"workload\":{\"type\":\"steps\",\"poolSize\":2,\"steps\":[{\"file\":64},{\"db\":30000},"
+						+ "{\"lock\":1}]},\"tasks\":10}");
+		assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+		String location = answer.header("Location");
+		// Precondition: tasks in flight, the folder there.
+		JsonNode running = this.http.awaitInFlight(location);
+		assertThat(running.get("status").asString()).isEqualTo("RUNNING");
+		assertThat(fileFolders()).hasSize(1);
+
+		assertThat(this.http.delete(location).status()).isEqualTo(202);
+		JsonNode cancelled = this.http.awaitFinished(location);
+		assertThat(cancelled.get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(cancelled.get("summary").get("cancelled").asInt()).isEqualTo(10);
+		assertThat(fileFolders()).as("the folder is deleted with the run").isEmpty();
+		// The pool's threads (lab-e<n>-db-…) ended: see noLabThreadOutlivesItsExperiment.
+	}
+
+	@Test
 	void aStepsWorkloadShouldBeRefusedWithTheReasonWhereItCannotRun() {
 		Map<String, String> refused = Map.of(
 				"{\"mode\":\"event-loop\",\"workload\":{\"type\":\"steps\",\"steps\":[{\"db\":1}]}}",
