@@ -1,8 +1,6 @@
 package dev.concurrencylab.execution;
 
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +9,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import dev.concurrencylab.LabProperties;
-import dev.concurrencylab.workload.StepsWorkload;
 import dev.concurrencylab.worker.WorkerException;
 import dev.concurrencylab.worker.WorkerLauncher;
 import dev.concurrencylab.worker.WorkerProcess;
@@ -26,7 +23,7 @@ import dev.concurrencylab.worker.WorkerProcess;
  */
 @Component
 @Order(8)
-class ProcessPoolRunner implements ModeRunner {
+class ProcessPoolRunner implements WorkerModeRunner {
 
 	private final WorkerLauncher launcher;
 
@@ -48,23 +45,6 @@ class ProcessPoolRunner implements ModeRunner {
 	@Override
 	public List<String> suits() {
 		return List.of("cpu", "mixed");
-	}
-
-	@Override
-	public boolean acceptsFiles() {
-		return true;
-	}
-
-	@Override
-	public boolean acceptsArrivals() {
-		return true;
-	}
-
-	/** A worker has no pool and shares no lock. */
-	@Override
-	public Set<StepsWorkload.Kind> stepKinds() {
-		return EnumSet.of(StepsWorkload.Kind.WAIT, StepsWorkload.Kind.CPU, StepsWorkload.Kind.HTTP,
-				StepsWorkload.Kind.FILE);
 	}
 
 	@Override

@@ -1,8 +1,6 @@
 package dev.concurrencylab.execution;
 
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -10,7 +8,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import dev.concurrencylab.LabProperties;
-import dev.concurrencylab.workload.StepsWorkload;
 import dev.concurrencylab.worker.WorkerException;
 import dev.concurrencylab.worker.WorkerLauncher;
 import dev.concurrencylab.worker.WorkerProcess;
@@ -22,7 +19,7 @@ import dev.concurrencylab.worker.WorkerProcess;
  */
 @Component
 @Order(7)
-class ProcessesRunner implements ModeRunner {
+class ProcessesRunner implements WorkerModeRunner {
 
 	private final WorkerLauncher launcher;
 
@@ -44,23 +41,6 @@ class ProcessesRunner implements ModeRunner {
 	@Override
 	public List<String> suits() {
 		return List.of("cpu");
-	}
-
-	@Override
-	public boolean acceptsFiles() {
-		return true;
-	}
-
-	@Override
-	public boolean acceptsArrivals() {
-		return true;
-	}
-
-	/** A worker has no pool and shares no lock. */
-	@Override
-	public Set<StepsWorkload.Kind> stepKinds() {
-		return EnumSet.of(StepsWorkload.Kind.WAIT, StepsWorkload.Kind.CPU, StepsWorkload.Kind.HTTP,
-				StepsWorkload.Kind.FILE);
 	}
 
 	@Override
