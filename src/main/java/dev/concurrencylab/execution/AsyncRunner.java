@@ -52,11 +52,6 @@ class AsyncRunner implements ModeRunner {
 	}
 
 	@Override
-	public boolean acceptsArrivals() {
-		return true;
-	}
-
-	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return tasks;
 	}

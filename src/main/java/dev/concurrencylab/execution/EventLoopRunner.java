@@ -48,11 +48,6 @@ class EventLoopRunner implements ModeRunner {
 		return List.of("sleep", "http");
 	}
 
-	@Override
-	public boolean acceptsArrivals() {
-		return true;
-	}
-
 	/** Steps that never block its one thread for long: no query, lock or file. */
 	@Override
 	public Set<StepsWorkload.Kind> stepKinds() {

@@ -40,6 +40,12 @@ class ForkJoinRunner implements ModeRunner {
 		return true;
 	}
 
+	/** It splits the range of tasks known from the start: none arrive later. */
+	@Override
+	public boolean acceptsArrivals() {
+		return false;
+	}
+
 	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return cores;

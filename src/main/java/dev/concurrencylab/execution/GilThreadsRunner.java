@@ -49,11 +49,6 @@ class GilThreadsRunner implements ModeRunner {
 	}
 
 	@Override
-	public boolean acceptsArrivals() {
-		return true;
-	}
-
-	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return Math.min(tasks, 200);
 	}

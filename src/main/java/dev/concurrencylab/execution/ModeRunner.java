@@ -81,10 +81,11 @@ public interface ModeRunner {
 
 	/**
 	 * Whether this mode takes the open model: tasks released at their arrival times
-	 * ({@link Execution#arrive}) into its own backlog.
+	 * ({@link Execution#arrive}) into its own backlog. Every mode does but one that
+	 * splits a range of tasks known from the start.
 	 */
 	default boolean acceptsArrivals() {
-		return false;
+		return true;
 	}
 
 }

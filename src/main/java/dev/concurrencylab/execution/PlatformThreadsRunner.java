@@ -38,11 +38,6 @@ class PlatformThreadsRunner implements ModeRunner {
 	}
 
 	@Override
-	public boolean acceptsArrivals() {
-		return true;
-	}
-
-	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return Math.min(tasks, 200);
 	}

@@ -72,11 +72,6 @@ class ReactiveRunner implements ModeRunner {
 		return true;
 	}
 
-	@Override
-	public boolean acceptsArrivals() {
-		return true;
-	}
-
 	/** No lock or file step: either would block the threads every task shares. */
 	@Override
 	public Set<StepsWorkload.Kind> stepKinds() {

@@ -37,11 +37,6 @@ class SequentialRunner implements ModeRunner {
 	}
 
 	@Override
-	public boolean acceptsArrivals() {
-		return true;
-	}
-
-	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return 1;
 	}

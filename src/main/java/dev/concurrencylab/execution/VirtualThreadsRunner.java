@@ -41,11 +41,6 @@ class VirtualThreadsRunner implements ModeRunner {
 	}
 
 	@Override
-	public boolean acceptsArrivals() {
-		return true;
-	}
-
-	@Override
 	public int defaultConcurrency(int tasks, int cores) {
 		return tasks;
 	}

@@ -7,18 +7,12 @@ import dev.concurrencylab.workload.StepsWorkload;
 
 /**
  * A mode whose tasks run in worker JVMs: what a worker can do. It reads and writes the
- * experiment's files and takes tasks as they arrive, but it has no pool and shares no
- * lock with other tasks.
+ * experiment's files, but it has no pool and shares no lock with other tasks.
  */
 interface WorkerModeRunner extends ModeRunner {
 
 	@Override
 	default boolean acceptsFiles() {
-		return true;
-	}
-
-	@Override
-	default boolean acceptsArrivals() {
 		return true;
 	}
 
