@@ -27,7 +27,8 @@ RUN java -Djarmode=tools -jar target/*.jar extract --layers --launcher --destina
 FROM ${JRE_IMAGE}
 # A full JRE on purpose: the processes and process-pool modes start worker JVMs with this
 # same java executable, from the worker image made below.
-RUN groupadd --system lab && useradd --system --gid lab --no-create-home --home-dir /app --shell /usr/sbin/nologin lab
+# A fixed uid and gid, so that an orchestrator can check runAsNonRoot (deploy/k8s runs as 10001).
+RUN groupadd --system --gid 10001 lab && useradd --system --uid 10001 --gid lab --no-create-home --home-dir /app --shell /usr/sbin/nologin lab
 WORKDIR /app
 # Least to most often changed, so that a code change rebuilds only the last layer.
 COPY --from=build /src/extracted/dependencies/ ./
@@ -44,7 +45,12 @@ RUN java -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:AOTCacheOutput=
 # container's worker JVMs start from it at once (deploy/prometheus-e2e.sh repeats this step).
 RUN java -cp BOOT-INF/classes dev.concurrencylab.worker.WorkerImage /app/worker-image
 ENV LAB_WORKER_IMAGE_DIR=/app/worker-image
-USER lab:lab
+# The store of results (an H2 file database by default) lives in /app/data, the lab user's:
+# the training run above opened one as root, and a named volume mounted here takes this
+# folder's owner. Set SPRING_DATASOURCE_URL to use PostgreSQL instead.
+RUN rm -rf /app/data && install -d -o lab -g lab /app/data
+VOLUME /app/data
+USER 10001:10001
 EXPOSE 8080
 # Neither curl nor wget is in the JRE image: bash's /dev/tcp asks the health endpoint instead.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
@@ -53,7 +59,7 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
 # -Xmx256m) under the same container memory limit. SIGTERM (docker stop) reaches java directly
 # (exec form): the service refuses new experiments (503) and cancels the running ones, which
 # end CANCELLED, one log line each ("Shutdown: experiment <id> (<mode>) CANCELLED, n of N tasks
-# completed"); results are kept in memory only and are gone with the process. Their worker
+# completed"), and stored as such in /app/data (or the PostgreSQL configured). Their worker
 # processes are killed and reaped, then Tomcat finishes the requests in flight (Spring's
 # graceful shutdown, 30 s phase timeout) and java exits with 143. Usually within a second or
 # two; give `docker stop` more than its default 10 s all the same (compose: stop_grace_period).

@@ -44,6 +44,10 @@ public final class LabHttp implements AutoCloseable {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path)).GET());
 	}
 
+	public Answer getAccepting(String path, String accept) {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path)).header("Accept", accept).GET());
+	}
+
 	public Answer post(String path, String json) {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path))
 			.header("Content-Type", "application/json")

@@ -55,6 +55,12 @@ final class Comparison {
 	/** What shared the machine during the comparison's window; null until it ends. */
 	private volatile Interference interference;
 
+	/**
+	 * The capacity when it finished, for a comparison that measured none itself: its view
+	 * stays as it was when it finished.
+	 */
+	private volatile Double capacityAtEnd;
+
 	/** The window's length in milliseconds, set with {@link #interference}. */
 	private volatile double windowMillis;
 
@@ -132,6 +138,14 @@ final class Comparison {
 
 	void capacityAfter(Double measured) {
 		this.capacityAfter = measured;
+	}
+
+	Double capacityAtEnd() {
+		return this.capacityAtEnd;
+	}
+
+	void capacityAtEnd(Double capacity) {
+		this.capacityAtEnd = capacity;
 	}
 
 	Interference interference() {

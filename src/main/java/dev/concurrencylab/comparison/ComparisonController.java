@@ -73,14 +73,14 @@ class ComparisonController {
 	@GetMapping("/{id}")
 	@Operation(summary = "Get a comparison", description = "Per-mode results so far and the verdict.")
 	ComparisonView get(@PathVariable String id) {
-		return view(find(id));
+		return view(id);
 	}
 
 	@GetMapping(path = "/{id}/chart.svg", produces = "image/svg+xml")
 	@Operation(summary = "Draw a comparison",
 			description = "Bars of median wall time per mode, min–max whiskers, and each mode's ideal marked.")
 	ResponseEntity<String> chart(@PathVariable String id) {
-		return ResponseEntity.ok().contentType(SVG).body(ComparisonChart.render(view(find(id))));
+		return ResponseEntity.ok().contentType(SVG).body(ComparisonChart.render(view(id)));
 	}
 
 	@DeleteMapping("/{id}")
@@ -93,9 +93,12 @@ class ComparisonController {
 	@ApiResponse(responseCode = "409", description = "Already finished",
 			content = @Content(mediaType = "application/problem+json"))
 	ResponseEntity<ComparisonView> cancel(@PathVariable String id) {
-		Comparison comparison = find(id);
+		Comparison comparison = this.comparisons.find(id).orElse(null);
+		if (comparison == null) {
+			return ResponseEntity.accepted().body(this.comparisons.cancelElsewhere(view(id)));
+		}
 		this.comparisons.cancel(comparison);
-		return ResponseEntity.accepted().body(view(comparison));
+		return ResponseEntity.accepted().body(this.starter.view(comparison));
 	}
 
 	@GetMapping(path = "/{id}/trace.json", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -106,19 +109,14 @@ class ComparisonController {
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
 	ResponseEntity<StreamingResponseBody> trace(@PathVariable String id,
 			@RequestHeader(name = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
-		Comparison comparison = find(id);
-		return TraceDownload.of(this.comparisons.traceRuns(comparison), this.comparisons.traceMaxTasks(),
+		return TraceDownload.of(this.comparisons.traceRuns(view(id)), this.comparisons.traceMaxTasks(),
 				"comparison-" + id + ".trace.json", acceptEncoding);
 	}
 
-	private Comparison find(String id) {
-		return this.comparisons.find(id)
+	private ComparisonView view(String id) {
+		return this.comparisons.view(id)
 			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No comparison has the id '" + id
-					+ "'; only the last " + ComparisonService.RETAINED + " finished ones are kept."));
-	}
-
-	private ComparisonView view(Comparison comparison) {
-		return this.starter.view(comparison);
+					+ "'; finished ones are kept up to lab.store.max-comparisons and lab.store.max-age."));
 	}
 
 }

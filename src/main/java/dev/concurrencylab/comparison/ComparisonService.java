@@ -40,6 +40,7 @@ import dev.concurrencylab.experiment.TooManyExperimentsException;
 import dev.concurrencylab.isolation.AdmissionGate;
 import dev.concurrencylab.isolation.InterferenceMeter;
 import dev.concurrencylab.isolation.Isolation;
+import dev.concurrencylab.machine.Capacity;
 import dev.concurrencylab.machine.MachineService;
 
 /**
@@ -93,8 +94,14 @@ public class ComparisonService {
 	 */
 	private final Object admission = new Object();
 
+	private final ComparisonStore store;
+
 	ComparisonService(ExperimentService experiments, ExperimentRequestValidator validator, LabThreads threads,
-			MachineService machine, Modes modes, LabProperties limits, AdmissionGate gate, LabClock clock) {
+			MachineService machine, Modes modes, LabProperties limits, AdmissionGate gate, LabClock clock,
+			ComparisonStore store) {
+		this.store = store;
+		store.abandon(true);
+		store.enforceRetention();
 		this.gate = gate;
 		this.clock = clock;
 		this.experiments = experiments;
@@ -106,21 +113,62 @@ public class ComparisonService {
 		this.slots = new Semaphore(limits.maxRunningExperiments());
 	}
 
-	/** Validates and starts a comparison in the background. */
+	/**
+	 * A comparison as {@code GET /comparisons/{id}} shows it; once finished it stays as
+	 * it was when it finished.
+	 */
+	public ComparisonView view(Comparison comparison) {
+		if (comparison.capacityBefore() != null) {
+			return ComparisonView.of(comparison, comparison.capacityBefore());
+		}
+		if (comparison.capacityAtEnd() != null) {
+			return ComparisonView.of(comparison, comparison.capacityAtEnd());
+		}
+		return ComparisonView.of(comparison, currentCapacity());
+	}
+
+	private Double currentCapacity() {
+		Capacity capacity = this.machine.currentCapacity();
+		return (capacity != null) ? capacity.parallelCapacity() : null;
+	}
+
+	/** A comparison this replica runs or holds, or else one in the store. */
+	public Optional<ComparisonView> view(String id) {
+		Optional<Comparison> here = find(id);
+		if (here.isPresent()) {
+			return Optional.of(view(here.get()));
+		}
+		return this.store.find(id).map(ComparisonStore.Stored::view);
+	}
+
+	/**
+	 * Cancels a comparison another replica runs: it reads the request at its next run or
+	 * heartbeat.
+	 * @throws ResponseStatusException 409 when it had already finished
+	 */
+	ComparisonView cancelElsewhere(ComparisonView view) {
+		if (view.status().isFinished() || !this.store.askCancel(view.id())) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT, "Comparison " + view.id()
+					+ " already finished with status " + view.status() + "; there is nothing to cancel.");
+		}
+		return view;
+	}
+
 	/**
 	 * The runs of a comparison as the processes of one trace, in the order they ran, each
 	 * placed on the time line from the first one's start. Runs no longer kept are left
 	 * out.
 	 */
-	public List<TraceJson.Run> traceRuns(Comparison comparison) {
+	public List<TraceJson.Run> traceRuns(ComparisonView comparison) {
 		record Named(String id, String name) {
 		}
 		List<Named> runs = new ArrayList<>();
-		comparison.outcomes().forEach((mode, outcomes) -> {
-			for (int repeat = 0; repeat < outcomes.size(); repeat++) {
-				runs.add(new Named(outcomes.get(repeat).id(), mode + " · run " + (repeat + 1)));
+		for (ModeResult result : comparison.results()) {
+			List<String> ids = result.experiments();
+			for (int repeat = 0; repeat < ids.size(); repeat++) {
+				runs.add(new Named(ids.get(repeat), result.mode() + " · run " + (repeat + 1)));
 			}
-		});
+		}
 		runs.sort(Comparator.comparing((Named run) -> this.experiments.startedAt(run.id()).orElse(Instant.MAX)));
 		Instant origin = runs.stream()
 			.map((run) -> this.experiments.startedAt(run.id()).orElse(null))
@@ -171,6 +219,7 @@ public class ComparisonService {
 		try {
 			Comparison comparison = new Comparison(UUID.randomUUID().toString(), this.sequence.incrementAndGet(),
 					request, specs, repeats);
+			this.store.accepted(comparison, view(comparison));
 			this.runs.add(comparison);
 			Thread runner = this.threads.platformThread("lab-comparison-" + comparison.sequence(),
 					() -> run(comparison, window));
@@ -249,8 +298,12 @@ public class ComparisonService {
 					ExperimentSpec spec = new ExperimentSpec(planned.mode(), planned.workload(), planned.tasks(),
 							planned.concurrency(), Math.min(planned.timeoutMillis(), leftMillis), planned.label(),
 							planned.isolation(), false, planned.arrival());
-					ExperimentService.Outcome outcome = this.experiments.runWithin(window, spec);
+					if (this.store.cancelAsked(comparison.id())) {
+						throw new InterruptedException("cancelled through another replica");
+					}
+					ExperimentService.Outcome outcome = this.experiments.runWithin(window, spec, comparison.id());
 					comparison.add(outcome, spec.mode().id());
+					persist(comparison);
 					if (outcome.status() == ExperimentStatus.CANCELLED) {
 						throw new InterruptedException("a run was cancelled");
 					}
@@ -267,8 +320,8 @@ public class ComparisonService {
 		catch (InterruptedException | ServiceStoppingException ex) {
 			status = ExperimentStatus.CANCELLED;
 			error = (this.stopping || this.experiments.stopping()) ? "The service shut down while the comparison ran."
-					: comparison.cancelRequested() ? "The comparison was cancelled."
-							: "A run was cancelled, so the comparison stopped.";
+					: (comparison.cancelRequested() || cancelAskedElsewhere(comparison))
+							? "The comparison was cancelled." : "A run was cancelled, so the comparison stopped.";
 		}
 		catch (BudgetSpentException ex) {
 			status = ExperimentStatus.FAILED;
@@ -289,10 +342,36 @@ public class ComparisonService {
 							(end.nanos() - start.nanos()) / 1e6);
 			}
 			window.close();
+			if (comparison.capacityBefore() == null) {
+				comparison.capacityAtEnd(currentCapacity());
+			}
 			comparison.finished(status, error);
+			persist(comparison);
 			this.runs.finished(comparison, 0);
 			this.slots.release();
 			comparison.done().complete(comparison);
+		}
+	}
+
+	/** Writes the comparison as it is now to the store; a failure is logged. */
+	private void persist(Comparison comparison) {
+		try {
+			this.store.update(view(comparison));
+			if (comparison.status().isFinished()) {
+				this.store.enforceRetention();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Comparison {} could not be written to the store", comparison.id(), ex);
+		}
+	}
+
+	private boolean cancelAskedElsewhere(Comparison comparison) {
+		try {
+			return this.store.cancelAsked(comparison.id());
+		}
+		catch (RuntimeException ex) {
+			return false;
 		}
 	}
 

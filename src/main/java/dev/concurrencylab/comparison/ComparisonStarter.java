@@ -9,8 +9,6 @@ import org.springframework.stereotype.Component;
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.experiment.ExperimentStarter;
 import dev.concurrencylab.experiment.RunAnswer;
-import dev.concurrencylab.machine.Capacity;
-import dev.concurrencylab.machine.MachineService;
 
 /**
  * Starts a comparison and answers the way {@code POST /comparisons} does: 201 with the
@@ -21,13 +19,10 @@ public class ComparisonStarter {
 
 	private final ComparisonService comparisons;
 
-	private final MachineService machine;
-
 	private final LabProperties limits;
 
-	ComparisonStarter(ComparisonService comparisons, MachineService machine, LabProperties limits) {
+	ComparisonStarter(ComparisonService comparisons, LabProperties limits) {
 		this.comparisons = comparisons;
-		this.machine = machine;
 		this.limits = limits;
 	}
 
@@ -38,11 +33,7 @@ public class ComparisonStarter {
 	}
 
 	ComparisonView view(Comparison comparison) {
-		if (comparison.capacityBefore() != null) {
-			return ComparisonView.of(comparison, comparison.capacityBefore());
-		}
-		Capacity capacity = this.machine.currentCapacity();
-		return ComparisonView.of(comparison, (capacity != null) ? capacity.parallelCapacity() : null);
+		return this.comparisons.view(comparison);
 	}
 
 	private ResponseEntity<ComparisonView> answer(Comparison comparison) {

@@ -57,6 +57,16 @@ public record ComparisonView(String id, String label, ExperimentStatus status, W
 				comparison.error(), Map.of("self", self, "chart", self + "/chart.svg"));
 	}
 
+	/**
+	 * This view as it reads once the comparison ended otherwise than it knew: the service
+	 * stopped while it ran.
+	 */
+	ComparisonView ended(ExperimentStatus outcome, String why, Instant at) {
+		return new ComparisonView(this.id, this.label, outcome, this.workload, this.tasks, this.repeats, this.runsDone,
+				this.runsTotal, this.createdAt, at, this.capacity, this.noise, this.results, this.verdict, why,
+				this.links);
+	}
+
 	/** The compared modes that compute one task at a time by design. */
 	private static Set<String> serialising(Comparison comparison) {
 		return comparison.specs()

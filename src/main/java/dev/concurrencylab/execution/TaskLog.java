@@ -85,73 +85,77 @@ public final class TaskLog {
 
 	private static final byte RUNNING = TaskState.RUNNING.code();
 
-	private final int size;
+	final int size;
 
 	/** Nanoseconds from the experiment's origin. */
-	private final long[] queued;
+	final long[] queued;
 
-	private final long[] start;
+	final long[] start;
 
-	private final long[] end;
+	final long[] end;
 
 	/** CPU nanoseconds of the task's own thread, -1 when it cannot be measured. */
-	private final long[] cpu;
+	final long[] cpu;
 
-	private final long[] result;
+	final long[] result;
 
 	/** {@link Thread#threadId()} of the thread that ran (or computed) the task. */
-	private final long[] thread;
+	final long[] thread;
 
 	/** A {@link TaskState} code, or one of the transient claim codes above. */
-	private final byte[] state;
+	final byte[] state;
 
 	/** The task's error as a code of {@link #errors}; 0 when it has none. */
-	private final short[] errorCode;
+	final short[] errorCode;
 
-	private final ErrorTable errors = new ErrorTable();
+	final ErrorTable errors = new ErrorTable();
 
 	/** Microseconds of {@link Phase#WAITING}; null when the workload never waits. */
-	private final int[] waiting;
+	final int[] waiting;
 
 	/**
 	 * Microseconds of {@link Phase#COMPUTING}; null when the workload never computes.
 	 */
-	private final int[] computing;
+	final int[] computing;
 
 	/**
 	 * Microseconds of {@link Phase#LOCK_WAIT}; null unless the mode has a lock. Set once
 	 * before any task starts.
 	 */
-	private volatile int[] lockWait;
+	volatile int[] lockWait;
 
 	/**
 	 * Microseconds of {@link Phase#POOL_WAIT}; null unless the tasks take connections
 	 * from a pool.
 	 */
-	private final int[] poolWait;
+	final int[] poolWait;
 
 	/**
 	 * What one task's computation costs on a core alone (the calibrated kernel cost), or
 	 * -1: the estimate of its on-CPU time where the thread's CPU time cannot be measured.
 	 * Set once before any task starts.
 	 */
-	private volatile long cpuEstimateNanos = -1;
+	volatile long cpuEstimateNanos = -1;
 
 	/**
 	 * Names of the platform threads seen; a virtual thread is named by its id. Entries
 	 * are only added, and their bytes counted by whoever added them.
 	 */
-	private final Map<Long, String> platformThreadNames = new ConcurrentHashMap<>();
+	final Map<Long, String> platformThreadNames = new ConcurrentHashMap<>();
 
-	private final AtomicLong platformThreadNameBytes = new AtomicLong();
+	final AtomicLong platformThreadNameBytes = new AtomicLong();
 
-	private final long servicePid = ProcessHandle.current().pid();
+	/**
+	 * The service process the log was written in; kept when it is read back from the
+	 * store.
+	 */
+	long servicePid = ProcessHandle.current().pid();
 
 	/**
 	 * The process modes' columns, null otherwise; set once before any task starts, so the
 	 * tasks' threads see it.
 	 */
-	private volatile ProcessColumns processes;
+	volatile ProcessColumns processes;
 
 	/** A log of {@code size} tasks without phase columns. */
 	TaskLog(int size) {
@@ -454,6 +458,11 @@ public final class TaskLog {
 		return columns;
 	}
 
+	/** The service process this log was written in. */
+	public long servicePid() {
+		return this.servicePid;
+	}
+
 	/** The process that ran the task: a worker's, or this service's. */
 	public long pid(int task) {
 		ProcessColumns columns = this.processes;
@@ -483,13 +492,13 @@ public final class TaskLog {
 	 * platform the workers run on), its start-up wall time and CPU time when this task
 	 * paid for it, else -1.
 	 */
-	private static final class ProcessColumns {
+	static final class ProcessColumns {
 
-		private final int[] pid;
+		final int[] pid;
 
-		private final long[] spawn;
+		final long[] spawn;
 
-		private final long[] spawnCpu;
+		final long[] spawnCpu;
 
 		ProcessColumns(int size) {
 			this.pid = new int[size];
@@ -599,6 +608,15 @@ public final class TaskLog {
 			this.bytes += MAP_ENTRY_BYTES + stringBytes(text);
 			this.codes.put(text, code);
 			return code;
+		}
+
+		/**
+		 * Puts back the message that had the next code, as a stored log is read: codes
+		 * come back in the order they were given.
+		 */
+		synchronized short restore(String text) {
+			this.kept++;
+			return insert(text);
 		}
 
 		String message(short code) {

@@ -34,6 +34,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import dev.concurrencylab.arrival.Arrival;
 import dev.concurrencylab.execution.TaskLog;
 import dev.concurrencylab.recording.ExperimentRecording;
 import dev.concurrencylab.recording.Jfr;
@@ -92,9 +93,10 @@ class ExperimentController {
 
 	@GetMapping
 	@Operation(summary = "List experiments",
-			description = "Kept experiments, newest first, optionally filtered by "
-					+ "status and mode. Finished experiments are kept up to lab.retained-experiments (200) and "
-					+ "lab.retained-timings-memory, the oldest evicted first; running ones are never evicted.")
+			description = "Stored experiments of every replica sharing the store, newest first, optionally "
+					+ "filtered by status and mode. Finished experiments are kept up to lab.store.max-experiments "
+					+ "(10,000), lab.store.max-bytes (2 GB) and lab.store.max-age (90 days), the oldest deleted "
+					+ "first; running ones never are.")
 	ExperimentListView list(
 			@Parameter(description = "QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED") @RequestParam(
 					required = false) String status,
@@ -114,18 +116,19 @@ class ExperimentController {
 					+ "stream then ends. Each stream has its own sender: a client that reads nothing for 5 s is dropped "
 					+ "and delays no other stream. Try `curl -N localhost:8080/experiments/{id}/events`.")
 	SseEmitter events(@PathVariable String id) {
-		return this.streams.open(this.experiments.get(id));
+		return this.experiments.local(id)
+			.map(this.streams::open)
+			.orElseGet(() -> this.streams.openStored(this.experiments.view(id)));
 	}
 
 	@GetMapping(path = "/{id}/tasks", produces = "text/csv")
 	@Operation(summary = "Download all task timings as CSV",
 			description = "With `Accept: text/csv`: a header row, then one line per task, streamed.")
 	ResponseEntity<StreamingResponseBody> tasksCsv(@PathVariable String id) {
-		Experiment experiment = this.experiments.get(id);
-		if (experiment.execution() == null) {
+		TaskLog log = logOrNone(this.experiments.data(id, true));
+		if (log == null) {
 			return ResponseEntity.ok().contentType(CSV).body((out) -> out.write((TimingsCsv.HEADER + "\n").getBytes()));
 		}
-		var log = experiment.execution().log();
 		return ResponseEntity.ok()
 			.contentType(CSV)
 			.header("Content-Disposition", "attachment; filename=\"experiment-" + id + "-tasks.csv\"")
@@ -145,10 +148,12 @@ class ExperimentController {
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
 	ResponseEntity<StreamingResponseBody> trace(@PathVariable String id,
 			@RequestHeader(name = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
-		Experiment experiment = this.experiments.get(id);
-		ExperimentSpec spec = experiment.spec();
-		String name = spec.mode().id() + " · " + spec.workload().typeId() + " · " + spec.tasks() + " tasks (pid "
-				+ ProcessHandle.current().pid() + ")";
+		ExperimentData data = this.experiments.data(id, true);
+		logOrNone(data);
+		ExperimentView view = data.view();
+		long pid = (data.log() != null) ? data.log().servicePid() : ProcessHandle.current().pid();
+		String name = view.mode() + " · " + view.workload().typeId() + " · " + view.tasks() + " tasks (pid " + pid
+				+ ")";
 		List<TraceJson.Run> runs = this.experiments.traceRun(id, name, ProcessHandle.current().pid(), null)
 			.map(List::of)
 			.orElseThrow(() -> new ExperimentNotFoundException(id));
@@ -177,7 +182,15 @@ class ExperimentController {
 	ResponseEntity<Resource> recordingFile(@PathVariable String id,
 			@Parameter(description = "`recording.jfr` or `worker-<pid>.jfr`",
 					example = "recording.jfr") @PathVariable String name) {
-		Experiment experiment = this.experiments.get(id);
+		Experiment experiment = this.experiments.local(id).orElse(null);
+		if (experiment == null) {
+			ExperimentView stored = this.experiments.view(id);
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Experiment " + id
+					+ ((stored.jfr() != null) ? " recorded JFR on replica " + this.experiments.data(id, false).replica()
+							+ ", which no longer holds it: recording files stay with the process that made them "
+							+ "and go with its restart (the summary in `jfr` is kept)."
+							: " did not record JFR: post it with \"record\": true to get a recording."));
+		}
 		ExperimentRecording recording = experiment.recording();
 		if (recording == null && experiment.spec().record() && !experiment.status().isFinished()) {
 			throw new ResponseStatusException(HttpStatus.CONFLICT,
@@ -215,15 +228,15 @@ class ExperimentController {
 					+ "experiments are grouped and binned, stacked by phase, so the picture stays readable and under "
 					+ "1 MB.")
 	ResponseEntity<String> timeline(@PathVariable String id) {
-		Experiment experiment = this.experiments.get(id);
-		ExperimentSpec spec = experiment.spec();
-		String title = spec.mode().id() + " · " + spec.workload().typeId() + " · " + spec.tasks() + " tasks · "
-				+ ((spec.arrival() != null) ? Svg.num(spec.arrival().ratePerSecond()) + " arrivals/s · " : "")
-				+ "concurrency " + spec.concurrency() + " · " + experiment.status()
-				+ ((experiment.summary() != null) ? " · wall " + experiment.summary().wallMillis() + " ms" : "");
-		TaskLog log = (experiment.execution() != null) ? experiment.execution().log() : null;
-		int arrived = (spec.arrival() != null && experiment.execution() != null) ? experiment.execution().arrived()
-				: -1;
+		ExperimentData data = this.experiments.data(id, true);
+		TaskLog log = logOrNone(data);
+		ExperimentView view = data.view();
+		Arrival arrival = (data.run() != null) ? data.run().arrival() : null;
+		String title = view.mode() + " · " + view.workload().typeId() + " · " + view.tasks() + " tasks · "
+				+ ((arrival != null) ? Svg.num(arrival.ratePerSecond()) + " arrivals/s · " : "") + "concurrency "
+				+ view.concurrency() + " · " + view.status()
+				+ ((view.summary() != null) ? " · wall " + view.summary().wallMillis() + " ms" : "");
+		int arrived = (arrival != null && log != null) ? data.run().arrived() : -1;
 		return ResponseEntity.ok().contentType(SVG).body(TimelineSvg.render(log, title, arrived));
 	}
 
@@ -235,7 +248,7 @@ class ExperimentController {
 	@ApiResponse(responseCode = "404", description = "No such experiment",
 			content = @Content(mediaType = "application/problem+json"))
 	ExperimentView get(@PathVariable String id) {
-		return ExperimentView.of(this.experiments.get(id));
+		return this.experiments.view(id);
 	}
 
 	@GetMapping(path = "/{id}/tasks", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -244,7 +257,8 @@ class ExperimentController {
 			@Parameter(description = "first task", example = "0") @RequestParam(defaultValue = "0") @Min(0) int offset,
 			@Parameter(description = "most tasks, 1 to 10000",
 					example = "100") @RequestParam(defaultValue = "100") @Min(1) @Max(10_000) int limit) {
-		return ExperimentView.TasksPage.of(this.experiments.get(id), offset, limit);
+		ExperimentData data = this.experiments.data(id, true);
+		return ExperimentView.TasksPage.of(id, data.view().tasks(), logOrNone(data), offset, limit);
 	}
 
 	@DeleteMapping("/{id}")
@@ -255,7 +269,22 @@ class ExperimentController {
 	@ApiResponse(responseCode = "409", description = "Already finished",
 			content = @Content(mediaType = "application/problem+json"))
 	ResponseEntity<ExperimentView> cancel(@PathVariable String id) {
-		return ResponseEntity.accepted().body(ExperimentView.of(this.experiments.cancel(id)));
+		return ResponseEntity.accepted().body(this.experiments.cancel(id));
+	}
+
+	/**
+	 * The experiment's task log, or null before it ran; 409 while it runs on another
+	 * replica, whose timings reach the store when it finishes.
+	 */
+	private static TaskLog logOrNone(ExperimentData data) {
+		if (data.log() == null && !data.local() && !data.view().status().isFinished()
+				&& data.view().status() == ExperimentStatus.RUNNING) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT,
+					"Experiment " + data.view().id() + " runs on replica " + data.replica()
+							+ "; its task timings reach the store when it finishes. Its progress is at /experiments/"
+							+ data.view().id() + " and /events from any replica.");
+		}
+		return data.log();
 	}
 
 	private static final MediaType SVG = MediaType.parseMediaType("image/svg+xml");

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -57,6 +58,8 @@ import dev.concurrencylab.workload.FileFolder;
 import dev.concurrencylab.workload.FileWorkload;
 import dev.concurrencylab.workload.StepsWorkload;
 import dev.concurrencylab.workload.DelayClient;
+import dev.concurrencylab.store.Replica;
+import dev.concurrencylab.store.RunSlots;
 
 /**
  * Starts, tracks, cancels and finishes experiments. Each experiment runs on a conductor
@@ -123,6 +126,14 @@ public class ExperimentService implements SmartLifecycle {
 
 	private final AtomicLong sequence = new AtomicLong();
 
+	/** Where every experiment is written, and read when it is not here. */
+	private final ExperimentStore store;
+
+	/** The cap on queued and running experiments across the replicas. */
+	private final RunSlots runSlots;
+
+	private final Replica replica;
+
 	private volatile boolean running;
 
 	private volatile boolean stopping;
@@ -137,7 +148,12 @@ public class ExperimentService implements SmartLifecycle {
 
 	ExperimentService(ExperimentRegistry registry, MachineService machine, LabProperties limits, LabClock clock,
 			LabThreads threads, DelayClient http, LabMetrics metrics, AdmissionGate gate, Recordings recordings,
-			DbPools dbPools) {
+			DbPools dbPools, ExperimentStore store, RunSlots runSlots, Replica replica) {
+		this.store = store;
+		this.runSlots = runSlots;
+		this.replica = replica;
+		store.abandon(true);
+		store.enforceRetention();
 		this.metrics = metrics;
 		this.dbPools = dbPools;
 		this.recordings = recordings;
@@ -170,11 +186,38 @@ public class ExperimentService implements SmartLifecycle {
 				refused();
 				throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), RETRY_AFTER_SECONDS);
 			}
+			String id = UUID.randomUUID().toString();
+			OptionalInt slot;
 			try {
-				return launch(spec, this.gate.enqueue("experiment", spec.isolation()), this.slots::release);
+				slot = this.runSlots.acquire(id);
 			}
 			catch (RuntimeException | Error ex) {
 				this.slots.release();
+				throw ex;
+			}
+			if (slot.isEmpty()) {
+				// Every slot is held, by experiments of other replicas too.
+				this.slots.release();
+				refused();
+				throw new TooManyExperimentsException(this.limits.maxRunningExperiments(), RETRY_AFTER_SECONDS);
+			}
+			Runnable release = () -> {
+				try {
+					this.runSlots.release(slot.getAsInt(), id);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Experiment {}: its run slot could not be freed in the store; it is freed when "
+							+ "this replica's heartbeat stops for lab.store.stale-after", id, ex);
+				}
+				finally {
+					this.slots.release();
+				}
+			};
+			try {
+				return launch(id, spec, this.gate.enqueue("experiment", spec.isolation()), release, null);
+			}
+			catch (RuntimeException | Error ex) {
+				release.run();
 				throw ex;
 			}
 		}
@@ -185,7 +228,7 @@ public class ExperimentService implements SmartLifecycle {
 	 * service answer before it reads a request.
 	 */
 	boolean full() {
-		return this.slots.availablePermits() == 0;
+		return this.slots.availablePermits() == 0 || this.runSlots.full();
 	}
 
 	/** Counts a POST refused because the service was full, wherever it was answered. */
@@ -211,7 +254,8 @@ public class ExperimentService implements SmartLifecycle {
 	 * @throws InterruptedException when interrupted; the experiment is then cancelled
 	 * @throws ServiceStoppingException when the service is shutting down
 	 */
-	public Outcome runWithin(AdmissionGate.Ticket window, ExperimentSpec spec) throws InterruptedException {
+	public Outcome runWithin(AdmissionGate.Ticket window, ExperimentSpec spec, String comparisonId)
+			throws InterruptedException {
 		if (!window.isAdmitted() || window.isolation() != Isolation.EXCLUSIVE) {
 			throw new IllegalStateException("an experiment runs within an admitted exclusive window only");
 		}
@@ -220,8 +264,8 @@ public class ExperimentService implements SmartLifecycle {
 			if (this.stopping) {
 				throw new ServiceStoppingException();
 			}
-			experiment = launch(spec, null, () -> {
-			});
+			experiment = launch(UUID.randomUUID().toString(), spec, null, () -> {
+			}, comparisonId);
 		}
 		try {
 			experiment.done().get();
@@ -276,10 +320,11 @@ public class ExperimentService implements SmartLifecycle {
 	 * Registers an experiment and starts its conductor thread, which waits for the ticket
 	 * (null: already inside an exclusive window), runs it and calls {@code release} last.
 	 */
-	private Experiment launch(ExperimentSpec spec, AdmissionGate.Ticket ticket, Runnable release) {
-		Experiment experiment = new Experiment(UUID.randomUUID().toString(), this.sequence.incrementAndGet(), spec,
-				Instant.now());
+	private Experiment launch(String id, ExperimentSpec spec, AdmissionGate.Ticket ticket, Runnable release,
+			String comparisonId) {
+		Experiment experiment = new Experiment(id, this.sequence.incrementAndGet(), spec, Instant.now());
 		try {
+			this.store.accepted(experiment, comparisonId);
 			this.registry.add(experiment);
 			this.conductors.execute(() -> conductOnPooledThread(experiment, ticket, release));
 		}
@@ -292,30 +337,58 @@ public class ExperimentService implements SmartLifecycle {
 		return experiment;
 	}
 
-	/** Kept experiments, newest first, filtered by status and mode when given. */
+	/**
+	 * Stored experiments of every replica, newest first, filtered by status and mode when
+	 * given.
+	 */
 	ExperimentListView list(ExperimentStatus status, String mode, int page, int size) {
-		List<Experiment> matching = this.registry.all()
-			.stream()
-			.filter((e) -> status == null || e.status() == status)
-			.filter((e) -> mode == null || e.spec().mode().id().equals(mode))
-			.toList();
-		List<ExperimentListView.Item> items = matching.stream()
-			.skip((long) page * size)
-			.limit(size)
-			.map(ExperimentListView.Item::of)
-			.toList();
-		return new ExperimentListView(items, page, size, matching.size());
+		return this.store.list(status, mode, page, size);
 	}
 
-	Experiment get(String id) {
-		return this.registry.find(id).orElseThrow(() -> new ExperimentNotFoundException(id));
+	/** An experiment this replica runs or still holds in memory. */
+	Optional<Experiment> local(String id) {
+		return this.registry.find(id);
+	}
+
+	/**
+	 * An experiment as its pages, pictures and trace read it: from memory when this
+	 * replica ran it and still holds it, else from the store (its task log only when
+	 * {@code withLog}, and only once it has finished).
+	 * @throws ExperimentNotFoundException when it is neither here nor stored
+	 */
+	ExperimentData data(String id, boolean withLog) {
+		Optional<Experiment> here = this.registry.find(id);
+		if (here.isPresent()) {
+			Experiment experiment = here.get();
+			Execution execution = experiment.execution();
+			StopReason stop = (execution != null) ? execution.stopReason() : null;
+			return new ExperimentData(ExperimentView.of(experiment), (execution != null) ? execution.log() : null,
+					new StoredRun(experiment.spec().arrival(),
+							(experiment.spec().arrival() != null && execution != null) ? execution.arrived() : -1,
+							(stop != null) ? stop.name() : null, (execution != null) ? execution.stopNanos() : -1,
+							pinMarks(experiment.recording())),
+					this.replica.id(), true);
+		}
+		ExperimentStore.Stored stored = this.store.find(id).orElseThrow(() -> new ExperimentNotFoundException(id));
+		TaskLog log = (withLog && stored.finished()) ? this.store.log(id).orElse(null) : null;
+		return new ExperimentData(stored.view(), log, stored.run(), stored.replica(), false);
+	}
+
+	/** An experiment as {@code GET /experiments/{id}} shows it, here or stored. */
+	public ExperimentView view(String id) {
+		return data(id, false).view();
 	}
 
 	/**
 	 * When a kept experiment started running; empty if it is not kept or never started.
 	 */
 	public Optional<Instant> startedAt(String id) {
-		return this.registry.find(id).map(Experiment::startedAt);
+		try {
+			return Optional.ofNullable(data(id, false).view().startedAt());
+		}
+		catch (ExperimentNotFoundException ex) {
+			return Optional.empty();
+		}
 	}
 
 	/** Most task slices a trace draws ({@code lab.trace-max-tasks}). */
@@ -333,16 +406,18 @@ public class ExperimentService implements SmartLifecycle {
 	 * @return the run
 	 */
 	public Optional<TraceJson.Run> traceRun(String id, String name, long pid, Instant origin) {
-		return this.registry.find(id).map((experiment) -> {
-			Execution execution = experiment.execution();
-			Instant started = experiment.startedAt();
-			long offset = (origin != null && started != null) ? Duration.between(origin, started).toNanos() : 0;
-			StopReason stop = (execution != null) ? execution.stopReason() : null;
-			return new TraceJson.Run(name, pid, (execution != null) ? execution.log() : null, offset,
-					(stop != null) ? stop.name() : null, (execution != null) ? execution.stopNanos() : -1,
-					pinMarks(experiment.recording()),
-					(experiment.spec().arrival() != null && execution != null) ? execution.arrived() : -1);
-		});
+		ExperimentData data;
+		try {
+			data = data(id, true);
+		}
+		catch (ExperimentNotFoundException ex) {
+			return Optional.empty();
+		}
+		Instant started = data.view().startedAt();
+		long offset = (origin != null && started != null) ? Duration.between(origin, started).toNanos() : 0;
+		StoredRun run = (data.run() != null) ? data.run() : new StoredRun(null, -1, null, -1, List.of());
+		return Optional.of(new TraceJson.Run(name, pid, data.log(), offset, run.stop(), run.stopNanos(), run.pins(),
+				run.arrived()));
 	}
 
 	/**
@@ -350,12 +425,28 @@ public class ExperimentService implements SmartLifecycle {
 	 * are interrupted.
 	 * @throws ExperimentFinishedException when it had already finished
 	 */
-	Experiment cancel(String id) {
-		Experiment experiment = get(id);
-		if (!experiment.stop(StopReason.CANCELLED)) {
-			throw new ExperimentFinishedException(id, experiment.status());
+	ExperimentView cancel(String id) {
+		Optional<Experiment> here = this.registry.find(id);
+		if (here.isPresent()) {
+			Experiment experiment = here.get();
+			if (!experiment.stop(StopReason.CANCELLED)) {
+				throw new ExperimentFinishedException(id, experiment.status());
+			}
+			return ExperimentView.of(experiment);
 		}
-		return experiment;
+		// Another replica runs it (or ran it): it reads the request at its next
+		// heartbeat.
+		ExperimentStore.Stored stored = this.store.find(id).orElseThrow(() -> new ExperimentNotFoundException(id));
+		if (stored.finished() || !this.store.askCancel(id)) {
+			throw new ExperimentFinishedException(id,
+					this.store.find(id).map((s) -> s.view().status()).orElse(stored.view().status()));
+		}
+		return stored.view();
+	}
+
+	/** Experiments this replica has accepted and not yet finished. */
+	List<Experiment> unfinished() {
+		return this.registry.all().stream().filter((e) -> !e.status().isFinished()).toList();
 	}
 
 	/**
@@ -489,6 +580,7 @@ public class ExperimentService implements SmartLifecycle {
 			ticket.activity(execution::busyNanos);
 		}
 		experiment.running(execution, Instant.now());
+		beatQuietly(experiment);
 		String failure = null;
 		try {
 			spec.mode().run(execution);
@@ -564,6 +656,7 @@ public class ExperimentService implements SmartLifecycle {
 	private void endUnrun(Experiment experiment, ExperimentStatus status, String error, Runnable release) {
 		try {
 			experiment.finished(status, null, error, Instant.now());
+			persist(experiment, null);
 			this.registry.finished(experiment);
 		}
 		finally {
@@ -644,12 +737,49 @@ public class ExperimentService implements SmartLifecycle {
 			}
 			this.metrics.experimentFinished(spec.mode().id(), spec.workload().typeId(), experiment.status().name(),
 					execution);
+			persist(experiment, execution);
 			this.registry.finished(experiment);
 			if (slot != null) {
 				this.freeSlots.add(slot);
 			}
 			release.run();
 			experiment.done().complete(experiment);
+		}
+	}
+
+	/**
+	 * Writes a finished experiment to the store, before it counts as done: its first
+	 * answer and any replica's then agree. A store that fails loses it from the store
+	 * only (it is logged); this replica still answers for it while it holds it.
+	 */
+	private void persist(Experiment experiment, Execution execution) {
+		long started = System.nanoTime();
+		try {
+			ExperimentSpec spec = experiment.spec();
+			StopReason stop = (execution != null) ? execution.stopReason() : null;
+			StoredRun run = new StoredRun(spec.arrival(),
+					(spec.arrival() != null && execution != null) ? execution.arrived() : -1,
+					(stop != null) ? stop.name() : null, (execution != null) ? execution.stopNanos() : -1,
+					pinMarks(experiment.recording()));
+			Capacity capacity = this.machine.currentCapacity();
+			long bytes = this.store.finished(experiment, (execution != null) ? execution.log() : null, run,
+					(capacity != null) ? capacity.parallelCapacity() : null);
+			this.store.enforceRetention();
+			this.metrics.experimentStored(bytes, System.nanoTime() - started);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Experiment {} could not be written to the store", experiment.id(), ex);
+		}
+	}
+
+	/** Writes a running experiment's view for the other replicas; a failure is logged. */
+	private void beatQuietly(Experiment experiment) {
+		try {
+			this.store.beat(List.of(experiment));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Experiment {}: its state could not be written to the store ({})", experiment.id(),
+					ex.toString());
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.concurrencylab.execution.Execution;
+import dev.concurrencylab.execution.TaskLog;
 import dev.concurrencylab.recording.ExperimentRecording;
 import dev.concurrencylab.recording.Jfr;
 import dev.concurrencylab.report.Summary;
@@ -48,7 +49,7 @@ public record ExperimentView(String id, String label, ExperimentStatus status, S
 		ExperimentSpec spec = experiment.spec();
 		Execution execution = experiment.execution();
 		String self = "/experiments/" + experiment.id();
-		TimingsPage page = TimingsPage.of(experiment, 0, FIRST_PAGE);
+		TimingsPage page = TimingsPage.of(experiment.id(), spec.tasks(), 0, FIRST_PAGE);
 		ExperimentRecording recording = experiment.recording();
 		Map<String, String> links = new LinkedHashMap<>();
 		links.put("self", self);
@@ -64,19 +65,28 @@ public record ExperimentView(String id, String label, ExperimentStatus status, S
 				experiment.startedAt(), experiment.finishedAt(),
 				(execution != null) ? execution.progress() : new Execution.Progress(0, 0, 0, 0, 0, 0),
 				experiment.summary(), experiment.error(), (recording != null) ? recording.report() : null,
-				timings(experiment, 0, FIRST_PAGE), page, links);
+				timings((execution != null) ? execution.log() : null, 0, FIRST_PAGE), page, links);
 	}
 
-	/** Timings {@code [offset, offset + limit)} of an experiment. */
-	static List<TaskTiming> timings(Experiment experiment, int offset, int limit) {
-		Execution execution = experiment.execution();
-		if (execution == null) {
+	/**
+	 * This view as it reads once its run has ended otherwise than it knew: the service
+	 * stopped while it ran.
+	 */
+	ExperimentView ended(ExperimentStatus outcome, String why, Instant at) {
+		return new ExperimentView(this.id, this.label, outcome, this.mode, this.workload, this.tasks, this.concurrency,
+				this.timeoutMillis, this.isolation, this.createdAt, this.startedAt, at, this.progress, this.summary,
+				why, this.jfr, this.timings, this.timingsPage, this.links);
+	}
+
+	/** Timings {@code [offset, offset + limit)} of a log; none without a log. */
+	static List<TaskTiming> timings(TaskLog log, int offset, int limit) {
+		if (log == null) {
 			return List.of();
 		}
-		int end = (int) Math.min(execution.tasks(), (long) offset + limit);
+		int end = (int) Math.min(log.size(), (long) offset + limit);
 		List<TaskTiming> timings = new ArrayList<>(Math.max(0, end - offset));
 		for (int task = offset; task < end; task++) {
-			timings.add(TaskTiming.of(execution.log(), task));
+			timings.add(TaskTiming.of(log, task));
 		}
 		return timings;
 	}
@@ -91,11 +101,9 @@ public record ExperimentView(String id, String label, ExperimentStatus status, S
 	 */
 	public record TimingsPage(int offset, int limit, int total, String next) {
 
-		static TimingsPage of(Experiment experiment, int offset, int limit) {
-			int total = experiment.spec().tasks();
+		static TimingsPage of(String id, int total, int offset, int limit) {
 			String next = ((long) offset + limit < total)
-					? "/experiments/" + experiment.id() + "/tasks?offset=" + (offset + limit) + "&limit=" + limit
-					: null;
+					? "/experiments/" + id + "/tasks?offset=" + (offset + limit) + "&limit=" + limit : null;
 			return new TimingsPage(offset, limit, total, next);
 		}
 
@@ -109,9 +117,8 @@ public record ExperimentView(String id, String label, ExperimentStatus status, S
 	 */
 	public record TasksPage(TimingsPage page, List<TaskTiming> timings) {
 
-		static TasksPage of(Experiment experiment, int offset, int limit) {
-			return new TasksPage(TimingsPage.of(experiment, offset, limit),
-					ExperimentView.timings(experiment, offset, limit));
+		static TasksPage of(String id, int total, TaskLog log, int offset, int limit) {
+			return new TasksPage(TimingsPage.of(id, total, offset, limit), ExperimentView.timings(log, offset, limit));
 		}
 
 	}

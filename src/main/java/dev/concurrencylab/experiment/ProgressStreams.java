@@ -2,6 +2,8 @@ package dev.concurrencylab.experiment;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,8 +80,11 @@ class ProgressStreams {
 	/** Set once by {@link #stop()}; a stream opened after it ends at once. */
 	private volatile boolean stopping;
 
+	private final ExperimentStore store;
+
 	ProgressStreams(@Value("${server.tomcat.connection-timeout:60s}") Duration writeTimeout,
-			ObjectProvider<MeterRegistry> registry) {
+			ObjectProvider<MeterRegistry> registry, ExperimentStore store) {
+		this.store = store;
 		this.writeTimeout = writeTimeout;
 		registry.ifAvailable((meters) -> {
 			Gauge.builder("lab.sse.streams", this.streams, Set::size)
@@ -92,10 +97,27 @@ class ProgressStreams {
 		});
 	}
 
-	/** Opens a stream for an experiment and starts its sender. */
+	/** Opens a stream for an experiment this replica runs or holds. */
 	SseEmitter open(Experiment experiment) {
-		SseEmitter emitter = new SseEmitter(experiment.spec().timeoutMillis() + Duration.ofMinutes(1).toMillis());
-		Stream stream = new Stream(experiment, emitter);
+		return open(experiment.id(), experiment.spec().timeoutMillis(), () -> snapshot(experiment));
+	}
+
+	/**
+	 * Opens a stream for an experiment another replica runs or ran: its progress as that
+	 * replica last wrote it to the store (every {@code lab.store.heartbeat}).
+	 */
+	SseEmitter openStored(ExperimentView view) {
+		String id = view.id();
+		return open(id, view.timeoutMillis(),
+				() -> this.store.find(id)
+					.map((stored) -> snapshot(stored.view()))
+					.orElseGet(() -> snapshot(view.ended(ExperimentStatus.FAILED,
+							"The experiment was deleted from the store while it was watched.", Instant.now()))));
+	}
+
+	private SseEmitter open(String id, long timeoutMillis, Supplier<Snapshot> source) {
+		SseEmitter emitter = new SseEmitter(timeoutMillis + Duration.ofMinutes(1).toMillis());
+		Stream stream = new Stream(id, source, emitter);
 		// The container ended the request (completed, timed out, or an I/O error it saw):
 		// the sender stops at its next step.
 		emitter.onCompletion(stream::close);
@@ -131,17 +153,11 @@ class ProgressStreams {
 			while (!stream.closed) {
 				// Read the status before the progress, so the last progress sent is
 				// final.
-				boolean finished = stream.experiment.status().isFinished();
-				stream.send(SseEmitter.event()
-					.name("progress")
-					.data(progress(stream.experiment), MediaType.APPLICATION_JSON));
+				Snapshot now = stream.source.get();
+				stream.send(SseEmitter.event().name("progress").data(now.progress(), MediaType.APPLICATION_JSON));
 				stream.progressSent++;
-				if (finished) {
-					Experiment experiment = stream.experiment;
-					stream.send(SseEmitter.event()
-						.name("finished")
-						.data(new FinishedEvent(experiment.id(), experiment.status(), experiment.summary(),
-								experiment.error()), MediaType.APPLICATION_JSON));
+				if (now.finished() != null) {
+					stream.send(SseEmitter.event().name("finished").data(now.finished(), MediaType.APPLICATION_JSON));
 					stream.emitter.complete();
 					return;
 				}
@@ -169,14 +185,36 @@ class ProgressStreams {
 		}
 	}
 
-	private static ProgressEvent progress(Experiment experiment) {
+	/**
+	 * What a stream sends next: the progress, and the finished event once the experiment
+	 * has finished.
+	 */
+	private record Snapshot(ProgressEvent progress, FinishedEvent finished) {
+	}
+
+	private static Snapshot snapshot(Experiment experiment) {
+		// The status before the progress, so that the last progress sent is final.
+		boolean finished = experiment.status().isFinished();
 		Execution execution = experiment.execution();
-		if (execution == null) {
-			return new ProgressEvent(0, 0, 0, 0, 0);
+		ProgressEvent progress = new ProgressEvent(0, 0, 0, 0, 0);
+		if (execution != null) {
+			Execution.Progress now = execution.progress();
+			progress = new ProgressEvent(now.completed(), now.failed(), now.cancelled(), now.inFlight(),
+					Math.round(execution.elapsedNanos() / 1000.0) / 1000.0);
 		}
-		Execution.Progress progress = execution.progress();
-		return new ProgressEvent(progress.completed(), progress.failed(), progress.cancelled(), progress.inFlight(),
-				Math.round(execution.elapsedNanos() / 1000.0) / 1000.0);
+		return new Snapshot(progress, finished
+				? new FinishedEvent(experiment.id(), experiment.status(), experiment.summary(), experiment.error())
+				: null);
+	}
+
+	private static Snapshot snapshot(ExperimentView view) {
+		Execution.Progress now = view.progress();
+		Instant end = (view.finishedAt() != null) ? view.finishedAt() : Instant.now();
+		double elapsed = (view.startedAt() != null) ? Duration.between(view.startedAt(), end).toNanos() / 1e6 : 0;
+		ProgressEvent progress = new ProgressEvent(now.completed(), now.failed(), now.cancelled(), now.inFlight(),
+				Math.round(elapsed * 1000) / 1000.0);
+		return new Snapshot(progress, view.status().isFinished()
+				? new FinishedEvent(view.id(), view.status(), view.summary(), view.error()) : null);
 	}
 
 	/**
@@ -200,7 +238,9 @@ class ProgressStreams {
 	/** One open stream: its experiment, its emitter and its sender. */
 	private static final class Stream {
 
-		private final Experiment experiment;
+		private final String id;
+
+		private final Supplier<Snapshot> source;
 
 		private final SseEmitter emitter;
 
@@ -216,8 +256,9 @@ class ProgressStreams {
 		/** {@link System#nanoTime()} when the current send started, 0 between sends. */
 		private volatile long sendingSince;
 
-		private Stream(Experiment experiment, SseEmitter emitter) {
-			this.experiment = experiment;
+		private Stream(String id, Supplier<Snapshot> source, SseEmitter emitter) {
+			this.id = id;
+			this.source = source;
 			this.emitter = emitter;
 		}
 
@@ -245,7 +286,7 @@ class ProgressStreams {
 
 		private StreamState state() {
 			long since = this.sendingSince;
-			return new StreamState(this.experiment.id(), this.sender, this.progressSent,
+			return new StreamState(this.id, this.sender, this.progressSent,
 					(since == 0) ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since));
 		}
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,6 +78,10 @@ public class LabMetrics {
 
 	private final Counter refused;
 
+	private final Timer storeWrites;
+
+	private final DistributionSummary storedLogBytes;
+
 	/** Runs under way per mode, read by the tasks-in-flight gauge. */
 	private final Map<String, Set<Execution>> running = new ConcurrentHashMap<>();
 
@@ -90,6 +95,13 @@ public class LabMetrics {
 			.register(registry);
 		this.refused = Counter.builder(EXPERIMENTS_REFUSED)
 			.description("POST /experiments answered 429: the most experiments allowed were queued or running")
+			.register(registry);
+		this.storeWrites = Timer.builder("lab.store.writes")
+			.description("Time to write a finished experiment (its view and compressed task log) to the store")
+			.register(registry);
+		this.storedLogBytes = DistributionSummary.builder("lab.store.log.bytes")
+			.description("Bytes a finished experiment's compressed task log takes in the store")
+			.baseUnit("bytes")
 			.register(registry);
 		for (ModeRunner mode : modes.all()) {
 			Set<Execution> runs = ConcurrentHashMap.newKeySet();
@@ -117,6 +129,12 @@ public class LabMetrics {
 			sum += run.inFlight();
 		}
 		return sum;
+	}
+
+	/** Records a finished experiment written to the store. */
+	public void experimentStored(long logBytes, long nanos) {
+		this.storeWrites.record(nanos, TimeUnit.NANOSECONDS);
+		this.storedLogBytes.record(logBytes);
 	}
 
 	/** Counts a POST refused with 429 because the service was full. */

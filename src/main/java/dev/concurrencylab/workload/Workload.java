@@ -18,6 +18,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 public sealed interface Workload permits SleepWorkload, CpuWorkload, MixedWorkload, HttpWorkload, LockWorkload,
 		DbWorkload, FileWorkload, StepsWorkload {
 
+	/** Every type id, as {@code type} takes them. */
+	java.util.List<String> TYPES = java.util.List.of(SleepWorkload.TYPE, CpuWorkload.TYPE, MixedWorkload.TYPE,
+			HttpWorkload.TYPE, LockWorkload.TYPE, DbWorkload.TYPE, FileWorkload.TYPE, StepsWorkload.TYPE);
+
 	/** The JSON type id, also used as the {@code workload} metric tag. */
 	String typeId();
 

@@ -56,6 +56,9 @@ class ExperimentControllerTest {
 	@MockitoBean
 	private WorkerLauncher workers;
 
+	@MockitoBean
+	private ExperimentStore store;
+
 	@AfterEach
 	void badRequestsNeverReachTheService() {
 		verify(this.experiments, never()).start(any());
@@ -186,7 +189,7 @@ class ExperimentControllerTest {
 
 	@Test
 	void unknownExperimentShouldReturn404() throws Exception {
-		given(this.experiments.get("nope")).willThrow(new ExperimentNotFoundException("nope"));
+		given(this.experiments.view("nope")).willThrow(new ExperimentNotFoundException("nope"));
 		this.mvc.perform(get("/experiments/nope"))
 			.andExpect(status().isNotFound())
 			.andExpect(jsonPath("$.detail").value(containsString("'nope'")));
@@ -210,7 +213,7 @@ class ExperimentControllerTest {
 
 	@Test
 	void unexpectedErrorsShouldNeverShowAStackTrace() throws Exception {
-		given(this.experiments.get("boom")).willThrow(new IllegalStateException("secret internals"));
+		given(this.experiments.view("boom")).willThrow(new IllegalStateException("secret internals"));
 		this.mvc.perform(get("/experiments/boom"))
 			.andExpect(status().isInternalServerError())
 			.andExpect(content().string(not(containsString("secret internals"))))

@@ -23,6 +23,8 @@ import dev.concurrencylab.isolation.Isolation;
 import dev.concurrencylab.machine.MachineService;
 import dev.concurrencylab.metrics.LabMetrics;
 import dev.concurrencylab.recording.Recordings;
+import dev.concurrencylab.store.Replica;
+import dev.concurrencylab.store.RunSlots;
 import dev.concurrencylab.workload.DbPools;
 import dev.concurrencylab.workload.DelayClient;
 import dev.concurrencylab.workload.SleepWorkload;
@@ -55,8 +57,8 @@ class ShutdownIntegrationTest {
 					"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":60000},\"tasks\":100}")
 				.header("Location");
 		}
-		Experiment workers = service.get(pool.substring(pool.lastIndexOf('/') + 1));
-		Experiment threaded = service.get(waits.substring(waits.lastIndexOf('/') + 1));
+		Experiment workers = service.local(pool.substring(pool.lastIndexOf('/') + 1)).orElseThrow();
+		Experiment threaded = service.local(waits.substring(waits.lastIndexOf('/') + 1)).orElseThrow();
 		// Precondition: both experiments have tasks running, in two live worker processes
 		// and on lab threads, when the service stops.
 		Awaits.awaitUntil("both experiments running their tasks", () -> inFlight(workers) == 2
@@ -90,7 +92,9 @@ class ShutdownIntegrationTest {
 			ExperimentService service = new ExperimentService(new ExperimentRegistry(limits),
 					context.getBean(MachineService.class), limits, LabClock.SYSTEM, context.getBean(LabThreads.class),
 					context.getBean(DelayClient.class), context.getBean(LabMetrics.class), gate,
-					context.getBean(Recordings.class), context.getBean(DbPools.class));
+					context.getBean(Recordings.class), context.getBean(DbPools.class),
+					context.getBean(ExperimentStore.class), context.getBean(RunSlots.class),
+					context.getBean(Replica.class));
 			service.start();
 			ExperimentSpec spec = context.getBean(ExperimentRequestValidator.class)
 				.validate(new ExperimentRequest("virtual-threads", new SleepWorkload(60_000, 1), 1, 1, null, "race",

@@ -1,0 +1,324 @@
+package dev.concurrencylab.experiment;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import dev.concurrencylab.execution.TaskLog;
+import dev.concurrencylab.execution.TaskLogCodec;
+import dev.concurrencylab.store.Fingerprints;
+import dev.concurrencylab.store.Replica;
+import dev.concurrencylab.store.StoreProperties;
+
+/**
+ * Experiments in the database ({@code experiments}, {@code experiment_logs}): each is
+ * written when it is accepted, beaten while it runs (its view, for the other replicas),
+ * and written whole when it finishes, its view as the API answered it and its task log
+ * compressed. A finished experiment read back answers exactly as it did.
+ */
+@Component
+class ExperimentStore {
+
+	private static final Logger logger = LoggerFactory.getLogger(ExperimentStore.class);
+
+	static final String FINISHED = "status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')";
+
+	static final String UNFINISHED = "status IN ('QUEUED', 'RUNNING')";
+
+	private final JdbcClient jdbc;
+
+	private final JsonMapper json;
+
+	private final Replica replica;
+
+	private final Fingerprints fingerprints;
+
+	private final StoreProperties limits;
+
+	/** Task logs read back, by id, weighed by the memory they hold. */
+	private final Cache<String, TaskLog> logs;
+
+	ExperimentStore(JdbcClient jdbc, JsonMapper json, Replica replica, Fingerprints fingerprints,
+			StoreProperties limits) {
+		this.jdbc = jdbc;
+		this.json = json;
+		this.replica = replica;
+		this.fingerprints = fingerprints;
+		this.limits = limits;
+		this.logs = Caffeine.newBuilder()
+			.maximumWeight(limits.logCache().toBytes())
+			.weigher((String id, TaskLog log) -> (int) Math.min(Integer.MAX_VALUE, log.retainedBytes()))
+			.build();
+	}
+
+	/** A stored experiment: its view and where it runs. */
+	record Stored(ExperimentView view, String replica, boolean cancelRequested, StoredRun run, long logBytes,
+			String fingerprintId) {
+
+		boolean finished() {
+			return this.view.status().isFinished();
+		}
+
+	}
+
+	/** Writes a newly accepted experiment. */
+	void accepted(Experiment experiment, String comparisonId) {
+		ExperimentSpec spec = experiment.spec();
+		OffsetDateTime now = now();
+		this.jdbc.sql("""
+				INSERT INTO experiments (id, sequence, replica, status, mode, workload, tasks, concurrency, label,
+				    comparison_id, fingerprint_id, created_at, heartbeat_at, view_json)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+			.params(experiment.id(), experiment.sequence(), this.replica.id(), experiment.status().name(),
+					spec.mode().id(), spec.workload().typeId(), spec.tasks(), spec.concurrency(), spec.label(),
+					comparisonId, this.fingerprints.current().id(), utc(experiment.createdAt()), now,
+					this.json.writeValueAsString(ExperimentView.of(experiment)))
+			.update();
+	}
+
+	/** Writes the view of a running experiment, for the other replicas. */
+	void beat(List<Experiment> running) {
+		OffsetDateTime now = now();
+		for (Experiment experiment : running) {
+			this.jdbc
+				.sql("UPDATE experiments SET status = ?, heartbeat_at = ?, view_json = ? WHERE id = ? AND "
+						+ UNFINISHED)
+				.params(experiment.status().name(), now, this.json.writeValueAsString(ExperimentView.of(experiment)),
+						experiment.id())
+				.update();
+		}
+	}
+
+	/** The ids among these whose cancel was asked for through another replica. */
+	List<String> cancelsAsked(List<String> ids) {
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		return this.jdbc.sql("SELECT id FROM experiments WHERE cancel_requested AND id IN (:ids)")
+			.param("ids", ids)
+			.query(String.class)
+			.list();
+	}
+
+	/**
+	 * Writes a finished experiment: its task log first, then its row, so that a row that
+	 * says finished has its log.
+	 * @return the bytes its task log took
+	 */
+	long finished(Experiment experiment, TaskLog log, StoredRun run, Double capacity) {
+		long logBytes = 0;
+		if (log != null) {
+			byte[] bytes = encode(log);
+			logBytes = bytes.length;
+			this.jdbc.sql("DELETE FROM experiment_logs WHERE experiment_id = ?").param(experiment.id()).update();
+			this.jdbc.sql("INSERT INTO experiment_logs (experiment_id, log) VALUES (?, ?)")
+				.params(experiment.id(), bytes)
+				.update();
+		}
+		ExperimentView view = ExperimentView.of(experiment);
+		var summary = experiment.summary();
+		Boolean interfered = (summary != null && summary.interference() != null)
+				? summary.interference().otherRuns() > 0 : null;
+		this.jdbc.sql("""
+				UPDATE experiments SET status = ?, finished_at = ?, heartbeat_at = ?, wall_millis = ?,
+				    throughput_per_second = ?, efficiency = ?, interfered = ?, capacity = ?, view_json = ?,
+				    run_json = ?, log_bytes = ?
+				WHERE id = ?""")
+			.params(experiment.status().name(), utc(experiment.finishedAt()), now(),
+					(summary != null) ? summary.wallMillis() : null,
+					(summary != null) ? summary.throughputPerSecond() : null,
+					(summary != null) ? summary.efficiency() : null, interfered, capacity,
+					this.json.writeValueAsString(view), this.json.writeValueAsString(run), logBytes, experiment.id())
+			.update();
+		return logBytes;
+	}
+
+	/** A stored experiment. */
+	Optional<Stored> find(String id) {
+		return this.jdbc
+			.sql("SELECT view_json, replica, cancel_requested, run_json, log_bytes, fingerprint_id FROM experiments "
+					+ "WHERE id = ?")
+			.param(id)
+			.query((rs, row) -> new Stored(this.json.readValue(rs.getString(1), ExperimentView.class), rs.getString(2),
+					rs.getBoolean(3),
+					(rs.getString(4) != null) ? this.json.readValue(rs.getString(4), StoredRun.class) : null,
+					rs.getLong(5), rs.getString(6)))
+			.optional();
+	}
+
+	/** A finished experiment's task log, or empty when it has none stored. */
+	Optional<TaskLog> log(String id) {
+		TaskLog cached = this.logs.getIfPresent(id);
+		if (cached != null) {
+			return Optional.of(cached);
+		}
+		Optional<TaskLog> log = this.jdbc.sql("SELECT log FROM experiment_logs WHERE experiment_id = ?")
+			.param(id)
+			.query((rs, row) -> decode(rs.getBytes(1)))
+			.optional();
+		log.ifPresent((read) -> this.logs.put(id, read));
+		return log;
+	}
+
+	/** Asks the replica running an experiment to cancel it; false if it had finished. */
+	boolean askCancel(String id) {
+		return this.jdbc.sql("UPDATE experiments SET cancel_requested = TRUE WHERE id = ? AND " + UNFINISHED)
+			.param(id)
+			.update() == 1;
+	}
+
+	/**
+	 * Marks FAILED every experiment left unfinished by this replica's earlier life, or by
+	 * any replica that stopped beating: the service stopped while it ran.
+	 * @return how many were marked
+	 */
+	int abandon(boolean ownEarlierLife) {
+		OffsetDateTime stale = now().minus(this.limits.staleAfter());
+		record Left(String id, String viewJson, OffsetDateTime heartbeat) {
+		}
+		List<Left> left = this.jdbc
+			.sql("SELECT id, view_json, heartbeat_at FROM experiments WHERE " + UNFINISHED
+					+ " AND (heartbeat_at < ? OR replica = ?)")
+			.params(stale, ownEarlierLife ? this.replica.id() : "\u0000")
+			.query((rs, row) -> new Left(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)))
+			.list();
+		int marked = 0;
+		for (Left experiment : left) {
+			ExperimentView view = this.json.readValue(experiment.viewJson(), ExperimentView.class);
+			ExperimentView failed = view.ended(ExperimentStatus.FAILED,
+					"The service stopped while it ran" + ((view.status() == ExperimentStatus.QUEUED)
+							? " (it was still QUEUED: no task ran)." : "; its task timings were lost."),
+					experiment.heartbeat().toInstant());
+			marked += this.jdbc
+				.sql("UPDATE experiments SET status = 'FAILED', finished_at = ?, view_json = ? WHERE id = ? AND "
+						+ UNFINISHED)
+				.params(experiment.heartbeat(), this.json.writeValueAsString(failed), experiment.id())
+				.update();
+		}
+		if (marked > 0) {
+			logger.warn("Marked {} experiment(s) FAILED: the service that ran them stopped", marked);
+		}
+		return marked;
+	}
+
+	/** Stored experiments, newest first, filtered by status and mode when given. */
+	ExperimentListView list(ExperimentStatus status, String mode, int page, int size) {
+		StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+		List<Object> params = new ArrayList<>();
+		if (status != null) {
+			where.append(" AND status = ?");
+			params.add(status.name());
+		}
+		if (mode != null) {
+			where.append(" AND mode = ?");
+			params.add(mode);
+		}
+		int total = this.jdbc.sql("SELECT COUNT(*) FROM experiments" + where)
+			.params(params)
+			.query(Integer.class)
+			.single();
+		List<Object> pageParams = new ArrayList<>(params);
+		pageParams.add(size);
+		pageParams.add((long) page * size);
+		List<ExperimentListView.Item> items = this.jdbc
+			.sql("SELECT id, label, status, mode, workload, tasks, concurrency, created_at, finished_at, wall_millis, "
+					+ "efficiency FROM experiments" + where
+					+ " ORDER BY created_at DESC, sequence DESC LIMIT ? OFFSET ?")
+			.params(pageParams)
+			.query((rs, row) -> new ExperimentListView.Item(rs.getString(1), rs.getString(2),
+					ExperimentStatus.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getInt(6),
+					rs.getInt(7), rs.getObject(8, OffsetDateTime.class).toInstant(),
+					instant(rs.getObject(9, OffsetDateTime.class)), (Double) rs.getObject(10),
+					(Double) rs.getObject(11), "/experiments/" + rs.getString(1)))
+			.list();
+		return new ExperimentListView(items, page, size, total);
+	}
+
+	/**
+	 * Deletes finished experiments beyond the limits (age, count, bytes), oldest first;
+	 * the newest finished one and every unfinished one stay.
+	 * @return how many were deleted
+	 */
+	int enforceRetention() {
+		int deleted = this.jdbc.sql("DELETE FROM experiments WHERE " + FINISHED + " AND finished_at < ?")
+			.param(now().minus(this.limits.maxAge()))
+			.update();
+		record Kept(String id, long bytes) {
+		}
+		var totals = this.jdbc
+			.sql("SELECT COUNT(*), COALESCE(SUM(log_bytes + LENGTH(view_json)), 0) FROM experiments WHERE " + FINISHED)
+			.query((rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) })
+			.single();
+		if (totals[0] <= this.limits.maxExperiments() && totals[1] <= this.limits.maxBytes().toBytes()) {
+			return deleted;
+		}
+		List<Kept> newestFirst = this.jdbc
+			.sql("SELECT id, log_bytes + LENGTH(view_json) FROM experiments WHERE " + FINISHED
+					+ " ORDER BY finished_at DESC, sequence DESC")
+			.query((rs, row) -> new Kept(rs.getString(1), rs.getLong(2)))
+			.list();
+		long bytes = 0;
+		List<String> doomed = new ArrayList<>();
+		for (int i = 0; i < newestFirst.size(); i++) {
+			bytes += newestFirst.get(i).bytes();
+			if (i > 0 && (i >= this.limits.maxExperiments() || bytes > this.limits.maxBytes().toBytes())) {
+				doomed.add(newestFirst.get(i).id());
+			}
+		}
+		for (int from = 0; from < doomed.size(); from += 500) {
+			List<String> batch = doomed.subList(from, Math.min(doomed.size(), from + 500));
+			deleted += this.jdbc.sql("DELETE FROM experiments WHERE id IN (:ids)").param("ids", batch).update();
+			batch.forEach(this.logs::invalidate);
+		}
+		return deleted;
+	}
+
+	private static byte[] encode(TaskLog log) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try {
+			TaskLogCodec.write(log, out);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return out.toByteArray();
+	}
+
+	private static TaskLog decode(byte[] bytes) {
+		try {
+			return TaskLogCodec.read(new ByteArrayInputStream(bytes));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static OffsetDateTime utc(Instant instant) {
+		return (instant != null) ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC) : null;
+	}
+
+	private static Instant instant(OffsetDateTime time) {
+		return (time != null) ? time.toInstant() : null;
+	}
+
+	private static OffsetDateTime now() {
+		return utc(Instant.now());
+	}
+
+}

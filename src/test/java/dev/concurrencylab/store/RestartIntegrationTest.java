@@ -1,0 +1,120 @@
+package dev.concurrencylab.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.concurrencylab.ConcurrencyLabApplication;
+import dev.concurrencylab.LabHttp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Results survive a restart: an experiment and a comparison answer byte for byte as they
+ * did before the service stopped, and an experiment the service was running when it died
+ * reads FAILED at the next start.
+ */
+class RestartIntegrationTest {
+
+	@TempDir
+	Path data;
+
+	@Test
+	void resultsShouldReadTheSameAfterARestartOnTheSameData() throws Exception {
+		String url = "jdbc:h2:file:" + this.data.resolve("lab") + ";DB_CLOSE_ON_EXIT=FALSE";
+		Map<String, String> before = new LinkedHashMap<>();
+		String experiment;
+		String comparison;
+		try (ConfigurableApplicationContext service = start(url); LabHttp http = http(service)) {
+			LabHttp.Answer posted = http.post("/experiments",
+					"{\"mode\": \"virtual-threads\", \"workload\": {\"type\": \"sleep\", \"millis\": 5}, \"tasks\": 150, "
+							+ "\"label\": \"restart\"}");
+			assertThat(posted.status()).isEqualTo(201);
+			experiment = posted.json().get("id").asString();
+			LabHttp.Answer compared = http.post("/comparisons",
+					"{\"workload\": {\"type\": \"sleep\", \"millis\": 5}, \"tasks\": 4, "
+							+ "\"modes\": [\"sequential\", \"virtual-threads\"], \"repeats\": 2}");
+			assertThat(compared.status()).isEqualTo(201);
+			comparison = compared.json().get("id").asString();
+			before.putAll(read(http, experiment, comparison));
+		}
+		String crashed = leaveRunning(url, experiment);
+
+		try (ConfigurableApplicationContext service = start(url); LabHttp http = http(service)) {
+			Map<String, String> after = read(http, experiment, comparison);
+			for (String path : before.keySet()) {
+				assertThat(after.get(path)).as(path).isEqualTo(before.get(path));
+			}
+			assertThat(before.get("/experiments/" + experiment + "/tasks?offset=0&limit=200"))
+				.contains("\"total\":150");
+			JsonNode died = http.get("/experiments/" + crashed).json();
+			assertThat(died.get("status").asString()).isEqualTo("FAILED");
+			assertThat(died.get("error").asString()).startsWith("The service stopped while it ran");
+			JsonNode listed = http.get("/experiments?size=100").json();
+			assertThat(listed.get("items").valueStream().map((item) -> item.get("id").asString())).contains(experiment,
+					crashed);
+		}
+	}
+
+	private static Map<String, String> read(LabHttp http, String experiment, String comparison) {
+		Map<String, String> bodies = new LinkedHashMap<>();
+		for (String path : new String[] { "/experiments/" + experiment, "/experiments/" + experiment + "/tasks",
+				"/experiments/" + experiment + "/tasks?offset=0&limit=200",
+				"/experiments/" + experiment + "/timeline.svg", "/comparisons/" + comparison,
+				"/comparisons/" + comparison + "/chart.svg" }) {
+			LabHttp.Answer answer = path.endsWith("/tasks") ? csv(http, path) : http.get(path);
+			assertThat(answer.status()).as(path).isEqualTo(200);
+			bodies.put(path, answer.body());
+		}
+		return bodies;
+	}
+
+	private static LabHttp.Answer csv(LabHttp http, String path) {
+		LabHttp.Answer answer = http.getAccepting(path, "text/csv");
+		assertThat(answer.body().lines().count()).as(path).isEqualTo(151);
+		return answer;
+	}
+
+	/**
+	 * What a service killed mid-run leaves: a row that says RUNNING, beaten by this very
+	 * replica a moment ago (a copy of a finished one, its status put back).
+	 */
+	private static String leaveRunning(String url, String finished) throws Exception {
+		String id = "00000000-0000-0000-0000-00000000dead";
+		try (Connection db = DriverManager.getConnection(url, "sa", "");
+				PreparedStatement copy = db.prepareStatement(
+						"""
+								INSERT INTO experiments (id, sequence, replica, status, mode, workload, tasks, concurrency,
+								    created_at, heartbeat_at, view_json)
+								SELECT ?, sequence + 1000, replica, 'RUNNING', mode, workload, tasks, concurrency, created_at,
+								    CURRENT_TIMESTAMP, REPLACE(REPLACE(view_json, ?, ?), '"status":"SUCCEEDED"', '"status":"RUNNING"')
+								FROM experiments WHERE id = ?""")) {
+			copy.setString(1, id);
+			copy.setString(2, finished);
+			copy.setString(3, id);
+			copy.setString(4, finished);
+			assertThat(copy.executeUpdate()).isEqualTo(1);
+		}
+		return id;
+	}
+
+	private static ConfigurableApplicationContext start(String url) {
+		return SpringApplication.run(ConcurrencyLabApplication.class, "--server.port=0", "--server.address=127.0.0.1",
+				"--spring.datasource.url=" + url, "--lab.store.replica-id=restart-test", "--logging.level.root=WARN");
+	}
+
+	private static LabHttp http(ConfigurableApplicationContext service) {
+		return new LabHttp(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")));
+	}
+
+}
