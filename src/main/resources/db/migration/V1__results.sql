@@ -31,14 +31,22 @@ CREATE TABLE experiments (
     throughput_per_second DOUBLE PRECISION,
     efficiency            DOUBLE PRECISION,
     interfered            BOOLEAN,
-    view_json             VARCHAR                  NOT NULL,
-    run_json              VARCHAR,
-    log_bytes             BIGINT                   DEFAULT 0 NOT NULL
+    log_bytes             BIGINT                   DEFAULT 0 NOT NULL,
+    -- What the experiment takes in the store (its view, its run and its log), for retention.
+    stored_bytes          BIGINT                   DEFAULT 0 NOT NULL
 );
 
 CREATE INDEX experiments_by_scenario ON experiments (workload, mode, tasks, created_at);
 CREATE INDEX experiments_by_status ON experiments (status, heartbeat_at);
 CREATE INDEX experiments_by_creation ON experiments (created_at);
+
+-- What GET /experiments/{id} answers (while it runs: as of the last heartbeat), and what its
+-- pictures and trace need beside the log; apart, so that lists and retention read small rows.
+CREATE TABLE experiment_views (
+    experiment_id VARCHAR(36) PRIMARY KEY REFERENCES experiments (id) ON DELETE CASCADE,
+    view_json     VARCHAR     NOT NULL,
+    run_json      VARCHAR
+);
 
 -- Every task's timings of a finished experiment, compact and deflated (TaskLogCodec).
 CREATE TABLE experiment_logs (

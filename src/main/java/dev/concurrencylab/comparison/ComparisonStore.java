@@ -119,7 +119,7 @@ class ComparisonStore {
 		List<Left> left = this.jdbc
 			.sql("SELECT id, view_json, heartbeat_at FROM comparisons WHERE " + UNFINISHED
 					+ " AND (heartbeat_at < ? OR replica = ?)")
-			.params(stale, ownEarlierLife ? this.replica.id() : "\u0000")
+			.params(stale, ownEarlierLife ? this.replica.id() : "")
 			.query((rs, row) -> new Left(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)))
 			.list();
 		int marked = 0;

@@ -31,6 +31,8 @@ final class Experiment {
 
 	private final CompletableFuture<Experiment> done = new CompletableFuture<>();
 
+	private final CompletableFuture<Experiment> stored = new CompletableFuture<>();
+
 	private volatile ExperimentStatus status = ExperimentStatus.QUEUED;
 
 	private volatile Execution execution;
@@ -117,6 +119,14 @@ final class Experiment {
 	/** Completes with this experiment once it has finished. */
 	CompletableFuture<Experiment> done() {
 		return this.done;
+	}
+
+	/**
+	 * Completes with this experiment once it has finished and been written to the store
+	 * (or the write failed, which is logged): nothing of it runs any more.
+	 */
+	CompletableFuture<Experiment> stored() {
+		return this.stored;
 	}
 
 	/**

@@ -85,7 +85,9 @@ class ExperimentHeartbeat implements SmartLifecycle {
 	@Override
 	public synchronized void stop() {
 		if (this.beater != null) {
-			this.beater.shutdownNow();
+			// Not shutdownNow: an interrupt in the middle of a write would close the H2
+			// file's channel under every other user of the store.
+			this.beater.shutdown();
 			try {
 				if (!this.beater.awaitTermination(10, TimeUnit.SECONDS)) {
 					logger.warn("The store heartbeat did not end within 10 s");

@@ -268,7 +268,9 @@ public class ExperimentService implements SmartLifecycle {
 			}, comparisonId);
 		}
 		try {
-			experiment.done().get();
+			// Stored too: the comparison's next run must not share the machine with the
+			// write.
+			experiment.stored().get();
 		}
 		catch (ExecutionException ex) {
 			throw new IllegalStateException(ex.getCause());
@@ -287,7 +289,7 @@ public class ExperimentService implements SmartLifecycle {
 		boolean interrupted = false;
 		while (true) {
 			try {
-				experiment.done().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+				experiment.stored().get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 				break;
 			}
 			catch (InterruptedException ex) {
@@ -612,11 +614,8 @@ public class ExperimentService implements SmartLifecycle {
 				// run. Reading it is bookkeeping, after the window.
 				recording.stop();
 			}
-			if (ticket != null) {
-				ticket.close();
-			}
 			finish(experiment, execution, start, end, admissionWait, otherRuns, otherBusy, failure, slot, ended,
-					release);
+					release, ticket);
 		}
 	}
 
@@ -656,18 +655,40 @@ public class ExperimentService implements SmartLifecycle {
 	private void endUnrun(Experiment experiment, ExperimentStatus status, String error, Runnable release) {
 		try {
 			experiment.finished(status, null, error, Instant.now());
-			persist(experiment, null);
-			this.registry.finished(experiment);
 		}
 		finally {
 			release.run();
 			experiment.done().complete(experiment);
+			store(experiment, null, null);
+		}
+	}
+
+	/**
+	 * Writes a finished experiment to the store after its answer went out, then lets this
+	 * replica forget it in its turn and the next exclusive run in: the write is
+	 * bookkeeping of no run's figures (measured: 12 to 28 ms for 100,000 tasks, a tenth
+	 * to a quarter of their wall time), and no run is measured while it goes on. Until it
+	 * has landed, this replica answers for the experiment from memory, as it will read
+	 * from the store.
+	 */
+	private void store(Experiment experiment, Execution execution, AdmissionGate.Ticket ticket) {
+		// No longer lab-…: the run has ended, this is the service's bookkeeping.
+		Thread.currentThread().setName("experiment-store-" + experiment.sequence());
+		try {
+			persist(experiment, execution);
+			this.registry.finished(experiment);
+		}
+		finally {
+			if (ticket != null) {
+				ticket.close();
+			}
+			experiment.stored().complete(experiment);
 		}
 	}
 
 	private void finish(Experiment experiment, Execution execution, InterferenceMeter.Reading start,
 			InterferenceMeter.Reading end, long admissionWait, int otherRuns, long otherBusy, String failure,
-			Integer slot, Instant ended, Runnable release) {
+			Integer slot, Instant ended, Runnable release, AdmissionGate.Ticket ticket) {
 		try {
 			ExperimentSpec spec = experiment.spec();
 			// Only computation needs the capacity; waits do not wait for the first
@@ -737,13 +758,12 @@ public class ExperimentService implements SmartLifecycle {
 			}
 			this.metrics.experimentFinished(spec.mode().id(), spec.workload().typeId(), experiment.status().name(),
 					execution);
-			persist(experiment, execution);
-			this.registry.finished(experiment);
 			if (slot != null) {
 				this.freeSlots.add(slot);
 			}
 			release.run();
 			experiment.done().complete(experiment);
+			store(experiment, execution, ticket);
 		}
 	}
 
@@ -865,7 +885,7 @@ public class ExperimentService implements SmartLifecycle {
 				break;
 			}
 			try {
-				experiment.done().get(left, TimeUnit.NANOSECONDS);
+				experiment.stored().get(left, TimeUnit.NANOSECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -83,12 +83,14 @@ class ExperimentStore {
 		OffsetDateTime now = now();
 		this.jdbc.sql("""
 				INSERT INTO experiments (id, sequence, replica, status, mode, workload, tasks, concurrency, label,
-				    comparison_id, fingerprint_id, created_at, heartbeat_at, view_json)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+				    comparison_id, fingerprint_id, created_at, heartbeat_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
 			.params(experiment.id(), experiment.sequence(), this.replica.id(), experiment.status().name(),
 					spec.mode().id(), spec.workload().typeId(), spec.tasks(), spec.concurrency(), spec.label(),
-					comparisonId, this.fingerprints.current().id(), utc(experiment.createdAt()), now,
-					this.json.writeValueAsString(ExperimentView.of(experiment)))
+					comparisonId, this.fingerprints.current().id(), utc(experiment.createdAt()), now)
+			.update();
+		this.jdbc.sql("INSERT INTO experiment_views (experiment_id, view_json) VALUES (?, ?)")
+			.params(experiment.id(), this.json.writeValueAsString(ExperimentView.of(experiment)))
 			.update();
 	}
 
@@ -96,12 +98,14 @@ class ExperimentStore {
 	void beat(List<Experiment> running) {
 		OffsetDateTime now = now();
 		for (Experiment experiment : running) {
-			this.jdbc
-				.sql("UPDATE experiments SET status = ?, heartbeat_at = ?, view_json = ? WHERE id = ? AND "
-						+ UNFINISHED)
-				.params(experiment.status().name(), now, this.json.writeValueAsString(ExperimentView.of(experiment)),
-						experiment.id())
-				.update();
+			String view = this.json.writeValueAsString(ExperimentView.of(experiment));
+			if (this.jdbc.sql("UPDATE experiments SET status = ?, heartbeat_at = ? WHERE id = ? AND " + UNFINISHED)
+				.params(experiment.status().name(), now, experiment.id())
+				.update() == 1) {
+				this.jdbc.sql("UPDATE experiment_views SET view_json = ? WHERE experiment_id = ?")
+					.params(view, experiment.id())
+					.update();
+			}
 		}
 	}
 
@@ -131,20 +135,24 @@ class ExperimentStore {
 				.params(experiment.id(), bytes)
 				.update();
 		}
-		ExperimentView view = ExperimentView.of(experiment);
+		String view = this.json.writeValueAsString(ExperimentView.of(experiment));
+		String runJson = this.json.writeValueAsString(run);
+		this.jdbc.sql("UPDATE experiment_views SET view_json = ?, run_json = ? WHERE experiment_id = ?")
+			.params(view, runJson, experiment.id())
+			.update();
 		var summary = experiment.summary();
 		Boolean interfered = (summary != null && summary.interference() != null)
 				? summary.interference().otherRuns() > 0 : null;
 		this.jdbc.sql("""
 				UPDATE experiments SET status = ?, finished_at = ?, heartbeat_at = ?, wall_millis = ?,
-				    throughput_per_second = ?, efficiency = ?, interfered = ?, capacity = ?, view_json = ?,
-				    run_json = ?, log_bytes = ?
+				    throughput_per_second = ?, efficiency = ?, interfered = ?, capacity = ?, log_bytes = ?,
+				    stored_bytes = ?
 				WHERE id = ?""")
 			.params(experiment.status().name(), utc(experiment.finishedAt()), now(),
 					(summary != null) ? summary.wallMillis() : null,
 					(summary != null) ? summary.throughputPerSecond() : null,
-					(summary != null) ? summary.efficiency() : null, interfered, capacity,
-					this.json.writeValueAsString(view), this.json.writeValueAsString(run), logBytes, experiment.id())
+					(summary != null) ? summary.efficiency() : null, interfered, capacity, logBytes,
+					logBytes + view.length() + runJson.length(), experiment.id())
 			.update();
 		return logBytes;
 	}
@@ -152,8 +160,8 @@ class ExperimentStore {
 	/** A stored experiment. */
 	Optional<Stored> find(String id) {
 		return this.jdbc
-			.sql("SELECT view_json, replica, cancel_requested, run_json, log_bytes, fingerprint_id FROM experiments "
-					+ "WHERE id = ?")
+			.sql("SELECT v.view_json, e.replica, e.cancel_requested, v.run_json, e.log_bytes, e.fingerprint_id "
+					+ "FROM experiments e JOIN experiment_views v ON v.experiment_id = e.id WHERE e.id = ?")
 			.param(id)
 			.query((rs, row) -> new Stored(this.json.readValue(rs.getString(1), ExperimentView.class), rs.getString(2),
 					rs.getBoolean(3),
@@ -193,9 +201,10 @@ class ExperimentStore {
 		record Left(String id, String viewJson, OffsetDateTime heartbeat) {
 		}
 		List<Left> left = this.jdbc
-			.sql("SELECT id, view_json, heartbeat_at FROM experiments WHERE " + UNFINISHED
-					+ " AND (heartbeat_at < ? OR replica = ?)")
-			.params(stale, ownEarlierLife ? this.replica.id() : "\u0000")
+			.sql("SELECT e.id, v.view_json, e.heartbeat_at FROM experiments e JOIN experiment_views v "
+					+ "ON v.experiment_id = e.id WHERE e.status IN ('QUEUED', 'RUNNING') "
+					+ "AND (e.heartbeat_at < ? OR e.replica = ?)")
+			.params(stale, ownEarlierLife ? this.replica.id() : "")
 			.query((rs, row) -> new Left(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)))
 			.list();
 		int marked = 0;
@@ -205,11 +214,16 @@ class ExperimentStore {
 					"The service stopped while it ran" + ((view.status() == ExperimentStatus.QUEUED)
 							? " (it was still QUEUED: no task ran)." : "; its task timings were lost."),
 					experiment.heartbeat().toInstant());
-			marked += this.jdbc
-				.sql("UPDATE experiments SET status = 'FAILED', finished_at = ?, view_json = ? WHERE id = ? AND "
-						+ UNFINISHED)
-				.params(experiment.heartbeat(), this.json.writeValueAsString(failed), experiment.id())
+			int updated = this.jdbc
+				.sql("UPDATE experiments SET status = 'FAILED', finished_at = ? WHERE id = ? AND " + UNFINISHED)
+				.params(experiment.heartbeat(), experiment.id())
 				.update();
+			if (updated == 1) {
+				this.jdbc.sql("UPDATE experiment_views SET view_json = ? WHERE experiment_id = ?")
+					.params(this.json.writeValueAsString(failed), experiment.id())
+					.update();
+			}
+			marked += updated;
 		}
 		if (marked > 0) {
 			logger.warn("Marked {} experiment(s) FAILED: the service that ran them stopped", marked);
@@ -261,15 +275,14 @@ class ExperimentStore {
 			.update();
 		record Kept(String id, long bytes) {
 		}
-		var totals = this.jdbc
-			.sql("SELECT COUNT(*), COALESCE(SUM(log_bytes + LENGTH(view_json)), 0) FROM experiments WHERE " + FINISHED)
+		var totals = this.jdbc.sql("SELECT COUNT(*), COALESCE(SUM(stored_bytes), 0) FROM experiments WHERE " + FINISHED)
 			.query((rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) })
 			.single();
 		if (totals[0] <= this.limits.maxExperiments() && totals[1] <= this.limits.maxBytes().toBytes()) {
 			return deleted;
 		}
 		List<Kept> newestFirst = this.jdbc
-			.sql("SELECT id, log_bytes + LENGTH(view_json) FROM experiments WHERE " + FINISHED
+			.sql("SELECT id, stored_bytes FROM experiments WHERE " + FINISHED
 					+ " ORDER BY finished_at DESC, sequence DESC")
 			.query((rs, row) -> new Kept(rs.getString(1), rs.getLong(2)))
 			.list();

@@ -22,6 +22,7 @@ import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -84,6 +85,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler({ ServiceStoppingException.class, CalibrationStoppedException.class })
 	ResponseEntity<Object> stopping(RuntimeException ex, WebRequest request) {
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage(), new HttpHeaders(), request);
+	}
+
+	/**
+	 * The store (the database) did not answer: the service is not well, the request was
+	 * fine. 503, with a sentence and no internals; the cause is logged.
+	 */
+	@ExceptionHandler(DataAccessException.class)
+	ResponseEntity<Object> storeUnavailable(DataAccessException ex, WebRequest request) {
+		log.error("The store failed during {}: {}", describe(request), ex.getMostSpecificCause().toString());
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, "5");
+		return problem(HttpStatus.SERVICE_UNAVAILABLE,
+				"The results database did not answer; try again shortly. Running experiments go on.", headers, request);
 	}
 
 	@ExceptionHandler(InvalidParameterException.class)

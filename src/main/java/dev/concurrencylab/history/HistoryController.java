@@ -34,6 +34,7 @@ import dev.concurrencylab.experiment.ExperimentService;
 import dev.concurrencylab.experiment.ExperimentView;
 import dev.concurrencylab.experiment.FieldProblem;
 import dev.concurrencylab.experiment.InvalidRequestException;
+import dev.concurrencylab.store.Fingerprint;
 import dev.concurrencylab.store.Fingerprints;
 import dev.concurrencylab.workload.Workload;
 
@@ -102,6 +103,24 @@ class HistoryController {
 			throw new InvalidRequestException(problems);
 		}
 		return this.history.history(workload, mode, tasks, fingerprint, page, size);
+	}
+
+	@GetMapping(path = "/fingerprints/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Get a fingerprint",
+			description = "The machine and runtime results were measured on: cores, CPU model, memory, cgroup limits, "
+					+ "OS, JDK, the JVM's -X flags and the lab's version. `current` is this replica's.")
+	@ApiResponse(responseCode = "200", description = "The fingerprint",
+			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+					schema = @Schema(implementation = Fingerprint.class)))
+	@ApiResponse(responseCode = "404", description = "No result was measured on it",
+			content = @Content(mediaType = "application/problem+json"))
+	Fingerprint fingerprint(@PathVariable String id) {
+		if (id.equals("current")) {
+			return this.fingerprints.current();
+		}
+		return this.fingerprints.find(id)
+			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No fingerprint has the id '"
+					+ abbreviate(id) + "'; GET /history lists the fingerprints of stored results."));
 	}
 
 	@GetMapping(path = "/history/compare", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -16,6 +16,7 @@ import org.springframework.test.web.servlet.ResultActions;
 
 import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.execution.ModeRunner;
+import dev.concurrencylab.store.Replica;
 import dev.concurrencylab.execution.Modes;
 import dev.concurrencylab.worker.WorkerLauncher;
 
@@ -58,6 +59,9 @@ class ExperimentControllerTest {
 
 	@MockitoBean
 	private ExperimentStore store;
+
+	@MockitoBean
+	private Replica replica;
 
 	@AfterEach
 	void badRequestsNeverReachTheService() {

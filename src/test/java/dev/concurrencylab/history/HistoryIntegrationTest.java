@@ -60,6 +60,13 @@ class HistoryIntegrationTest {
 			assertThat(http.get("/history?fingerprint=" + fingerprint + "&size=1").json().get("total").asInt())
 				.isEqualTo(20);
 			assertThat(http.get("/history?fingerprint=0000000000000000").json().get("total").asInt()).isZero();
+			JsonNode current = http.get("/fingerprints/current").json();
+			assertThat(current.get("id").asString()).isEqualTo(fingerprint);
+			assertThat(current.get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+			assertThat(current.get("jdkVersion").asString()).isEqualTo(Runtime.version().toString());
+			assertThat(http.get("/fingerprints/" + fingerprint).json()).isEqualTo(current);
+			assertThat(http.get("/fingerprints/nope").status()).isEqualTo(404);
+			assertThat(http.post("/experiments", "{}").header("X-Lab-Replica")).isEqualTo("history-test");
 
 			exportsShouldCarryTheRuns(http, baseline);
 		}

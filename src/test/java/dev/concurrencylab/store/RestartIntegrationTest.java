@@ -4,9 +4,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -30,12 +33,31 @@ class RestartIntegrationTest {
 	Path data;
 
 	@Test
-	void resultsShouldReadTheSameAfterARestartOnTheSameData() throws Exception {
-		String url = "jdbc:h2:file:" + this.data.resolve("lab") + ";DB_CLOSE_ON_EXIT=FALSE";
+	void resultsShouldReadTheSameAfterARestartOnTheSameH2File() throws Exception {
+		restart(new Store("jdbc:h2:file:" + this.data.resolve("lab") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", ""));
+	}
+
+	/**
+	 * PostgreSQL where deploy/postgres.sh started one (CI does), in a schema of its own.
+	 */
+	@Test
+	void resultsShouldReadTheSameAfterARestartOnPostgreSql() throws Exception {
+		String url = System.getenv("LAB_TEST_WORKLOAD_DB_URL");
+		Assumptions.assumeTrue(url != null, "no PostgreSQL: LAB_TEST_WORKLOAD_DB_URL is not set");
+		String schema = "lab_restart_" + Long.toHexString(System.nanoTime());
+		restart(new Store(url + "?currentSchema=" + schema, System.getenv("LAB_TEST_WORKLOAD_DB_USER"),
+				System.getenv("LAB_TEST_WORKLOAD_DB_PASSWORD"), "--spring.flyway.schemas=" + schema));
+	}
+
+	/** Where the store is, and what else the service needs to use it. */
+	private record Store(String url, String user, String password, String... options) {
+	}
+
+	private void restart(Store store) throws Exception {
 		Map<String, String> before = new LinkedHashMap<>();
 		String experiment;
 		String comparison;
-		try (ConfigurableApplicationContext service = start(url); LabHttp http = http(service)) {
+		try (ConfigurableApplicationContext service = start(store); LabHttp http = http(service)) {
 			LabHttp.Answer posted = http.post("/experiments",
 					"{\"mode\": \"virtual-threads\", \"workload\": {\"type\": \"sleep\", \"millis\": 5}, \"tasks\": 150, "
 							+ "\"label\": \"restart\"}");
@@ -48,9 +70,9 @@ class RestartIntegrationTest {
 			comparison = compared.json().get("id").asString();
 			before.putAll(read(http, experiment, comparison));
 		}
-		String crashed = leaveRunning(url, experiment);
+		String crashed = leaveRunning(store, experiment);
 
-		try (ConfigurableApplicationContext service = start(url); LabHttp http = http(service)) {
+		try (ConfigurableApplicationContext service = start(store); LabHttp http = http(service)) {
 			Map<String, String> after = read(http, experiment, comparison);
 			for (String path : before.keySet()) {
 				assertThat(after.get(path)).as(path).isEqualTo(before.get(path));
@@ -89,28 +111,38 @@ class RestartIntegrationTest {
 	 * What a service killed mid-run leaves: a row that says RUNNING, beaten by this very
 	 * replica a moment ago (a copy of a finished one, its status put back).
 	 */
-	private static String leaveRunning(String url, String finished) throws Exception {
+	private static String leaveRunning(Store store, String finished) throws Exception {
 		String id = "00000000-0000-0000-0000-00000000dead";
-		try (Connection db = DriverManager.getConnection(url, "sa", "");
-				PreparedStatement copy = db.prepareStatement(
-						"""
-								INSERT INTO experiments (id, sequence, replica, status, mode, workload, tasks, concurrency,
-								    created_at, heartbeat_at, view_json)
-								SELECT ?, sequence + 1000, replica, 'RUNNING', mode, workload, tasks, concurrency, created_at,
-								    CURRENT_TIMESTAMP, REPLACE(REPLACE(view_json, ?, ?), '"status":"SUCCEEDED"', '"status":"RUNNING"')
-								FROM experiments WHERE id = ?""")) {
-			copy.setString(1, id);
-			copy.setString(2, finished);
-			copy.setString(3, id);
-			copy.setString(4, finished);
-			assertThat(copy.executeUpdate()).isEqualTo(1);
+		try (Connection db = DriverManager.getConnection(store.url(), store.user(), store.password());
+				PreparedStatement row = db.prepareStatement("""
+						INSERT INTO experiments (id, sequence, replica, status, mode, workload, tasks, concurrency,
+						    created_at, heartbeat_at)
+						SELECT ?, sequence + 1000, replica, 'RUNNING', mode, workload, tasks, concurrency, created_at,
+						    CURRENT_TIMESTAMP
+						FROM experiments WHERE id = ?""");
+				PreparedStatement view = db.prepareStatement("""
+						INSERT INTO experiment_views (experiment_id, view_json)
+						SELECT ?, REPLACE(REPLACE(view_json, ?, ?), '"status":"SUCCEEDED"', '"status":"RUNNING"')
+						FROM experiment_views WHERE experiment_id = ?""")) {
+			row.setString(1, id);
+			row.setString(2, finished);
+			assertThat(row.executeUpdate()).isEqualTo(1);
+			view.setString(1, id);
+			view.setString(2, finished);
+			view.setString(3, id);
+			view.setString(4, finished);
+			assertThat(view.executeUpdate()).isEqualTo(1);
 		}
 		return id;
 	}
 
-	private static ConfigurableApplicationContext start(String url) {
-		return SpringApplication.run(ConcurrencyLabApplication.class, "--server.port=0", "--server.address=127.0.0.1",
-				"--spring.datasource.url=" + url, "--lab.store.replica-id=restart-test", "--logging.level.root=WARN");
+	private static ConfigurableApplicationContext start(Store store) {
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+				"--spring.datasource.url=" + store.url(), "--spring.datasource.username=" + store.user(),
+				"--spring.datasource.password=" + store.password(), "--lab.store.replica-id=restart-test",
+				"--logging.level.root=WARN"));
+		arguments.addAll(List.of(store.options()));
+		return SpringApplication.run(ConcurrencyLabApplication.class, arguments.toArray(String[]::new));
 	}
 
 	private static LabHttp http(ConfigurableApplicationContext service) {
