@@ -98,21 +98,19 @@ class Service:
 
 
 def noop(service, store_metrics):
-    before = metric(service.port, "lab_store_writes_seconds_sum") if store_metrics else 0
+    """One run, measured the same way on either jar: a scrape, a pause, the POST, a pause
+    (the write lands after the answer), a scrape; the pauses let what the scrape started
+    settle (an A/A run of one jar against itself, with a scrape on one side only, read
+    1.15)."""
+    before = metric(service.port, "lab_store_writes_seconds_sum")
+    time.sleep(0.3)
     begun = time.monotonic()
     status, body = call(service.port, "POST", "/experiments?waitMillis=600000", NOOP)
     trip = (time.monotonic() - begun) * 1000
     assert status == 201 and body["status"] == "SUCCEEDED", body
-    write = None
-    if store_metrics:
-        # The write lands after the answer: wait for it.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            after = metric(service.port, "lab_store_writes_seconds_sum")
-            if after > before:
-                write = (after - before) * 1000
-                break
-            time.sleep(0.01)
+    time.sleep(0.3)
+    after = metric(service.port, "lab_store_writes_seconds_sum")
+    write = (after - before) * 1000 if store_metrics else None
     return body["summary"]["wallMillis"], trip, write
 
 
@@ -133,10 +131,16 @@ def overhead(this, base, rounds):
             if write is not None:
                 writes.append((write, wall))
     med = statistics.median
-    print(f"  wall         this {med(walls['this']):.1f} ms, baseline {med(walls['base']):.1f} ms, "
-          f"ratio {med(walls['this']) / med(walls['base']):.3f}")
-    print(f"  round trip   this {med(trips['this']):.1f} ms, baseline {med(trips['base']):.1f} ms, "
-          f"ratio {med(trips['this']) / med(trips['base']):.3f}")
+
+    def paired(values):
+        # Each round's this ÷ baseline: the machine's drift between rounds cancels out.
+        ratios = sorted(t / b for t, b in zip(values["this"], values["base"]))
+        q = statistics.quantiles(ratios, n=4)
+        return f"paired ratio median {med(ratios):.3f} (quartiles {q[0]:.3f}-{q[2]:.3f})"
+    print(f"  wall         this {med(walls['this']):.1f} ms, baseline {med(walls['base']):.1f} ms; "
+          f"{paired(walls)}")
+    print(f"  round trip   this {med(trips['this']):.1f} ms, baseline {med(trips['base']):.1f} ms; "
+          f"{paired(trips)}")
     print(f"  store write  median {med([w for w, _ in writes]):.1f} ms = "
           f"{med([w / wall for w, wall in writes]):.3f} x the wall (after the answer)")
 
