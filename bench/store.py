@@ -114,33 +114,44 @@ def noop(service, store_metrics):
     return body["summary"]["wallMillis"], trip, write
 
 
-def overhead(this, base, rounds):
-    print(f"\n[overhead] 100,000 x sleep 0 on virtual-threads, {rounds} rounds interleaved (3 warm-up each)")
-    for _ in range(3):
-        noop(this, True)
-        noop(base, False)
-    walls = {"this": [], "base": []}
-    trips = {"this": [], "base": []}
-    writes = []
-    for r in range(rounds):
-        order = [("this", this), ("base", base)] if r % 2 == 0 else [("base", base), ("this", this)]
-        for name, service in order:
-            wall, trip, write = noop(service, name == "this")
-            walls[name].append(wall)
-            trips[name].append(trip)
-            if write is not None:
-                writes.append((write, wall))
+def overhead(this, base, rounds, pairs):
+    print(f"\n[overhead] 100,000 x sleep 0 on virtual-threads: {pairs} pairs of fresh JVMs, {rounds} rounds each "
+          f"interleaved (3 warm-up each)")
     med = statistics.median
-
-    def paired(values):
-        # Each round's this ÷ baseline: the machine's drift between rounds cancels out.
-        ratios = sorted(t / b for t, b in zip(values["this"], values["base"]))
-        q = statistics.quantiles(ratios, n=4)
-        return f"paired ratio median {med(ratios):.3f} (quartiles {q[0]:.3f}-{q[2]:.3f})"
-    print(f"  wall         this {med(walls['this']):.1f} ms, baseline {med(walls['base']):.1f} ms; "
-          f"{paired(walls)}")
-    print(f"  round trip   this {med(trips['this']):.1f} ms, baseline {med(trips['base']):.1f} ms; "
-          f"{paired(trips)}")
+    wall_ratios, trip_ratios, writes, pair_medians = [], [], [], []
+    for pair in range(pairs):
+        # A JVM's speed at this scenario differs from the next JVM's by up to 40 % for the
+        # whole of its life (JIT, memory layout): one pair of JVMs is one sample.
+        first, second = (this, base) if pair % 2 == 0 else (base, this)
+        first.start()
+        second.start()
+        try:
+            for _ in range(3):
+                noop(this, True)
+                noop(base, False)
+            walls = {"this": [], "base": []}
+            trips = {"this": [], "base": []}
+            for r in range(rounds):
+                order = [("this", this), ("base", base)] if r % 2 == 0 else [("base", base), ("this", this)]
+                for name, service in order:
+                    wall, trip, write = noop(service, name == "this")
+                    walls[name].append(wall)
+                    trips[name].append(trip)
+                    if write is not None:
+                        writes.append((write, wall))
+        finally:
+            this.stop()
+            base.stop()
+        pair_wall = [t / b for t, b in zip(walls["this"], walls["base"])]
+        pair_trip = [t / b for t, b in zip(trips["this"], trips["base"])]
+        wall_ratios += pair_wall
+        trip_ratios += pair_trip
+        pair_medians.append(med(pair_wall))
+        print(f"  pair {pair + 1}: wall this {med(walls['this']):.1f} ms, baseline {med(walls['base']):.1f} ms, "
+              f"paired ratio {med(pair_wall):.3f}; round trip ratio {med(pair_trip):.3f}")
+    print(f"  wall         paired ratio, all rounds: median {med(wall_ratios):.3f}; "
+          f"per pair of JVMs: {', '.join(f'{m:.3f}' for m in pair_medians)}")
+    print(f"  round trip   paired ratio, all rounds: median {med(trip_ratios):.3f}")
     print(f"  store write  median {med([w for w, _ in writes]):.1f} ms = "
           f"{med([w / wall for w, wall in writes]):.3f} x the wall (after the answer)")
 
@@ -197,6 +208,7 @@ def main():
     parser.add_argument("--jar", default=JAR)
     parser.add_argument("--baseline-jar", help="the jar of the commit before the store; skips overhead if absent")
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--pairs", type=int, default=4, help="pairs of fresh JVMs for overhead")
     parser.add_argument("--only", default="overhead,million,startup")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -205,15 +217,12 @@ def main():
     base = Service(args.baseline_jar, os.path.join(folder, "base"), "baseline") if args.baseline_jar else None
     print(f"machine: {os.cpu_count()} cores; jar {args.jar}")
     try:
-        if "overhead" in only or "million" in only:
-            this.start()
         if "overhead" in only and base:
-            base.start()
-            overhead(this, base, args.rounds)
-            base.stop()
+            overhead(this, base, args.rounds, args.pairs)
         if "million" in only:
+            this.start()
             million(this)
-        this.stop()
+            this.stop()
         if "startup" in only:
             startup(args.jar, folder, max(3, args.rounds // 2))
     finally:
