@@ -2331,10 +2331,20 @@ end
 """
 
 
+def own_store(cmd, log_path, port):
+    """The command with a store of its own, fresh, beside its log: a second service must not
+    open the first one's H2 file (./data), which H2 locks."""
+    url = f"--spring.datasource.url=jdbc:h2:file:{os.path.dirname(os.path.abspath(log_path))}/store-{port}/lab"
+    if any(arg.startswith("-Dspring-boot.run.arguments=") for arg in cmd):
+        return [arg + " " + url if arg.startswith("-Dspring-boot.run.arguments=") else arg for arg in cmd]
+    return [*cmd, url]
+
+
 def launch_until_up(label, cmd, cwd, log_path, port, timeout=300):
-    """Starts a service (its output to log_path) and waits for /actuator/health UP on port;
-    returns (process, seconds from launch to UP). If it exits first or is not UP within
-    timeout, it is stopped and LabError raised."""
+    """Starts a service (its output to log_path, its store a fresh one beside it) and waits
+    for /actuator/health UP on port; returns (process, seconds from launch to UP). If it
+    exits first or is not UP within timeout, it is stopped and LabError raised."""
+    cmd = own_store(cmd, log_path, port)
     with open(log_path, "wb") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,

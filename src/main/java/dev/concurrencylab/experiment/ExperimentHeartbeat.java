@@ -19,8 +19,8 @@ import dev.concurrencylab.store.StoreProperties;
  * Every {@code lab.store.heartbeat}, on its own thread ({@code store-heartbeat}): writes
  * the view of each experiment this replica has not finished (what other replicas answer
  * and stream), beats for its run slots, cancels the experiments whose cancel was asked
- * for through another replica, and now and then marks FAILED the experiments of replicas
- * that stopped beating.
+ * for through another replica, enforces the store's retention, and now and then marks
+ * FAILED the experiments of replicas that stopped beating.
  */
 @Component
 class ExperimentHeartbeat implements SmartLifecycle {
@@ -72,6 +72,7 @@ class ExperimentHeartbeat implements SmartLifecycle {
 			for (String id : cancels) {
 				this.experiments.local(id).ifPresent((experiment) -> experiment.stop(StopReason.CANCELLED));
 			}
+			this.experiments.enforceRetention();
 			if (++this.beats % BEATS_PER_SWEEP == 0) {
 				this.store.abandon(false);
 			}

@@ -44,6 +44,11 @@ class ExperimentRegistry {
 				(experiment.execution() != null) ? experiment.execution().log().retainedBytes() : 0);
 	}
 
+	/** Forgets finished experiments the store deleted (its retention). */
+	void forget(List<String> ids) {
+		ids.forEach(this.runs::forget);
+	}
+
 	/** Bytes the finished experiments hold, as counted when each finished. */
 	long finishedBytes() {
 		return this.runs.finishedBytes();

@@ -134,6 +134,9 @@ public class ExperimentService implements SmartLifecycle {
 
 	private final Replica replica;
 
+	/** Writes to the store behind the runs, in order. */
+	private final StoreWriter writer;
+
 	private volatile boolean running;
 
 	private volatile boolean stopping;
@@ -148,12 +151,13 @@ public class ExperimentService implements SmartLifecycle {
 
 	ExperimentService(ExperimentRegistry registry, MachineService machine, LabProperties limits, LabClock clock,
 			LabThreads threads, DelayClient http, LabMetrics metrics, AdmissionGate gate, Recordings recordings,
-			DbPools dbPools, ExperimentStore store, RunSlots runSlots, Replica replica) {
+			DbPools dbPools, ExperimentStore store, RunSlots runSlots, Replica replica, StoreWriter writer) {
+		this.writer = writer;
 		this.store = store;
 		this.runSlots = runSlots;
 		this.replica = replica;
 		store.abandon(true);
-		store.enforceRetention();
+		registry.forget(store.enforceRetention());
 		this.metrics = metrics;
 		this.dbPools = dbPools;
 		this.recordings = recordings;
@@ -326,7 +330,7 @@ public class ExperimentService implements SmartLifecycle {
 			String comparisonId) {
 		Experiment experiment = new Experiment(id, this.sequence.incrementAndGet(), spec, Instant.now());
 		try {
-			this.store.accepted(experiment, comparisonId);
+			this.writer.submit("experiment " + id + " (accepted)", () -> this.store.accepted(experiment, comparisonId));
 			this.registry.add(experiment);
 			this.conductors.execute(() -> conductOnPooledThread(experiment, ticket, release));
 		}
@@ -444,6 +448,15 @@ public class ExperimentService implements SmartLifecycle {
 					this.store.find(id).map((s) -> s.view().status()).orElse(stored.view().status()));
 		}
 		return stored.view();
+	}
+
+	/**
+	 * Enforces the store's retention (the heartbeat does, every second: not each write,
+	 * whose cost it would double for a tiny experiment); what the store no longer has,
+	 * this replica no longer answers for either.
+	 */
+	void enforceRetention() {
+		this.registry.forget(this.store.enforceRetention());
 	}
 
 	/** Experiments this replica has accepted and not yet finished. */
@@ -666,37 +679,32 @@ public class ExperimentService implements SmartLifecycle {
 		}
 	}
 
-	/** Writes how an experiment ended to the store; a failure is logged. */
+	/** Queues how an experiment ended for the store, ahead of the rest of it. */
 	private void markEnded(Experiment experiment) {
-		try {
-			this.store.ended(experiment);
-		}
-		catch (RuntimeException ex) {
-			logger.error("Experiment {}: its end could not be written to the store", experiment.id(), ex);
-		}
+		this.writer.submit("experiment " + experiment.id() + " (ended)", () -> this.store.ended(experiment));
 	}
 
 	/**
-	 * Writes a finished experiment to the store after its answer went out, then lets this
-	 * replica forget it in its turn and the next exclusive run in: the write is
+	 * Has the store writer write a finished experiment after its answer went out, then
+	 * lets this replica forget it in its turn and the next exclusive run in: the write is
 	 * bookkeeping of no run's figures (measured: 15 to 20 ms for 100,000 tasks, a fifth
 	 * of their wall time), and no run is measured while it goes on. Until it has landed,
 	 * this replica answers for the experiment from memory, as it will read from the
 	 * store.
 	 */
 	private void store(Experiment experiment, Execution execution, AdmissionGate.Ticket ticket) {
-		// No longer lab-…: the run has ended, this is the service's bookkeeping.
-		Thread.currentThread().setName("experiment-store-" + experiment.sequence());
-		try {
-			persist(experiment, execution);
-			this.registry.finished(experiment);
-		}
-		finally {
-			if (ticket != null) {
-				ticket.close();
-			}
-			experiment.stored().complete(experiment);
-		}
+		this.writer.submit("experiment " + experiment.id(), () -> persist(experiment, execution))
+			.whenComplete((written, failure) -> {
+				try {
+					this.registry.finished(experiment);
+				}
+				finally {
+					if (ticket != null) {
+						ticket.close();
+					}
+					experiment.stored().complete(experiment);
+				}
+			});
 	}
 
 	private void finish(Experiment experiment, Execution execution, InterferenceMeter.Reading start,
@@ -798,7 +806,6 @@ public class ExperimentService implements SmartLifecycle {
 			Capacity capacity = this.machine.currentCapacity();
 			long bytes = this.store.finished(experiment, (execution != null) ? execution.log() : null, run,
 					(capacity != null) ? capacity.parallelCapacity() : null);
-			this.store.enforceRetention();
 			this.metrics.experimentStored(bytes, System.nanoTime() - started);
 		}
 		catch (RuntimeException ex) {

@@ -9,7 +9,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -18,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.concurrencylab.execution.TaskLog;
@@ -54,8 +58,18 @@ class ExperimentStore {
 	/** Task logs read back, by id, weighed by the memory they hold. */
 	private final Cache<String, TaskLog> logs;
 
+	/**
+	 * Experiments that had finished when their accepted write came, and the comparison
+	 * each was a run of: their finished write inserts them.
+	 */
+	private final Map<String, Optional<String>> insertWhenFinished = new ConcurrentHashMap<>();
+
+	/** One commit for the statements of one write. */
+	private final TransactionTemplate transaction;
+
 	ExperimentStore(JdbcClient jdbc, JsonMapper json, Replica replica, Fingerprints fingerprints,
-			StoreProperties limits) {
+			StoreProperties limits, PlatformTransactionManager transactions) {
+		this.transaction = new TransactionTemplate(transactions);
 		this.jdbc = jdbc;
 		this.json = json;
 		this.replica = replica;
@@ -79,6 +93,17 @@ class ExperimentStore {
 
 	/** Writes a newly accepted experiment. */
 	void accepted(Experiment experiment, String comparisonId) {
+		if (experiment.status().isFinished()) {
+			// Finished before the writer came to it (a tiny experiment): its finished
+			// write
+			// inserts it whole, and its accepted and ended writes are saved.
+			this.insertWhenFinished.put(experiment.id(), Optional.ofNullable(comparisonId));
+			return;
+		}
+		this.transaction.executeWithoutResult((status) -> insertAccepted(experiment, comparisonId));
+	}
+
+	private void insertAccepted(Experiment experiment, String comparisonId) {
 		ExperimentSpec spec = experiment.spec();
 		OffsetDateTime now = now();
 		this.jdbc.sql("""
@@ -115,6 +140,9 @@ class ExperimentStore {
 	 * and figures follow with {@link #finished}.
 	 */
 	void ended(Experiment experiment) {
+		if (this.insertWhenFinished.containsKey(experiment.id())) {
+			return;
+		}
 		this.jdbc.sql("UPDATE experiments SET status = ?, finished_at = ?, heartbeat_at = ? WHERE id = ?")
 			.params(experiment.status().name(), utc(experiment.finishedAt()), now(), experiment.id())
 			.update();
@@ -137,11 +165,26 @@ class ExperimentStore {
 	 * @return the bytes its task log took
 	 */
 	long finished(Experiment experiment, TaskLog log, StoredRun run, Double capacity) {
+		byte[] encoded = (log != null) ? encode(log) : null;
+		Optional<String> insert = this.insertWhenFinished.remove(experiment.id());
+		Long written = this.transaction.execute((status) -> {
+			if (insert != null) {
+				insertAccepted(experiment, insert.orElse(null));
+			}
+			return writeFinished(experiment, encoded, run, capacity, insert == null);
+		});
+		return (written != null) ? written : 0;
+	}
+
+	private long writeFinished(Experiment experiment, byte[] encoded, StoredRun run, Double capacity,
+			boolean mayHaveLog) {
 		long logBytes = 0;
-		if (log != null) {
-			byte[] bytes = encode(log);
+		if (encoded != null) {
+			byte[] bytes = encoded;
 			logBytes = bytes.length;
-			this.jdbc.sql("DELETE FROM experiment_logs WHERE experiment_id = ?").param(experiment.id()).update();
+			if (mayHaveLog) {
+				this.jdbc.sql("DELETE FROM experiment_logs WHERE experiment_id = ?").param(experiment.id()).update();
+			}
 			this.jdbc.sql("INSERT INTO experiment_logs (experiment_id, log) VALUES (?, ?)")
 				.params(experiment.id(), bytes)
 				.update();
@@ -278,39 +321,40 @@ class ExperimentStore {
 	/**
 	 * Deletes finished experiments beyond the limits (age, count, bytes), oldest first;
 	 * the newest finished one and every unfinished one stay.
-	 * @return how many were deleted
+	 * @return the ids deleted
 	 */
-	int enforceRetention() {
-		int deleted = this.jdbc.sql("DELETE FROM experiments WHERE " + FINISHED + " AND finished_at < ?")
+	List<String> enforceRetention() {
+		List<String> doomed = new ArrayList<>(this.jdbc
+			.sql("SELECT id FROM experiments WHERE " + FINISHED + " AND finished_at < ? ORDER BY finished_at")
 			.param(now().minus(this.limits.maxAge()))
-			.update();
+			.query(String.class)
+			.list());
 		record Kept(String id, long bytes) {
 		}
 		var totals = this.jdbc.sql("SELECT COUNT(*), COALESCE(SUM(stored_bytes), 0) FROM experiments WHERE " + FINISHED)
 			.query((rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) })
 			.single();
-		if (totals[0] <= this.limits.maxExperiments() && totals[1] <= this.limits.maxBytes().toBytes()) {
-			return deleted;
-		}
-		List<Kept> newestFirst = this.jdbc
-			.sql("SELECT id, stored_bytes FROM experiments WHERE " + FINISHED
-					+ " ORDER BY finished_at DESC, sequence DESC")
-			.query((rs, row) -> new Kept(rs.getString(1), rs.getLong(2)))
-			.list();
-		long bytes = 0;
-		List<String> doomed = new ArrayList<>();
-		for (int i = 0; i < newestFirst.size(); i++) {
-			bytes += newestFirst.get(i).bytes();
-			if (i > 0 && (i >= this.limits.maxExperiments() || bytes > this.limits.maxBytes().toBytes())) {
-				doomed.add(newestFirst.get(i).id());
+		if (totals[0] > this.limits.maxExperiments() || totals[1] > this.limits.maxBytes().toBytes()) {
+			List<Kept> newestFirst = this.jdbc
+				.sql("SELECT id, stored_bytes FROM experiments WHERE " + FINISHED
+						+ " ORDER BY finished_at DESC, sequence DESC")
+				.query((rs, row) -> new Kept(rs.getString(1), rs.getLong(2)))
+				.list();
+			long bytes = 0;
+			for (int i = 0; i < newestFirst.size(); i++) {
+				bytes += newestFirst.get(i).bytes();
+				if (i > 0 && (i >= this.limits.maxExperiments() || bytes > this.limits.maxBytes().toBytes())
+						&& !doomed.contains(newestFirst.get(i).id())) {
+					doomed.add(newestFirst.get(i).id());
+				}
 			}
 		}
 		for (int from = 0; from < doomed.size(); from += 500) {
 			List<String> batch = doomed.subList(from, Math.min(doomed.size(), from + 500));
-			deleted += this.jdbc.sql("DELETE FROM experiments WHERE id IN (:ids)").param("ids", batch).update();
+			this.jdbc.sql("DELETE FROM experiments WHERE id IN (:ids) AND " + FINISHED).param("ids", batch).update();
 			batch.forEach(this.logs::invalidate);
 		}
-		return deleted;
+		return doomed;
 	}
 
 	private static byte[] encode(TaskLog log) {

@@ -102,6 +102,29 @@ public final class RunRegistry<R> {
 		evicted.forEach(this.onEvicted);
 	}
 
+	/**
+	 * Forgets a finished run that was deleted elsewhere (the store's retention), as if it
+	 * had been evicted; a run not finished, or not kept, stays as it is.
+	 */
+	public void forget(String runId) {
+		R forgotten = null;
+		synchronized (this) {
+			for (var entries = this.finished.iterator(); entries.hasNext();) {
+				Finished<R> entry = entries.next();
+				if (this.id.apply(entry.run()).equals(runId)) {
+					entries.remove();
+					this.finishedBytes -= entry.bytes();
+					this.byId.remove(runId);
+					forgotten = entry.run();
+					break;
+				}
+			}
+		}
+		if (forgotten != null) {
+			this.onEvicted.accept(forgotten);
+		}
+	}
+
 	/** Bytes the finished runs hold, as counted when each finished. */
 	public synchronized long finishedBytes() {
 		return this.finishedBytes;

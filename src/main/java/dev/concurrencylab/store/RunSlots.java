@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.OptionalInt;
 
+import org.springframework.core.env.Environment;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -30,11 +31,25 @@ public class RunSlots {
 
 	private final StoreProperties store;
 
-	RunSlots(JdbcClient jdbc, LabProperties limits, Replica replica, StoreProperties store) {
+	/**
+	 * Whether other replicas can share the store: not an embedded H2 database, which one
+	 * process alone can open (H2 locks its file). Without sharing, this process's own
+	 * count is the cap and the table is not used: a tiny experiment pays no query for it.
+	 */
+	private final boolean shared;
+
+	/** What {@link #acquire} gives when the store is not shared: no row is taken. */
+	public static final int LOCAL = -1;
+
+	RunSlots(JdbcClient jdbc, LabProperties limits, Replica replica, StoreProperties store, Environment environment) {
 		this.jdbc = jdbc;
 		this.slots = limits.maxRunningExperiments();
 		this.replica = replica.id();
 		this.store = store;
+		this.shared = !environment.getProperty("spring.datasource.url", "").startsWith("jdbc:h2:");
+		if (!this.shared) {
+			return;
+		}
 		for (int slot = 0; slot < this.slots; slot++) {
 			if (jdbc.sql("SELECT COUNT(*) FROM run_slots WHERE slot = ?")
 				.param(slot)
@@ -55,6 +70,9 @@ public class RunSlots {
 
 	/** Takes a free slot for the experiment; empty when every slot is taken. */
 	public OptionalInt acquire(String experimentId) {
+		if (!this.shared) {
+			return OptionalInt.of(LOCAL);
+		}
 		OffsetDateTime now = now();
 		OffsetDateTime stale = now.minus(this.store.staleAfter());
 		for (int slot = 0; slot < this.slots; slot++) {
@@ -72,6 +90,9 @@ public class RunSlots {
 
 	/** Frees the experiment's slot. */
 	public void release(int slot, String experimentId) {
+		if (slot == LOCAL) {
+			return;
+		}
 		this.jdbc
 			.sql("UPDATE run_slots SET experiment_id = NULL, replica = NULL, heartbeat_at = NULL "
 					+ "WHERE slot = ? AND experiment_id = ?")
@@ -81,6 +102,9 @@ public class RunSlots {
 
 	/** Whether every slot is taken by a live replica now. */
 	public boolean full() {
+		if (!this.shared) {
+			return false;
+		}
 		int taken = this.jdbc
 			.sql("SELECT COUNT(*) FROM run_slots WHERE slot < ? AND experiment_id IS NOT NULL AND heartbeat_at >= ?")
 			.params(this.slots, now().minus(this.store.staleAfter()))
@@ -91,6 +115,9 @@ public class RunSlots {
 
 	/** Experiments holding a slot now, on every replica. */
 	public int taken() {
+		if (!this.shared) {
+			return 0;
+		}
 		return this.jdbc.sql("SELECT COUNT(*) FROM run_slots WHERE experiment_id IS NOT NULL")
 			.query(Integer.class)
 			.single();
@@ -98,6 +125,9 @@ public class RunSlots {
 
 	/** Tells the other replicas this one still runs what it holds. */
 	public void beat() {
+		if (!this.shared) {
+			return;
+		}
 		this.jdbc.sql("UPDATE run_slots SET heartbeat_at = ? WHERE replica = ? AND experiment_id IS NOT NULL")
 			.params(now(), this.replica)
 			.update();

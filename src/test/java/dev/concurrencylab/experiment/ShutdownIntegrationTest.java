@@ -94,7 +94,7 @@ class ShutdownIntegrationTest {
 					context.getBean(DelayClient.class), context.getBean(LabMetrics.class), gate,
 					context.getBean(Recordings.class), context.getBean(DbPools.class),
 					context.getBean(ExperimentStore.class), context.getBean(RunSlots.class),
-					context.getBean(Replica.class));
+					context.getBean(Replica.class), context.getBean(StoreWriter.class));
 			service.start();
 			ExperimentSpec spec = context.getBean(ExperimentRequestValidator.class)
 				.validate(new ExperimentRequest("virtual-threads", new SleepWorkload(60_000, 1), 1, 1, null, "race",

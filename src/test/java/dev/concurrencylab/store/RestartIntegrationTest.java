@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,36 @@ class RestartIntegrationTest {
 	@Test
 	void resultsShouldReadTheSameAfterARestartOnTheSameH2File() throws Exception {
 		restart(new Store("jdbc:h2:file:" + this.data.resolve("lab") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", ""));
+	}
+
+	/**
+	 * A second instance, another process, on the same H2 file cannot open it (H2 locks it
+	 * against other processes): it stops at start-up saying what to do, and the first
+	 * keeps serving.
+	 */
+	@Test
+	void aSecondInstanceOnTheSameFileShouldBeToldToUseAStoreOfItsOwn() throws Exception {
+		String url = "jdbc:h2:file:" + this.data.resolve("shared") + ";DB_CLOSE_ON_EXIT=FALSE";
+		try (ConfigurableApplicationContext first = start(new Store(url, "sa", "")); LabHttp http = http(first)) {
+			Process second = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+					System.getProperty("java.class.path"), ConcurrencyLabApplication.class.getName(), "--server.port=0",
+					"--server.address=127.0.0.1", "--spring.datasource.url=" + url)
+				.redirectErrorStream(true)
+				.start();
+			String output;
+			try {
+				output = new String(second.getInputStream().readAllBytes());
+				assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("the second instance ends").isTrue();
+			}
+			finally {
+				second.destroyForcibly();
+			}
+			assertThat(second.exitValue()).isNotZero();
+			assertThat(output)
+				.contains("is in use by another process: another instance of the lab started in the same folder")
+				.contains("--spring.datasource.url=jdbc:h2:file:./data-2/concurrency-lab");
+			assertThat(http.get("/experiments").status()).isEqualTo(200);
+		}
 	}
 
 	/**
