@@ -3,10 +3,10 @@ package dev.concurrencylab.comparison;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -138,7 +138,7 @@ public class ComparisonService {
 		if (here.isPresent()) {
 			return Optional.of(view(here.get()));
 		}
-		return this.store.find(id).map(ComparisonStore.Stored::view);
+		return this.store.find(id);
 	}
 
 	/**
@@ -169,10 +169,15 @@ public class ComparisonService {
 				runs.add(new Named(ids.get(repeat), result.mode() + " · run " + (repeat + 1)));
 			}
 		}
-		runs.sort(Comparator.comparing((Named run) -> this.experiments.startedAt(run.id()).orElse(Instant.MAX)));
-		Instant origin = runs.stream()
-			.map((run) -> this.experiments.startedAt(run.id()).orElse(null))
-			.filter(Objects::nonNull)
+		// Read once a run (a stored run's start is a query): not in the comparator.
+		Map<String, Instant> started = new HashMap<>();
+		for (Named run : runs) {
+			started.put(run.id(), this.experiments.startedAt(run.id()).orElse(Instant.MAX));
+		}
+		runs.sort(Comparator.comparing((Named run) -> started.get(run.id())));
+		Instant origin = started.values()
+			.stream()
+			.filter((start) -> !start.equals(Instant.MAX))
 			.min(Comparator.naturalOrder())
 			.orElse(null);
 		List<TraceJson.Run> traced = new ArrayList<>();

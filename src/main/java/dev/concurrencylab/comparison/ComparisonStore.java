@@ -51,10 +51,6 @@ class ComparisonStore {
 		this.limits = limits;
 	}
 
-	/** A stored comparison. */
-	record Stored(ComparisonView view, String replica, boolean cancelRequested) {
-	}
-
 	void accepted(Comparison comparison, ComparisonView view) {
 		this.jdbc.sql("""
 				INSERT INTO comparisons (id, sequence, replica, status, workload, tasks, label, fingerprint_id,
@@ -75,11 +71,11 @@ class ComparisonStore {
 			.update();
 	}
 
-	Optional<Stored> find(String id) {
-		return this.jdbc.sql("SELECT view_json, replica, cancel_requested FROM comparisons WHERE id = ?")
+	/** A stored comparison's view. */
+	Optional<ComparisonView> find(String id) {
+		return this.jdbc.sql("SELECT view_json FROM comparisons WHERE id = ?")
 			.param(id)
-			.query((rs, row) -> new Stored(this.json.readValue(rs.getString(1), ComparisonView.class), rs.getString(2),
-					rs.getBoolean(3)))
+			.query((rs, row) -> this.json.readValue(rs.getString(1), ComparisonView.class))
 			.optional();
 	}
 

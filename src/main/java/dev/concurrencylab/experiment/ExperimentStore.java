@@ -82,8 +82,7 @@ class ExperimentStore {
 	}
 
 	/** A stored experiment: its view and where it runs. */
-	record Stored(ExperimentView view, String replica, boolean cancelRequested, StoredRun run, long logBytes,
-			String fingerprintId) {
+	record Stored(ExperimentView view, String replica, StoredRun run) {
 
 		boolean finished() {
 			return this.view.status().isFinished();
@@ -214,13 +213,11 @@ class ExperimentStore {
 	/** A stored experiment. */
 	Optional<Stored> find(String id) {
 		return this.jdbc
-			.sql("SELECT v.view_json, e.replica, e.cancel_requested, v.run_json, e.log_bytes, e.fingerprint_id "
-					+ "FROM experiments e JOIN experiment_views v ON v.experiment_id = e.id WHERE e.id = ?")
+			.sql("SELECT v.view_json, e.replica, v.run_json FROM experiments e "
+					+ "JOIN experiment_views v ON v.experiment_id = e.id WHERE e.id = ?")
 			.param(id)
 			.query((rs, row) -> new Stored(this.json.readValue(rs.getString(1), ExperimentView.class), rs.getString(2),
-					rs.getBoolean(3),
-					(rs.getString(4) != null) ? this.json.readValue(rs.getString(4), StoredRun.class) : null,
-					rs.getLong(5), rs.getString(6)))
+					(rs.getString(3) != null) ? this.json.readValue(rs.getString(3), StoredRun.class) : null))
 			.optional();
 	}
 

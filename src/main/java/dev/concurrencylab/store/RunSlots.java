@@ -113,16 +113,6 @@ public class RunSlots {
 		return taken >= this.slots;
 	}
 
-	/** Experiments holding a slot now, on every replica. */
-	public int taken() {
-		if (!this.shared) {
-			return 0;
-		}
-		return this.jdbc.sql("SELECT COUNT(*) FROM run_slots WHERE experiment_id IS NOT NULL")
-			.query(Integer.class)
-			.single();
-	}
-
 	/** Tells the other replicas this one still runs what it holds. */
 	public void beat() {
 		if (!this.shared) {
