@@ -123,8 +123,9 @@ class ProgressStreams {
 		emitter.onCompletion(stream::close);
 		emitter.onTimeout(stream::close);
 		emitter.onError((error) -> stream.close());
-		this.streams.add(stream);
+		// The sender is set before the stream is visible: stop() and streams() read it.
 		stream.sender = this.senders.newThread(() -> run(stream));
+		this.streams.add(stream);
 		stream.sender.start();
 		if (this.stopping) {
 			// stop() may have taken its copy of the open streams before this one was
@@ -244,7 +245,7 @@ class ProgressStreams {
 
 		private final SseEmitter emitter;
 
-		/** Set before the sender starts, read by others after. */
+		/** Set before the stream is added to the open streams, read by others after. */
 		private volatile Thread sender;
 
 		/** Set when the container ended the request or the service stops. */
