@@ -225,10 +225,12 @@ public class ComparisonService {
 			Comparison comparison = new Comparison(UUID.randomUUID().toString(), this.sequence.incrementAndGet(),
 					request, specs, repeats);
 			this.store.accepted(comparison, view(comparison));
-			this.runs.add(comparison);
+			// Its runner is known before the comparison can be found: a cancel that finds
+			// it reaches the runner.
 			Thread runner = this.threads.platformThread("lab-comparison-" + comparison.sequence(),
 					() -> run(comparison, window));
 			comparison.runBy(runner);
+			this.runs.add(comparison);
 			runner.start();
 			return comparison;
 		}
@@ -303,6 +305,9 @@ public class ComparisonService {
 					ExperimentSpec spec = new ExperimentSpec(planned.mode(), planned.workload(), planned.tasks(),
 							planned.concurrency(), Math.min(planned.timeoutMillis(), leftMillis), planned.label(),
 							planned.isolation(), false, planned.arrival());
+					if (comparison.cancelRequested()) {
+						throw new InterruptedException("cancelled");
+					}
 					if (this.store.cancelAsked(comparison.id())) {
 						throw new InterruptedException("cancelled through another replica");
 					}

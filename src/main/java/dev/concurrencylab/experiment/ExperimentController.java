@@ -94,7 +94,8 @@ class ExperimentController {
 	@GetMapping
 	@Operation(summary = "List experiments",
 			description = "Stored experiments of every replica sharing the store, newest first, optionally "
-					+ "filtered by status and mode. Finished experiments are kept up to lab.store.max-experiments "
+					+ "filtered by status and mode; every experiment this replica answered before the list was "
+					+ "asked for is in it. Finished experiments are kept up to lab.store.max-experiments "
 					+ "(10,000), lab.store.max-bytes (2 GB) and lab.store.max-age (90 days), the oldest deleted "
 					+ "first; running ones never are.")
 	ExperimentListView list(

@@ -345,9 +345,10 @@ public class ExperimentService implements SmartLifecycle {
 
 	/**
 	 * Stored experiments of every replica, newest first, filtered by status and mode when
-	 * given.
+	 * given; with every experiment this replica answered before.
 	 */
 	ExperimentListView list(ExperimentStatus status, String mode, int page, int size) {
+		this.writer.awaitQueued();
 		return this.store.list(status, mode, page, size);
 	}
 
@@ -507,7 +508,7 @@ public class ExperimentService implements SmartLifecycle {
 		long admissionWait = this.clock.nanoTime() - queuedAt;
 		ExperimentSpec spec = experiment.spec();
 		Execution execution;
-		Integer slot;
+		Integer slot = null;
 		InterferenceMeter.Reading start;
 		// Started before the run's clock, and stopped after its end is read: JFR's own
 		// start and stop (slow the first time) are not part of the run's figures.
@@ -581,6 +582,9 @@ public class ExperimentService implements SmartLifecycle {
 			}
 			closeAfterRun(experiment, pool, "database pool");
 			closeAfterRun(experiment, files, "file folder");
+			if (slot != null) {
+				this.freeSlots.add(slot);
+			}
 			if (recording != null) {
 				recording.delete("the experiment could not start");
 			}

@@ -118,25 +118,32 @@ class ExperimentStore {
 			.update();
 	}
 
-	/** Writes the view of a running experiment, for the other replicas. */
+	/**
+	 * Writes the view of a running experiment, for the other replicas. Each experiment's
+	 * two updates are one transaction: its row stays locked until its view is written, so
+	 * a view taken while it ran never lands over the final one the writer wrote meanwhile
+	 * (the writer updates the row first, and the row then no longer matches).
+	 */
 	void beat(List<Experiment> running) {
 		OffsetDateTime now = now();
 		for (Experiment experiment : running) {
 			String view = this.json.writeValueAsString(ExperimentView.of(experiment));
-			if (this.jdbc.sql("UPDATE experiments SET status = ?, heartbeat_at = ? WHERE id = ? AND " + UNFINISHED)
-				.params(experiment.status().name(), now, experiment.id())
-				.update() == 1) {
-				this.jdbc.sql("UPDATE experiment_views SET view_json = ? WHERE experiment_id = ?")
-					.params(view, experiment.id())
-					.update();
-			}
+			this.transaction.executeWithoutResult((status) -> {
+				if (this.jdbc.sql("UPDATE experiments SET status = ?, heartbeat_at = ? WHERE id = ? AND " + UNFINISHED)
+					.params(experiment.status().name(), now, experiment.id())
+					.update() == 1) {
+					this.jdbc.sql("UPDATE experiment_views SET view_json = ? WHERE experiment_id = ?")
+						.params(view, experiment.id())
+						.update();
+				}
+			});
 		}
 	}
 
 	/**
-	 * Writes how a finished experiment ended, before its answer goes out (one small
-	 * update): lists and filters by status agree with its answer at once; the view, log
-	 * and figures follow with {@link #finished}.
+	 * Writes how a finished experiment ended (one small update), queued before its answer
+	 * goes out: a list, which waits for the writes queued before it, agrees with the
+	 * answer; the view, log and figures follow with {@link #finished}.
 	 */
 	void ended(Experiment experiment) {
 		if (this.insertWhenFinished.containsKey(experiment.id())) {
@@ -265,16 +272,21 @@ class ExperimentStore {
 					"The service stopped while it ran" + ((view.status() == ExperimentStatus.QUEUED)
 							? " (it was still QUEUED: no task ran)." : "; its task timings were lost."),
 					experiment.heartbeat().toInstant());
-			int updated = this.jdbc
-				.sql("UPDATE experiments SET status = 'FAILED', finished_at = ? WHERE id = ? AND " + UNFINISHED)
-				.params(experiment.heartbeat(), experiment.id())
-				.update();
-			if (updated == 1) {
-				this.jdbc.sql("UPDATE experiment_views SET view_json = ? WHERE experiment_id = ?")
-					.params(this.json.writeValueAsString(failed), experiment.id())
+			// One transaction, as in beat(): the row stays locked until the view is
+			// written.
+			Integer updated = this.transaction.execute((status) -> {
+				int rows = this.jdbc
+					.sql("UPDATE experiments SET status = 'FAILED', finished_at = ? WHERE id = ? AND " + UNFINISHED)
+					.params(experiment.heartbeat(), experiment.id())
 					.update();
-			}
-			marked += updated;
+				if (rows == 1) {
+					this.jdbc.sql("UPDATE experiment_views SET view_json = ? WHERE experiment_id = ?")
+						.params(this.json.writeValueAsString(failed), experiment.id())
+						.update();
+				}
+				return rows;
+			});
+			marked += (updated != null) ? updated : 0;
 		}
 		if (marked > 0) {
 			logger.warn("Marked {} experiment(s) FAILED: the service that ran them stopped", marked);

@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +27,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * what it was given first.
  */
 @Component
-class StoreWriter implements SmartLifecycle {
+public class StoreWriter implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(StoreWriter.class);
 
 	/** Most writes in one transaction. */
 	private static final int BATCH = 64;
+
+	/** Longest a read waits for the writes queued before it. */
+	private static final long AWAIT_SECONDS = 10;
 
 	/** Longest the writer may take at shutdown to write what it was given. */
 	private static final long DRAIN_SECONDS = 30;
@@ -37,6 +43,8 @@ class StoreWriter implements SmartLifecycle {
 	private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
 
 	private final TransactionTemplate transaction;
+
+	private final AtomicInteger waitingReads = new AtomicInteger();
 
 	private volatile Thread thread;
 
@@ -61,8 +69,44 @@ class StoreWriter implements SmartLifecycle {
 		}
 		else {
 			this.queue.add(write);
+			if (this.thread == null) {
+				// Stopped meanwhile: its last drain may have missed this one.
+				runLeft();
+			}
 		}
 		return write.done();
+	}
+
+	/**
+	 * Waits until every write queued before this call has landed (or failed), for at most
+	 * {@value #AWAIT_SECONDS} s: a read of the store that follows sees every experiment
+	 * this replica answered before it, as it answered it. The writes go in order, so a
+	 * write of nothing queued now lands after them.
+	 */
+	public void awaitQueued() {
+		if (this.thread == null) {
+			return;
+		}
+		this.waitingReads.incrementAndGet();
+		try {
+			submit("nothing (a read waits for the writes before it)", () -> {
+			}).get(AWAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// The store is slow or failing: the read answers what it has.
+			logger.debug("Reading the store before the writes queued before it landed", ex);
+		}
+		finally {
+			this.waitingReads.decrementAndGet();
+		}
+	}
+
+	/** Reads waiting in {@link #awaitQueued()} now. */
+	int waitingReads() {
+		return this.waitingReads.get();
 	}
 
 	private void loop() {
@@ -143,7 +187,11 @@ class StoreWriter implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 		}
 		this.thread = null;
-		// Anything left (it did not finish in time) is written here, in order.
+		runLeft();
+	}
+
+	/** Writes here, in order, what the writer left (it did not finish in time). */
+	private synchronized void runLeft() {
 		List<Write> left = new ArrayList<>();
 		this.queue.drainTo(left);
 		if (!left.isEmpty()) {

@@ -8,9 +8,12 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.concurrencylab.experiment.StoreWriter;
+
 /**
  * The finished experiments in the store, as the figures history, comparisons of results
- * and exports read: one row each, never a task log.
+ * and exports read: one row each, never a task log. Each read first waits for the writes
+ * this replica queued before it, so it sees every experiment answered before.
  */
 @Component
 class StoredRuns {
@@ -20,8 +23,11 @@ class StoredRuns {
 
 	private final JdbcClient jdbc;
 
-	StoredRuns(JdbcClient jdbc) {
+	private final StoreWriter writer;
+
+	StoredRuns(JdbcClient jdbc, StoreWriter writer) {
 		this.jdbc = jdbc;
+		this.writer = writer;
 	}
 
 	/**
@@ -55,6 +61,7 @@ class StoredRuns {
 
 	/** The runs of a comparison, in the order they ran. */
 	List<Run> ofComparison(String comparisonId) {
+		this.writer.awaitQueued();
 		return this.jdbc.sql("SELECT " + COLUMNS + " FROM experiments WHERE comparison_id = ? ORDER BY sequence")
 			.param(comparisonId)
 			.query(StoredRuns::run)
@@ -63,6 +70,7 @@ class StoredRuns {
 
 	/** These experiments, in the order given; ids not stored are left out. */
 	List<Run> experiments(List<String> ids) {
+		this.writer.awaitQueued();
 		if (ids.isEmpty()) {
 			return List.of();
 		}
@@ -79,6 +87,7 @@ class StoredRuns {
 
 	/** Finished experiments of a scenario, newest first. */
 	List<Run> history(String workload, String mode, Integer tasks, String fingerprint, int page, int size) {
+		this.writer.awaitQueued();
 		Where where = where(workload, mode, tasks, fingerprint);
 		List<Object> params = new ArrayList<>(where.params());
 		params.add(size);
@@ -92,6 +101,7 @@ class StoredRuns {
 	}
 
 	int count(String workload, String mode, Integer tasks, String fingerprint) {
+		this.writer.awaitQueued();
 		Where where = where(workload, mode, tasks, fingerprint);
 		return this.jdbc.sql("SELECT COUNT(*) FROM experiments" + where.sql())
 			.params(where.params())

@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -88,19 +87,27 @@ public class AdmissionGate {
 			if (!this.active.remove(ticket)) {
 				return;
 			}
+			stillActive = ticket.overlapped.stream().filter(this.active::contains).toList();
+			admitWaiting();
+		}
+		// What this run kept busy in each other run's window, read outside the lock (it
+		// may walk a task log). Until the next block the others still see this run among
+		// their overlapped runs, so a reading in between counts it once, whole.
+		long now = this.clock.nanoTime();
+		long[] busy = new long[stillActive.size()];
+		for (int i = 0; i < busy.length; i++) {
+			busy[i] = Math.max(0, ticket.activity.busyNanos(stillActive.get(i).admittedAtNanos, now));
+		}
+		synchronized (this) {
 			// The runs still active forget this one but keep what it kept busy in their
 			// windows, so that a long run never holds on to the logs of the short runs it
 			// overlapped; the closing run's own list was read by its owner already.
-			stillActive = ticket.overlapped.stream().filter(this.active::contains).toList();
-			for (Ticket other : stillActive) {
+			for (int i = 0; i < busy.length; i++) {
+				Ticket other = stillActive.get(i);
 				other.overlapped.remove(ticket);
+				other.endedBusyNanos += busy[i];
 			}
 			ticket.overlapped.clear();
-			admitWaiting();
-		}
-		long now = this.clock.nanoTime();
-		for (Ticket other : stillActive) {
-			other.endedBusyNanos.addAndGet(Math.max(0, ticket.activity.busyNanos(other.admittedAtNanos, now)));
 		}
 	}
 
@@ -147,9 +154,9 @@ public class AdmissionGate {
 
 		/**
 		 * What the overlapping runs that ended kept busy in this run's window, in
-		 * task-nanoseconds.
+		 * task-nanoseconds; guarded by the gate.
 		 */
-		private final AtomicLong endedBusyNanos = new AtomicLong();
+		private long endedBusyNanos;
 
 		/** The lab clock at admission; written under the gate's lock. */
 		private volatile long admittedAtNanos;
@@ -210,10 +217,11 @@ public class AdmissionGate {
 		 */
 		public long otherRunsBusyNanos(long toNanos) {
 			List<RunActivity> running;
+			long busy;
 			synchronized (AdmissionGate.this) {
 				running = this.overlapped.stream().map((ticket) -> ticket.activity).toList();
+				busy = this.endedBusyNanos;
 			}
-			long busy = this.endedBusyNanos.get();
 			for (RunActivity other : running) {
 				busy += Math.max(0, other.busyNanos(this.admittedAtNanos, toNanos));
 			}

@@ -36,6 +36,9 @@ public class WorkerLauncher {
 	/** Leases not yet released: workers launching or alive. */
 	private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
 
+	/** Set once the service stops: no worker launches after it. */
+	private volatile boolean closed;
+
 	/** Told each worker's start-up time; set once by the metrics. */
 	private volatile LongConsumer spawnListener = (nanos) -> {
 	};
@@ -73,6 +76,10 @@ public class WorkerLauncher {
 			List<String> jvmOptions) throws InterruptedException, WorkerException {
 		WorkerCommand workerCommand = this.command.get().withJvmOptions(jvmOptions);
 		this.slots.acquire();
+		if (this.closed) {
+			this.slots.release();
+			throw new WorkerException("the service is stopping: no worker starts", false);
+		}
 		WorkerProcess worker = WorkerProcess.launch(workerCommand, new Lease(), drainThreads, clock, onEnd);
 		this.spawnListener.accept(worker.spawnNanos());
 		return worker;
@@ -99,6 +106,7 @@ public class WorkerLauncher {
 	 */
 	@PreDestroy
 	public void killAll() {
+		this.closed = true;
 		for (Lease lease : Set.copyOf(this.leases)) {
 			lease.kill();
 		}
@@ -119,8 +127,16 @@ public class WorkerLauncher {
 
 		private volatile boolean killed;
 
+		/**
+		 * Either {@link #killAll()}'s copy of the leases has this one, or this sees
+		 * {@link #closed} (both set before they are read), so a launch that raced the
+		 * stop is killed as soon as its process exists.
+		 */
 		private Lease() {
 			WorkerLauncher.this.leases.add(this);
+			if (WorkerLauncher.this.closed) {
+				this.killed = true;
+			}
 		}
 
 		/**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,32 @@ class WorkerLauncherTest {
 		assertThat(this.ends.get()).isEqualTo(2);
 		assertThat(workers).allSatisfy(
 				(worker) -> assertThat(ProcessHandle.of(worker.pid()).filter(ProcessHandle::isAlive)).isEmpty());
+	}
+
+	@Test
+	void aLaunchWaitingForASlotWhenTheServiceStopsShouldStartNoWorker() throws Exception {
+		WorkerLauncher launcher = new WorkerLauncher(1, () -> QUIET_WORKER);
+		launch(launcher);
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		Thread waiting = Thread.ofPlatform().start(() -> {
+			try {
+				launch(launcher).close();
+			}
+			catch (InterruptedException | WorkerException | RuntimeException ex) {
+				failure.set(ex);
+			}
+		});
+		await().atMost(PATIENCE).until(() -> waiting.getState() == Thread.State.WAITING);
+		assertThat(launcher.live()).isEqualTo(1);
+
+		// Killing the live worker frees its slot, which the waiting launch then takes.
+		launcher.killAll();
+
+		await().atMost(PATIENCE).until(() -> !waiting.isAlive());
+		assertThat(failure.get()).isInstanceOf(WorkerException.class).hasMessageContaining("stopping");
+		assertThat(launcher.live()).isZero();
+		assertThat(launcher.freeSlots()).isEqualTo(1);
+		assertThat(this.ends.get()).isEqualTo(1);
 	}
 
 	@Test

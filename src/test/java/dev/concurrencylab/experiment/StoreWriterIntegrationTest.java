@@ -1,0 +1,91 @@
+package dev.concurrencylab.experiment;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.concurrencylab.LabHttp;
+
+import static dev.concurrencylab.Awaits.awaitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The store writer writes behind the answers; a read of the store waits for the writes
+ * queued before it, so it sees every experiment already answered, however far behind the
+ * writer is.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StoreWriterIntegrationTest {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private StoreWriter writer;
+
+	private LabHttp http;
+
+	@BeforeAll
+	void client() {
+		this.http = new LabHttp(this.port);
+	}
+
+	@AfterAll
+	void closeClient() {
+		this.http.close();
+	}
+
+	@Test
+	void listsAndHistoryShouldShowAnExperimentAnsweredWhileTheWriterWasBehind() throws Exception {
+		CountDownLatch writerHeld = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.writer.submit("a write that holds the writer", () -> {
+			writerHeld.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		CompletableFuture<JsonNode> list;
+		CompletableFuture<JsonNode> history;
+		String id;
+		try {
+			awaitUntil("the writer held", () -> writerHeld.getCount() == 0);
+			LabHttp.Answer answered = this.http.post("/experiments",
+					"{\"mode\":\"sequential\",\"workload\":{\"type\":\"sleep\",\"millis\":1},\"tasks\":2,"
+							+ "\"label\":\"written-behind\"}");
+			assertThat(answered.status()).isEqualTo(201);
+			id = answered.json().get("id").asString();
+			// Answered, and not yet in the store: the writer is still on the write
+			// before.
+			assertThat(writerHeld.getCount()).isZero();
+			assertThat(release.getCount()).isOne();
+			list = CompletableFuture.supplyAsync(() -> this.http.get("/experiments?mode=sequential&size=100").json());
+			history = CompletableFuture
+				.supplyAsync(() -> this.http.get("/history?workload=sleep&mode=sequential&size=100").json());
+			// Both reads wait for the writer, which cannot have written the experiment
+			// yet.
+			awaitUntil("the list and the history waiting for the writer", () -> this.writer.waitingReads() == 2);
+			assertThat(list).isNotDone();
+			assertThat(history).isNotDone();
+		}
+		finally {
+			release.countDown();
+		}
+		assertThat(list.get().get("items").valueStream().map((item) -> item.get("id").asString())).contains(id);
+		assertThat(history.get().get("items").valueStream().map((item) -> item.get("id").asString())).contains(id);
+	}
+
+}
