@@ -678,8 +678,10 @@ public class ExperimentService implements SmartLifecycle {
 		finally {
 			release.run();
 			markEnded(experiment);
-			experiment.done().complete(experiment);
+			// Queued before the answer goes out (written after it): a read that waits
+			// for the writes queued before it then finds the experiment whole.
 			store(experiment, null, null);
+			experiment.done().complete(experiment);
 		}
 	}
 
@@ -788,8 +790,9 @@ public class ExperimentService implements SmartLifecycle {
 			}
 			release.run();
 			markEnded(experiment);
-			experiment.done().complete(experiment);
+			// Queued before the answer goes out (written after it), as above.
 			store(experiment, execution, ticket);
+			experiment.done().complete(experiment);
 		}
 	}
 

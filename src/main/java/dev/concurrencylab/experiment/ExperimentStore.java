@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Component;
 
@@ -127,10 +129,15 @@ class ExperimentStore {
 	void beat(List<Experiment> running) {
 		OffsetDateTime now = now();
 		for (Experiment experiment : running) {
-			String view = this.json.writeValueAsString(ExperimentView.of(experiment));
+			ExperimentView taken = ExperimentView.of(experiment);
+			if (taken.status().isFinished()) {
+				// Finished since it was listed: the writer writes it whole.
+				continue;
+			}
+			String view = this.json.writeValueAsString(taken);
 			this.transaction.executeWithoutResult((status) -> {
 				if (this.jdbc.sql("UPDATE experiments SET status = ?, heartbeat_at = ? WHERE id = ? AND " + UNFINISHED)
-					.params(experiment.status().name(), now, experiment.id())
+					.params(taken.status().name(), now, experiment.id())
 					.update() == 1) {
 					this.jdbc.sql("UPDATE experiment_views SET view_json = ? WHERE experiment_id = ?")
 						.params(view, experiment.id())
@@ -175,6 +182,16 @@ class ExperimentStore {
 		Optional<String> insert = this.insertWhenFinished.remove(experiment.id());
 		Long written = this.transaction.execute((status) -> {
 			if (insert != null) {
+				// Rolled back (its batch's transaction, which the writer then retries a
+				// write at a time): the retry must insert it again.
+				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+					@Override
+					public void afterCompletion(int completion) {
+						if (completion != STATUS_COMMITTED) {
+							ExperimentStore.this.insertWhenFinished.putIfAbsent(experiment.id(), insert);
+						}
+					}
+				});
 				insertAccepted(experiment, insert.orElse(null));
 			}
 			return writeFinished(experiment, encoded, run, capacity, insert == null);

@@ -32,7 +32,7 @@ public class StoreWriter implements SmartLifecycle {
 	private static final Logger logger = LoggerFactory.getLogger(StoreWriter.class);
 
 	/** Most writes in one transaction. */
-	private static final int BATCH = 64;
+	static final int BATCH = 64;
 
 	/** Longest a read waits for the writes queued before it. */
 	private static final long AWAIT_SECONDS = 10;
@@ -63,16 +63,11 @@ public class StoreWriter implements SmartLifecycle {
 	 */
 	CompletableFuture<Void> submit(String what, Runnable work) {
 		Write write = new Write(what, work, new CompletableFuture<>());
+		this.queue.add(write);
 		if (this.thread == null) {
-			// Not started (a test's own service) or already stopped: write here.
-			run(List.of(write));
-		}
-		else {
-			this.queue.add(write);
-			if (this.thread == null) {
-				// Stopped meanwhile: its last drain may have missed this one.
-				runLeft();
-			}
+			// Not started (a test's own service) or stopped, maybe after its last drain:
+			// written here, in order after what was queued before.
+			runLeft();
 		}
 		return write.done();
 	}
@@ -140,7 +135,8 @@ public class StoreWriter implements SmartLifecycle {
 			batch.forEach((write) -> write.done().complete(null));
 			return;
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// An Error too (no memory for a huge log): the writer must outlive it.
 			if (batch.size() == 1) {
 				fail(batch.get(0), ex);
 				return;
@@ -151,13 +147,13 @@ public class StoreWriter implements SmartLifecycle {
 				this.transaction.executeWithoutResult((status) -> write.work().run());
 				write.done().complete(null);
 			}
-			catch (RuntimeException ex) {
+			catch (RuntimeException | Error ex) {
 				fail(write, ex);
 			}
 		}
 	}
 
-	private static void fail(Write write, RuntimeException ex) {
+	private static void fail(Write write, Throwable ex) {
 		logger.error("The store could not write {}", write.what(), ex);
 		write.done().complete(null);
 	}

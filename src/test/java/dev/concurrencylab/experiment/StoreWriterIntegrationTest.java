@@ -88,4 +88,45 @@ class StoreWriterIntegrationTest {
 		assertThat(history.get().get("items").valueStream().map((item) -> item.get("id").asString())).contains(id);
 	}
 
+	@Test
+	void aFinishedWriteRolledBackWithItsBatchShouldStillInsertTheExperiment() throws Exception {
+		CountDownLatch writerHeld = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.writer.submit("a write that holds the writer", () -> {
+			writerHeld.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		String id;
+		try {
+			awaitUntil("the writer held", () -> writerHeld.getCount() == 0);
+			String location = this.http
+				.post("/experiments?waitMillis=0",
+						"{\"mode\":\"virtual-threads\",\"workload\":{\"type\":\"sleep\",\"millis\":60000},"
+								+ "\"tasks\":2,\"label\":\"rolled-back\"}")
+				.header("Location");
+			id = location.substring(location.lastIndexOf('/') + 1);
+			// Its accepted write opens a batch that these fill, and its finished write
+			// goes in the next, with a write that fails: that batch rolls back.
+			for (int i = 1; i < StoreWriter.BATCH; i++) {
+				this.writer.submit("nothing", () -> {
+				});
+			}
+			this.http.delete(location);
+			assertThat(this.http.awaitFinished(location).get("status").asString()).isEqualTo("CANCELLED");
+			this.writer.submit("a write that fails", () -> {
+				throw new IllegalStateException("a write that fails, on purpose");
+			});
+		}
+		finally {
+			release.countDown();
+		}
+		JsonNode list = this.http.get("/experiments?status=CANCELLED&size=100").json();
+		assertThat(list.get("items").valueStream().map((item) -> item.get("id").asString())).contains(id);
+	}
+
 }
