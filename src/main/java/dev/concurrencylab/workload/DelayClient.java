@@ -46,7 +46,11 @@ public class DelayClient implements AutoCloseable {
 		return parse(response);
 	}
 
-	/** Calls the delay endpoint without blocking. */
+	/**
+	 * Calls the delay endpoint without blocking. Cancelling the answer aborts the request
+	 * and closes its connection: the JDK client's futures, this one derived from them
+	 * too, pass a cancel back to the exchange ({@code DelayClientTest} pins it).
+	 */
 	public CompletableFuture<Long> getAsync(long millis) {
 		return this.client.sendAsync(request(millis), HttpResponse.BodyHandlers.ofString()).thenApply(this::parse);
 	}
