@@ -1,6 +1,10 @@
 package dev.concurrencylab.execution;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +44,9 @@ public final class ModeResources {
 	/** The {@code file} workload's folder, owned by whoever set it; null otherwise. */
 	private volatile FileFolder files;
 
+	/** Asynchronous HTTP calls not yet answered, cancelled when the mode stops. */
+	private final Set<CompletableFuture<Long>> calls = ConcurrentHashMap.newKeySet();
+
 	ModeResources(String threadPrefix, LabThreads threads, DelayClient http, TaskObserver observer) {
 		this.threadPrefix = threadPrefix;
 		this.threads = threads;
@@ -51,8 +58,25 @@ public final class ModeResources {
 		return this.threads;
 	}
 
-	public DelayClient http() {
-		return this.http;
+	/**
+	 * Calls the delay endpoint without blocking, with this experiment's HTTP client; a
+	 * call still waiting when the mode stops ({@link #shutdown}) is cancelled, which
+	 * closes its connection: no request outlives its run.
+	 */
+	public CompletableFuture<Long> delayCallAsync(long millis) {
+		if (this.http == null) {
+			return CompletableFuture
+				.failedFuture(new IllegalStateException("this execution has no HTTP client for the delay endpoint"));
+		}
+		CompletableFuture<Long> call = this.http.getAsync(millis);
+		this.calls.add(call);
+		call.whenComplete((delay, failure) -> this.calls.remove(call));
+		return call;
+	}
+
+	/** Asynchronous HTTP calls still waiting for their answer. */
+	int callsInFlight() {
+		return this.calls.size();
 	}
 
 	/** Blocking work with this experiment's HTTP client and pool. */
@@ -118,11 +142,16 @@ public final class ModeResources {
 	}
 
 	/**
-	 * Stops a mode's executors: queued tasks are dropped, running ones interrupted, and
-	 * the call waits for their threads to end. Interrupts that arrive while waiting are
-	 * remembered and restored, so an owner can never leave threads behind.
+	 * Stops a mode's executors and cancels its HTTP calls still waiting: queued tasks are
+	 * dropped, running ones interrupted, and the call waits for their threads to end.
+	 * Interrupts that arrive while waiting are remembered and restored, so an owner can
+	 * never leave threads behind.
 	 */
 	public void shutdown(ExecutorService... executors) {
+		// The run is over: what its HTTP calls would answer is no task's any more.
+		for (CompletableFuture<Long> call : List.copyOf(this.calls)) {
+			call.cancel(true);
+		}
 		DbPool pool = this.database;
 		if (pool != null) {
 			// Before the interrupts, which do not end a query on the server.

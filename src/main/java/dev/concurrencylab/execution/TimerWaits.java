@@ -110,7 +110,7 @@ final class TimerWaits {
 	 */
 	static CompletableFuture<Long> http(Execution execution, int task, long millis) {
 		long before = execution.nanoTime();
-		CompletableFuture<Long> call = execution.resources().http().getAsync(millis);
+		CompletableFuture<Long> call = execution.resources().delayCallAsync(millis);
 		CompletableFuture<Long> answer = new CompletableFuture<>();
 		call.whenComplete((result, error) -> {
 			execution.add(task, Phase.WAITING, execution.nanoTime() - before);

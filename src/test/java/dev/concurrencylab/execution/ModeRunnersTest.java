@@ -1,8 +1,16 @@
 package dev.concurrencylab.execution;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -19,12 +27,15 @@ import dev.concurrencylab.LabProperties;
 import dev.concurrencylab.workload.CpuKernel;
 import dev.concurrencylab.workload.CpuWorkload;
 import dev.concurrencylab.workload.DelayClient;
+import dev.concurrencylab.workload.DelayServer;
 import dev.concurrencylab.workload.HttpWorkload;
 import dev.concurrencylab.workload.MixedWorkload;
 import dev.concurrencylab.workload.SleepWorkload;
 import dev.concurrencylab.workload.Workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 /**
  * Every in-process mode, run directly (no Spring, no HTTP): results, thread kinds,
@@ -219,6 +230,81 @@ class ModeRunnersTest {
 			noServer.close();
 		}
 		assertNoThreadLeft();
+	}
+
+	/** The modes whose HTTP calls do not block a thread. */
+	static Stream<ModeRunner> asynchronousHttp() {
+		return Stream.of(new AsyncRunner(), new ReactiveRunner(), new EventLoopRunner());
+	}
+
+	@ParameterizedTest
+	@MethodSource("asynchronousHttp")
+	void aCancelShouldCloseEveryHttpCallStillWaiting(ModeRunner runner) throws Exception {
+		// A server that takes every request and never answers.
+		try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			DelayServer server = mock(DelayServer.class);
+			given(server.baseUrl()).willReturn("http://127.0.0.1:" + listener.getLocalPort() + "/delay?millis=");
+			List<Socket> accepted = new CopyOnWriteArrayList<>();
+			Thread acceptor = Thread.ofPlatform().start(() -> {
+				try {
+					while (true) {
+						accepted.add(listener.accept());
+					}
+				}
+				catch (IOException ex) {
+					// The listener closed.
+				}
+			});
+			try (DelayClient client = new DelayClient(server)) {
+				Execution execution = new Execution(new HttpWorkload(60_000), 3, 3, 60_000, "lab-test-",
+						LabClock.SYSTEM, this.threads, client);
+				Thread conductor = Thread.ofPlatform().start(() -> {
+					try {
+						runner.run(execution);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				});
+				Awaits.awaitUntil(runner.id() + ": three requests waiting",
+						() -> accepted.size() == 3 && execution.resources().callsInFlight() == 3);
+
+				execution.stop(StopReason.CANCELLED);
+				conductor.join(Awaits.PATIENCE);
+				execution.finish();
+
+				assertThat(conductor.isAlive()).isFalse();
+				assertThat(execution.progress().cancelled()).isEqualTo(3);
+				assertThat(execution.resources().callsInFlight()).isZero();
+				for (Socket connection : accepted) {
+					// The client closed it: the server reads its end (or a reset).
+					connection.setSoTimeout((int) Awaits.PATIENCE.toMillis());
+					assertThat(endOf(connection)).isTrue();
+				}
+			}
+			finally {
+				listener.close();
+				acceptor.join(Awaits.PATIENCE);
+				for (Socket connection : accepted) {
+					connection.close();
+				}
+			}
+		}
+		assertNoThreadLeft();
+	}
+
+	/** Reads a connection to its end: true at its end or a reset, false never. */
+	private static boolean endOf(Socket connection) throws IOException {
+		try {
+			InputStream in = connection.getInputStream();
+			while (in.read() != -1) {
+				// The rest of the request.
+			}
+			return true;
+		}
+		catch (SocketException ex) {
+			return true;
+		}
 	}
 
 	@ParameterizedTest
