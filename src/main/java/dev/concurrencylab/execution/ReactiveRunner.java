@@ -112,15 +112,17 @@ class ReactiveRunner implements ModeRunner {
 						? TimerWaits.jdbcThreads(execution, "reactive-jdbc") : null;
 		Threads threads = new Threads(timer, cpu, jdbc);
 		Sinks.Many<Integer> arrivals = execution.open() ? Sinks.many().unicast().onBackpressureBuffer() : null;
-		Disposable subscription = (arrivals != null)
-				// Open model: the tasks arrive through a sink, at most concurrency
-				// subscribed
-				// at once; flatMap's queue is the backlog.
-				? arrivals.asFlux()
-					.flatMap((task) -> task(execution, task, threads), execution.concurrency(), 1)
-					.subscribe()
-				: tasks(execution, threads).subscribe();
+		Disposable subscription = null;
 		try {
+			// Subscribing starts tasks: inside the try, so the threads are stopped
+			// whatever happens from here.
+			subscription = (arrivals != null)
+					// Open model: the tasks arrive through a sink, at most concurrency
+					// subscribed at once; flatMap's queue is the backlog.
+					? arrivals.asFlux()
+						.flatMap((task) -> task(execution, task, threads), execution.concurrency(), 1)
+						.subscribe()
+					: tasks(execution, threads).subscribe();
 			if (arrivals != null) {
 				for (int task = 0; task < execution.tasks() && execution.arrive(task); task++) {
 					arrivals.tryEmitNext(task);
@@ -130,7 +132,9 @@ class ReactiveRunner implements ModeRunner {
 			execution.awaitTasks();
 		}
 		finally {
-			subscription.dispose();
+			if (subscription != null) {
+				subscription.dispose();
+			}
 			timer.dispose();
 			cpu.dispose();
 			if (jdbc != null) {
