@@ -99,6 +99,11 @@ public class StoreWriter implements SmartLifecycle {
 		}
 	}
 
+	/** Writes queued now, not yet taken by the writer. */
+	int queued() {
+		return this.queue.size();
+	}
+
 	/** Reads waiting in {@link #awaitQueued()} now. */
 	int waitingReads() {
 		return this.waitingReads.get();

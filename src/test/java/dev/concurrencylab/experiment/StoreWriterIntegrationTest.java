@@ -95,6 +95,9 @@ class StoreWriterIntegrationTest {
 			}
 			this.http.delete(location);
 			assertThat(this.http.awaitFinished(location).get("status").asString()).isEqualTo("CANCELLED");
+			// Its ended and finished writes queued behind those: nothing else is queued.
+			awaitUntil("accepted, the rest of the first batch, ended and finished queued",
+					() -> this.writer.queued() == StoreWriter.BATCH + 2);
 			this.writer.submit("a write that fails", () -> {
 				throw new IllegalStateException("a write that fails, on purpose");
 			});
