@@ -100,8 +100,11 @@ class StoredRuns {
 			.list();
 	}
 
+	/**
+	 * How many {@link #history} finds in all; read right after it, which waited for the
+	 * writes queued before.
+	 */
 	int count(String workload, String mode, Integer tasks, String fingerprint) {
-		this.writer.awaitQueued();
 		Where where = where(workload, mode, tasks, fingerprint);
 		return this.jdbc.sql("SELECT COUNT(*) FROM experiments" + where.sql())
 			.params(where.params())
